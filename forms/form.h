@@ -1,0 +1,248 @@
+/*
+ * The survey model. A form file (docs/forms.md) is loaded once into an
+ * immutable struct form that every thread may read without locking. Answers
+ * to a form live in a struct form_answers, one struct form_value per
+ * variable (items, grid rows and scores alike, indexed as in form->vars).
+ * Parsing of wire values, page validation, branching (show_if) and scoring
+ * all live here so that the collector, the CSV import and the analysis
+ * apply exactly the same rules.
+ */
+#ifndef CANDOR_FORM_H
+#define CANDOR_FORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+#define FORM_MAX_LANGS 8
+#define FORM_MAX_CHOICES 64 /* a multiple-choice answer is a 64-bit mask */
+#define FORM_VAR_MAX 32     /* longest variable name */
+#define FORM_TEXT_MAX 2000  /* longest free-text answer, in bytes */
+
+enum form_kind {
+	FORM_SINGLE,
+	FORM_MULTIPLE,
+	FORM_INTEGER,
+	FORM_DECIMAL,
+	FORM_SCALE,
+	FORM_YESNO,
+	FORM_GRID,
+	FORM_DURATION,
+	FORM_TEXT,
+	FORM_KIND__MAX
+};
+
+enum form_score_kind {
+	FORM_SCORE_SUM,
+	FORM_SCORE_MEAN,
+	FORM_SCORE_COUNT,
+	FORM_SCORE_CRITERIA,
+	FORM_SCORE_BANDS,
+	FORM_SCORE__MAX
+};
+
+/* What a variable holds once answered. */
+enum form_type {
+	FORM_T_INT,  /* choice value, yes/no, scale, integer, grid row, band */
+	FORM_T_REAL, /* decimal item, mean score, prorated data */
+	FORM_T_SET,  /* multiple choice: mask over choice indexes */
+	FORM_T_TEXT, /* free text */
+	FORM_T__MAX
+};
+
+/* A translated text: one string per form language (index as form->langs). */
+struct form_text {
+	char *s[FORM_MAX_LANGS];
+};
+
+struct form_choice {
+	long value;
+	struct form_text label;
+	int exclusive; /* "none of these" in a multiple-choice item */
+	int missing;   /* "prefer not to say": valid, but no value for stats */
+};
+
+struct form_cond; /* opaque condition tree, see form_cond_eval() */
+
+struct form_row {
+	char *var;
+	struct form_text label;
+	size_t ivar; /* index into form->vars */
+};
+
+struct form_item {
+	enum form_kind kind;
+	char *var; /* NULL for FORM_GRID */
+	struct form_text label;
+	struct form_text help;    /* s[] NULL when absent */
+	struct form_text unit;    /* integer/decimal; s[] NULL when absent */
+	struct form_text min_label, max_label; /* scale; yes/no labels too */
+	int required;
+	int quasi_identifier;
+	int free_text;
+	struct form_choice *choices; /* single, multiple, grid, duration */
+	size_t nchoices;
+	struct form_row *rows; /* grid */
+	size_t nrows;
+	double min, max;   /* integer, decimal, scale */
+	size_t max_length; /* text */
+	struct form_cond *show_if; /* NULL: always shown */
+	size_t ivar;               /* index into form->vars; unused for grids */
+	size_t ipage;
+};
+
+struct form_page {
+	char *id;
+	struct form_text title;
+	struct form_text intro;
+	struct form_cond *show_if;
+	struct form_item *items;
+	size_t nitems;
+};
+
+struct form_score {
+	enum form_score_kind kind;
+	char *var;
+	struct form_text label;
+	size_t *items; /* sum, mean: variable indexes */
+	size_t nitems;
+	size_t min_answered;
+	struct form_cond **conds; /* count */
+	size_t nconds;
+	struct form_cond *when; /* criteria */
+	size_t of;              /* bands: variable index */
+	double *cuts;           /* bands */
+	size_t ncuts;
+	struct form_text *band_labels; /* bands: ncuts + 1 */
+	int has_range;
+	double range[2];
+	size_t ivar;
+};
+
+/* One column of the data: an item, a grid row or a score. */
+struct form_var {
+	const char *name;
+	enum form_type type;
+	const struct form_item *item;   /* owning item (grid for a row); NULL for a score */
+	const struct form_row *row;     /* grid rows only */
+	const struct form_score *score; /* scores only */
+};
+
+struct form {
+	char *id;
+	long version;
+	char *langs[FORM_MAX_LANGS];
+	size_t nlangs;
+	struct form_text title;
+	struct form_text description;
+	char *consent_version;
+	struct form_text consent_title, consent_text, consent_agree,
+	    consent_age;
+	int free_text_allowed;
+	int date_month; /* store the submission month instead of the day */
+	struct form_page *pages;
+	size_t npages;
+	struct form_score *scores;
+	size_t nscores;
+	struct form_var *vars; /* items and grid rows first, then scores */
+	size_t nvars;
+	size_t nitem_vars; /* vars[0..nitem_vars) are answered, the rest computed */
+	unsigned char sha256[32]; /* hash of the file's bytes */
+};
+
+/*
+ * Load and validate a form file. On success returns 0 and sets *out (free
+ * with form_free()). On failure returns -1, *out is NULL and every problem
+ * found is appended to diag, each as "PATH: JSON-PATH: rule".
+ */
+int form_load(const char *path, struct form **out, struct diag *diag);
+/* Same, from a buffer; name is used in messages. */
+int form_load_buffer(const char *name, const char *buf, size_t len,
+    struct form **out, struct diag *diag);
+void form_free(struct form *f);
+
+/* Index of the variable called name, or -1. */
+long form_var_find(const struct form *f, const char *name);
+/* Language index for a tag ("es", "es-MX" matches "es"), or -1. */
+int form_lang_find(const struct form *f, const char *tag);
+/* The text in language lang, falling back to the default language. */
+const char *form_text_get(const struct form *f, const struct form_text *t,
+    int lang);
+const char *form_kind_name(enum form_kind k);
+/* The choice of item with the given value, or NULL. */
+const struct form_choice *form_choice_find(const struct form_item *it,
+    long value);
+
+/* ---- answers ---- */
+
+struct form_value {
+	int set; /* 0: no value */
+	long i;
+	double r;
+	uint64_t mask;
+	char *text; /* owned */
+};
+
+struct form_answers {
+	const struct form *form;
+	struct form_value *v; /* form->nvars */
+};
+
+struct form_answers *form_answers_new(const struct form *f);
+void form_answers_free(struct form_answers *a);
+void form_answers_clear(struct form_answers *a, size_t ivar);
+int form_answers_copy(struct form_answers *dst, const struct form_answers *src);
+
+/*
+ * Parse the wire representation of variable ivar (an item or grid row):
+ * nvals strings (several only for a multiple-choice item; none means "no
+ * answer"). On error returns -1 and sets *err to a static message naming the
+ * rule ("not an integer", "out of range 0..10", "unknown choice"...).
+ */
+int form_value_parse(const struct form *f, size_t ivar,
+    const char *const *vals, size_t nvals, struct form_value *out,
+    const char **err);
+
+/* Is the value usable by statistics (set, and not a "missing" choice)? */
+int form_value_known(const struct form *f, size_t ivar,
+    const struct form_value *v);
+/* The value as a number: choice value, mean..., or count of chosen options. */
+double form_value_number(const struct form *f, size_t ivar,
+    const struct form_value *v);
+
+enum form_tri { FORM_FALSE = 0, FORM_TRUE = 1, FORM_UNKNOWN = 2 };
+enum form_tri form_cond_eval(const struct form_cond *c,
+    const struct form_answers *a);
+
+int form_page_visible(const struct form *f, size_t ipage,
+    const struct form_answers *a);
+int form_item_visible(const struct form *f, const struct form_item *it,
+    const struct form_answers *a);
+
+/*
+ * Check the answers of one page: clears the values of hidden items, and
+ * appends one problem per violated rule to diag, with the variable name as
+ * the place ("peg_pain: required"). Returns the number of problems.
+ */
+size_t form_page_check(const struct form *f, size_t ipage,
+    struct form_answers *a, struct diag *diag);
+/* Every page in turn, then the scores: what a final submission must pass. */
+size_t form_answers_check(const struct form *f, struct form_answers *a,
+    struct diag *diag);
+
+/* Compute every score from the item answers (form_score.c). */
+void form_score(const struct form *f, struct form_answers *a);
+
+/*
+ * Storage encoding: a compact JSON object {"var": value, ...} of the
+ * variables in [from, to) that have a value; multiple choices as arrays of
+ * choice values. Returns a malloc'd string or NULL on allocation failure.
+ */
+char *form_answers_to_json(const struct form_answers *a, size_t from,
+    size_t to);
+/* The reverse; unknown names or bad values give -1 and a message in diag. */
+int form_answers_from_json(struct form_answers *a, const char *json,
+    struct diag *diag);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * Durable storage of responses in one SQLite file. The schema is created
+ * and migrated here (PRAGMA user_version), every statement is prepared once
+ * from one table, and values are always bound. A response row holds only a
+ * random id, the form id and version, the consent version, the submission
+ * date (day or month, UTC) and the answers and scores: nothing else about
+ * the respondent. Receipt and resume codes are stored as keyed hashes.
+ *
+ * A struct store is one connection and is not thread-safe: the collector
+ * gives its read-write store to the writer thread (store_writer.h) alone,
+ * and the analysis opens its own read-only one.
+ */
+#ifndef CANDOR_STORE_H
+#define CANDOR_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_SCHEMA_VERSION 3
+#define STORE_ID_LEN 16   /* response ids: 128 random bits */
+#define STORE_HASH_LEN 32 /* keyed hashes of receipt and resume codes */
+#define STORE_KEY_LEN 32
+
+enum store_rc {
+	STORE_OK = 0,
+	STORE_NOTFOUND, /* no such row (withdraw, draft) */
+	STORE_ERR,      /* SQLite error; see store_errmsg() */
+	STORE_FULL,     /* disk full */
+	STORE_READONLY, /* file or directory not writable */
+	STORE_BUSY,     /* locked by another writer for too long */
+	STORE_VERSION,  /* file is from a newer Candor */
+	STORE_NOMEM,
+	STORE_RC__MAX
+};
+
+enum store_mode { STORE_RDONLY, STORE_RDWR };
+
+struct store;
+
+struct store_response {
+	unsigned char id[STORE_ID_LEN];
+	const char *form_id;
+	long form_version;
+	const char *consent_version;
+	char period[11]; /* "YYYY-MM-DD" or "YYYY-MM" */
+	const char *answers; /* JSON, see form_answers_to_json() */
+	const char *scores;  /* JSON */
+	unsigned char receipt_hash[STORE_HASH_LEN];
+};
+
+/*
+ * Open (creating and migrating in STORE_RDWR mode) the database at path.
+ * Returns STORE_OK and sets *out, or an error with a message in err.
+ */
+int store_open(const char *path, enum store_mode mode, struct store **out,
+    char *err, size_t errsz);
+void store_close(struct store *s);
+const char *store_errmsg(const struct store *s);
+const char *store_strerror(int rc);
+/* The schema version of the open file. */
+int store_schema_version(struct store *s);
+
+/*
+ * Migrate an open read-write database to version target (tests use it to
+ * build files of older versions). store_open() migrates to the latest.
+ */
+int store_migrate(struct store *s, int target);
+
+/* The installation's secret key (created on first open read-write). */
+int store_key(struct store *s, unsigned char key[STORE_KEY_LEN]);
+
+/* Transactions: the writer thread batches many operations into one. */
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+int store_rollback(struct store *s);
+
+int store_insert(struct store *s, const struct store_response *r);
+/* Delete the response whose receipt hash matches; STORE_NOTFOUND if none. */
+int store_withdraw(struct store *s, const unsigned char hash[STORE_HASH_LEN]);
+
+/* Drafts ("save and continue later"): state is an opaque sealed blob. */
+int store_draft_put(struct store *s, const unsigned char hash[STORE_HASH_LEN],
+    const char *form_id, const char *expires, const void *state, size_t len);
+/* On STORE_OK *state is malloc'd (caller frees). Expired drafts: NOTFOUND. */
+int store_draft_get(struct store *s, const unsigned char hash[STORE_HASH_LEN],
+    const char *today, void **state, size_t *len);
+int store_draft_delete(struct store *s,
+    const unsigned char hash[STORE_HASH_LEN]);
+/* Delete drafts that expired before today ("YYYY-MM-DD"). */
+int store_draft_sweep(struct store *s, const char *today);
+
+/* Read API for the analysis and exports. */
+struct store_row {
+	const unsigned char *id;
+	const char *form_id;
+	long form_version;
+	const char *consent_version;
+	const char *period;
+	const char *answers;
+	const char *scores;
+};
+/*
+ * Call cb for every response of form_id (all forms when NULL), in id order.
+ * A non-zero return from cb stops the walk and is returned.
+ */
+int store_foreach(struct store *s, const char *form_id,
+    int (*cb)(const struct store_row *row, void *arg), void *arg);
+int store_count(struct store *s, const char *form_id, long *n);
+
+/* Today's date (UTC) as "YYYY-MM-DD", or the month when month is set. */
+void store_period_now(char out[11], int month);
+
+/* Keyed hash (BLAKE2b via libsodium) of a code under the store key. */
+void store_hash_code(const unsigned char key[STORE_KEY_LEN], const char *code,
+    unsigned char out[STORE_HASH_LEN]);
+
+#endif

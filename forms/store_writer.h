@@ -1,0 +1,73 @@
+/*
+ * The single writer thread with group commit. Submitters enqueue jobs; the
+ * writer takes every job queued so far (up to a batch cap), runs them in one
+ * transaction, commits, and only then completes each job with its own
+ * result. A job is never completed before the commit that holds it has
+ * returned, so an acknowledged response is on disk (WAL, synchronous=FULL).
+ *
+ * When the commit fails the whole batch is rolled back and every job in it
+ * gets the error: nothing of a failed batch is stored.
+ */
+#ifndef CANDOR_STORE_WRITER_H
+#define CANDOR_STORE_WRITER_H
+
+#include <stddef.h>
+
+#include "store.h"
+
+enum store_job_kind {
+	STORE_JOB_INSERT,
+	STORE_JOB_WITHDRAW,
+	STORE_JOB_DRAFT_PUT,
+	STORE_JOB_DRAFT_GET,
+	STORE_JOB_DRAFT_DELETE,
+	STORE_JOB__MAX
+};
+
+struct store_job {
+	enum store_job_kind kind;
+	struct store_response resp; /* INSERT */
+	unsigned char hash[STORE_HASH_LEN]; /* WITHDRAW, DRAFT_* */
+	const char *form_id;   /* DRAFT_PUT */
+	const char *date;      /* DRAFT_PUT: expiry; DRAFT_GET: today */
+	const void *state;     /* DRAFT_PUT */
+	size_t state_len;
+	void *out_state;       /* DRAFT_GET result, malloc'd; caller frees */
+	size_t out_len;
+	int rc;                /* result, set before done() is called */
+	/*
+	 * Called on the writer thread after the commit (or the failure). It
+	 * must be short and must not block: resume a connection, signal a
+	 * condition variable. NULL for store_writer_run().
+	 */
+	void (*done)(struct store_job *job, void *arg);
+	void *arg;
+	struct store_job *next; /* queue link, owned by the writer */
+};
+
+struct store_writer;
+
+/* The writer takes ownership of s and closes it in store_writer_stop(). */
+int store_writer_start(struct store *s, size_t max_batch,
+    struct store_writer **out);
+/*
+ * Queue a job; done() runs later on the writer thread. Returns STORE_ERR
+ * (and does not queue) once the writer is stopping.
+ */
+int store_writer_enqueue(struct store_writer *w, struct store_job *job);
+/* Queue a job and wait for its result; returns job->rc. */
+int store_writer_run(struct store_writer *w, struct store_job *job);
+/* Jobs queued and not yet completed. */
+size_t store_writer_depth(struct store_writer *w);
+/* Statistics for /metrics. */
+struct store_writer_stats {
+	unsigned long long commits, jobs, failures;
+	/* commit latency histogram, milliseconds: <=1,2,5,10,25,50,100,250,+Inf */
+	unsigned long long lat_bucket[9];
+	double lat_sum_ms;
+};
+void store_writer_stats(struct store_writer *w, struct store_writer_stats *st);
+/* Finish every queued job, stop the thread, close the store, free w. */
+void store_writer_stop(struct store_writer *w);
+
+#endif
