@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 2
 #define STORE_ID_LEN 16   /* response ids: 128 random bits */
 #define STORE_HASH_LEN 32 /* keyed hashes of receipt and resume codes */
 #define STORE_KEY_LEN 32
@@ -73,6 +73,12 @@ int store_key(struct store *s, unsigned char key[STORE_KEY_LEN]);
 int store_begin(struct store *s);
 int store_commit(struct store *s);
 int store_rollback(struct store *s);
+/* A nested savepoint inside a transaction: one job of a batch. */
+int store_savepoint(struct store *s);
+int store_release(struct store *s);
+int store_rollback_to(struct store *s);
+/* Is a transaction open? (SQLite ends one by itself on some errors.) */
+int store_in_transaction(struct store *s);
 
 int store_insert(struct store *s, const struct store_response *r);
 /* Delete the response whose receipt hash matches; STORE_NOTFOUND if none. */

@@ -1,0 +1,658 @@
+/*
+ * The SQLite storage layer (store.h). The schema is a list of migrations
+ * applied in order under PRAGMA user_version; every SQL statement is in the
+ * stmts[] table below, prepared once on first use and always bound. The
+ * connection runs in WAL mode with synchronous=FULL, so a committed
+ * transaction survives a crash or power loss.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "store.h"
+
+enum stmt {
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_SAVEPOINT,
+	STMT_RELEASE,
+	STMT_ROLLBACK_TO,
+	STMT_KEY_GET,
+	STMT_KEY_PUT,
+	STMT_INSERT,
+	STMT_WITHDRAW,
+	STMT_DRAFT_PUT,
+	STMT_DRAFT_GET,
+	STMT_DRAFT_DELETE,
+	STMT_DRAFT_SWEEP,
+	STMT_FOREACH_ALL,
+	STMT_FOREACH_FORM,
+	STMT_COUNT_ALL,
+	STMT_COUNT_FORM,
+	STMT__MAX
+};
+
+static const char *const stmts[STMT__MAX] = {
+	/* STMT_BEGIN: IMMEDIATE takes the write lock up front. */
+	"BEGIN IMMEDIATE",
+	/* STMT_COMMIT */
+	"COMMIT",
+	/* STMT_ROLLBACK */
+	"ROLLBACK",
+	/* STMT_SAVEPOINT: one job inside a group-commit batch. */
+	"SAVEPOINT job",
+	/* STMT_RELEASE */
+	"RELEASE job",
+	/* STMT_ROLLBACK_TO */
+	"ROLLBACK TO job",
+	/* STMT_KEY_GET */
+	"SELECT value FROM meta WHERE key = 'secret'",
+	/* STMT_KEY_PUT */
+	"INSERT INTO meta (key, value) VALUES ('secret', ?1)",
+	/* STMT_INSERT */
+	"INSERT INTO response (id, form_id, form_version, consent_version, "
+	"period, answers, scores, receipt_hash) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	/* STMT_WITHDRAW */
+	"DELETE FROM response WHERE receipt_hash = ?1",
+	/* STMT_DRAFT_PUT */
+	"INSERT OR REPLACE INTO draft (code_hash, form_id, expires, state) "
+	"VALUES (?1, ?2, ?3, ?4)",
+	/* STMT_DRAFT_GET */
+	"SELECT state FROM draft WHERE code_hash = ?1 AND expires >= ?2",
+	/* STMT_DRAFT_DELETE */
+	"DELETE FROM draft WHERE code_hash = ?1",
+	/* STMT_DRAFT_SWEEP */
+	"DELETE FROM draft WHERE expires < ?1",
+	/* STMT_FOREACH_ALL */
+	"SELECT id, form_id, form_version, consent_version, period, answers, "
+	"scores FROM response ORDER BY id",
+	/* STMT_FOREACH_FORM */
+	"SELECT id, form_id, form_version, consent_version, period, answers, "
+	"scores FROM response WHERE form_id = ?1 ORDER BY id",
+	/* STMT_COUNT_ALL */
+	"SELECT count(*) FROM response",
+	/* STMT_COUNT_FORM */
+	"SELECT count(*) FROM response WHERE form_id = ?1",
+};
+
+/*
+ * Migrations: migrations[v] takes a file from user_version v to v + 1.
+ * Append only; never edit a released step.
+ */
+static const char *const migrations[STORE_SCHEMA_VERSION] = {
+	/* 0 -> 1: responses and the installation secret. */
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value BLOB NOT NULL"
+	") STRICT;"
+	"CREATE TABLE response ("
+	"  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+	"  form_id TEXT NOT NULL,"
+	"  form_version INTEGER NOT NULL,"
+	"  consent_version TEXT NOT NULL,"
+	"  period TEXT NOT NULL CHECK (period GLOB "
+	"    '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' AND length(period) IN (7, 10)),"
+	"  answers TEXT NOT NULL CHECK (json_valid(answers)),"
+	"  scores TEXT NOT NULL CHECK (json_valid(scores)),"
+	"  receipt_hash BLOB NOT NULL UNIQUE CHECK (length(receipt_hash) = 32)"
+	") STRICT;"
+	"CREATE INDEX response_form ON response (form_id);",
+	/* 1 -> 2: drafts for "save and continue later". */
+	"CREATE TABLE draft ("
+	"  code_hash BLOB PRIMARY KEY CHECK (length(code_hash) = 32),"
+	"  form_id TEXT NOT NULL,"
+	"  expires TEXT NOT NULL,"
+	"  state BLOB NOT NULL"
+	") STRICT;"
+	"CREATE INDEX draft_expires ON draft (expires);",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *st[STMT__MAX];
+	enum store_mode mode;
+	char errmsg[256];
+};
+
+static const char *const rc_text[STORE_RC__MAX] = {
+	"ok",
+	"not found",
+	"database error",
+	"disk full",
+	"database is read-only",
+	"database is locked",
+	"database was written by a newer version",
+	"out of memory",
+};
+
+const char *
+store_strerror(int rc)
+{
+	return rc >= 0 && rc < STORE_RC__MAX ? rc_text[rc] : "unknown error";
+}
+
+const char *
+store_errmsg(const struct store *s)
+{
+	return s->errmsg;
+}
+
+/* Map an SQLite result to ours and remember the message. */
+static int
+fail(struct store *s, int src)
+{
+	const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src);
+
+	snprintf(s->errmsg, sizeof(s->errmsg), "%s", msg);
+	switch (src & 0xff) {
+	case SQLITE_FULL:
+		return STORE_FULL;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		return STORE_READONLY;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_BUSY;
+	case SQLITE_NOMEM:
+		return STORE_NOMEM;
+	default:
+		return STORE_ERR;
+	}
+}
+
+/* The prepared statement i, reset and unbound, or NULL (error in s). */
+static sqlite3_stmt *
+stmt(struct store *s, enum stmt i)
+{
+	int rc;
+
+	if (s->st[i] == NULL) {
+		rc = sqlite3_prepare_v3(s->db, stmts[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL);
+		if (rc != SQLITE_OK) {
+			fail(s, rc);
+			return NULL;
+		}
+	}
+	sqlite3_reset(s->st[i]);
+	sqlite3_clear_bindings(s->st[i]);
+	return s->st[i];
+}
+
+/* Run a statement that returns no rows; bindings already made. */
+static int
+step_done(struct store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE) {
+		int r = fail(s, rc);
+		sqlite3_reset(st);
+		return r;
+	}
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+static int
+exec_simple(struct store *s, enum stmt i)
+{
+	sqlite3_stmt *st = stmt(s, i);
+
+	return st ? step_done(s, st) : fail(s, sqlite3_errcode(s->db));
+}
+
+int
+store_begin(struct store *s)
+{
+	return exec_simple(s, STMT_BEGIN);
+}
+
+int
+store_commit(struct store *s)
+{
+	return exec_simple(s, STMT_COMMIT);
+}
+
+int
+store_rollback(struct store *s)
+{
+	if (sqlite3_get_autocommit(s->db))
+		return STORE_OK; /* SQLite already rolled back (e.g. on FULL) */
+	return exec_simple(s, STMT_ROLLBACK);
+}
+
+int
+store_savepoint(struct store *s)
+{
+	return exec_simple(s, STMT_SAVEPOINT);
+}
+
+int
+store_release(struct store *s)
+{
+	return exec_simple(s, STMT_RELEASE);
+}
+
+int
+store_rollback_to(struct store *s)
+{
+	return exec_simple(s, STMT_ROLLBACK_TO);
+}
+
+int
+store_in_transaction(struct store *s)
+{
+	return !sqlite3_get_autocommit(s->db);
+}
+
+int
+store_schema_version(struct store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int
+store_migrate(struct store *s, int target)
+{
+	char *msg = NULL, pragma[64];
+	int v, rc;
+
+	if (target < 0 || target > STORE_SCHEMA_VERSION) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "no schema version %d",
+		    target);
+		return STORE_ERR;
+	}
+	v = store_schema_version(s);
+	if (v < 0)
+		return fail(s, sqlite3_errcode(s->db));
+	if (v > STORE_SCHEMA_VERSION) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "schema version %d is "
+		    "newer than this program's %d", v, STORE_SCHEMA_VERSION);
+		return STORE_VERSION;
+	}
+	for (; v < target; v++) {
+		/* One transaction per step: a failed step leaves the last
+		 * good version in place. */
+		if ((rc = store_begin(s)) != STORE_OK)
+			return rc;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
+		    v + 1);
+		if (sqlite3_exec(s->db, migrations[v], NULL, NULL, &msg) !=
+		        SQLITE_OK ||
+		    sqlite3_exec(s->db, pragma, NULL, NULL, &msg) != SQLITE_OK) {
+			rc = fail(s, sqlite3_errcode(s->db));
+			snprintf(s->errmsg, sizeof(s->errmsg), "migration to "
+			    "version %d: %s", v + 1, msg ? msg : "?");
+			sqlite3_free(msg);
+			store_rollback(s);
+			return rc;
+		}
+		if ((rc = store_commit(s)) != STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+/* Create the installation secret if the file has none. */
+static int
+ensure_key(struct store *s)
+{
+	unsigned char key[STORE_KEY_LEN];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (store_key(s, key) == STORE_OK)
+		return STORE_OK;
+	randombytes_buf(key, sizeof(key));
+	if ((st = stmt(s, STMT_KEY_PUT)) == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_blob(st, 1, key, sizeof(key), SQLITE_STATIC);
+	rc = step_done(s, st);
+	sodium_memzero(key, sizeof(key));
+	return rc;
+}
+
+int
+store_key(struct store *s, unsigned char key[STORE_KEY_LEN])
+{
+	sqlite3_stmt *st = stmt(s, STMT_KEY_GET);
+	int rc;
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW &&
+	    sqlite3_column_bytes(st, 0) == STORE_KEY_LEN) {
+		memcpy(key, sqlite3_column_blob(st, 0), STORE_KEY_LEN);
+		sqlite3_reset(st);
+		return STORE_OK;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "no installation key");
+		return STORE_NOTFOUND;
+	}
+	return fail(s, rc);
+}
+
+static int
+pragma(struct store *s, const char *sql)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? STORE_OK : fail(s, rc);
+}
+
+int
+store_open(const char *path, enum store_mode mode, struct store **out,
+    char *err, size_t errsz)
+{
+	struct store *s;
+	int flags, rc, v;
+	char jm[16] = "";
+
+	*out = NULL;
+	if (sodium_init() < 0) {
+		snprintf(err, errsz, "libsodium failed to initialise");
+		return STORE_ERR;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return STORE_NOMEM;
+	}
+	s->mode = mode;
+	flags = mode == STORE_RDONLY ? SQLITE_OPEN_READONLY
+	                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	flags |= SQLITE_OPEN_NOMUTEX; /* one thread per connection */
+	rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		rc = fail(s, rc);
+		goto out;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	if ((rc = pragma(s, "PRAGMA busy_timeout = 5000")) != STORE_OK)
+		goto out;
+	v = store_schema_version(s);
+	if (v < 0) {
+		rc = fail(s, sqlite3_errcode(s->db));
+		goto out;
+	}
+	if (mode == STORE_RDONLY) {
+		if (v < 1) {
+			snprintf(s->errmsg, sizeof(s->errmsg), "not a Candor "
+			    "database (schema version %d)", v);
+			rc = STORE_ERR;
+		} else if (v > STORE_SCHEMA_VERSION) {
+			snprintf(s->errmsg, sizeof(s->errmsg), "schema version "
+			    "%d is newer than this program's %d", v,
+			    STORE_SCHEMA_VERSION);
+			rc = STORE_VERSION;
+		} else
+			rc = pragma(s, "PRAGMA query_only = ON");
+		goto out;
+	}
+	/* journal_mode answers with the mode it ended in. */
+	{
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1,
+		        &st, NULL) != SQLITE_OK) {
+			rc = fail(s, sqlite3_errcode(s->db));
+			goto out;
+		}
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(jm, sizeof(jm), "%s",
+			    (const char *)sqlite3_column_text(st, 0));
+		rc = sqlite3_finalize(st);
+		if (rc != SQLITE_OK) {
+			rc = fail(s, rc);
+			goto out;
+		}
+		if (strcmp(jm, "wal") != 0) {
+			snprintf(s->errmsg, sizeof(s->errmsg), "cannot switch "
+			    "to WAL mode (got \"%s\")", jm);
+			rc = STORE_ERR;
+			goto out;
+		}
+	}
+	if ((rc = pragma(s, "PRAGMA synchronous = FULL")) != STORE_OK ||
+	    (rc = pragma(s, "PRAGMA foreign_keys = ON")) != STORE_OK ||
+	    (rc = store_migrate(s, STORE_SCHEMA_VERSION)) != STORE_OK ||
+	    (rc = ensure_key(s)) != STORE_OK)
+		goto out;
+out:
+	if (rc != STORE_OK) {
+		snprintf(err, errsz, "%s: %s", path,
+		    s->errmsg[0] ? s->errmsg : store_strerror(rc));
+		store_close(s);
+		return rc;
+	}
+	*out = s;
+	return STORE_OK;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < STMT__MAX; i++)
+		sqlite3_finalize(s->st[i]);
+	/* Every statement is finalized, so close cannot be refused. */
+	sqlite3_close(s->db);
+	free(s);
+}
+
+int
+store_insert(struct store *s, const struct store_response *r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_INSERT);
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_blob(st, 1, r->id, STORE_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->form_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, r->form_version);
+	sqlite3_bind_text(st, 4, r->consent_version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r->period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, r->answers, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, r->scores, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 8, r->receipt_hash, STORE_HASH_LEN,
+	    SQLITE_STATIC);
+	return step_done(s, st);
+}
+
+/* Run a one-hash DELETE; NOTFOUND when nothing matched. */
+static int
+delete_by_hash(struct store *s, enum stmt i,
+    const unsigned char hash[STORE_HASH_LEN])
+{
+	sqlite3_stmt *st = stmt(s, i);
+	int rc;
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_blob(st, 1, hash, STORE_HASH_LEN, SQLITE_STATIC);
+	if ((rc = step_done(s, st)) != STORE_OK)
+		return rc;
+	return sqlite3_changes(s->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+int
+store_withdraw(struct store *s, const unsigned char hash[STORE_HASH_LEN])
+{
+	return delete_by_hash(s, STMT_WITHDRAW, hash);
+}
+
+int
+store_draft_put(struct store *s, const unsigned char hash[STORE_HASH_LEN],
+    const char *form_id, const char *expires, const void *state, size_t len)
+{
+	sqlite3_stmt *st = stmt(s, STMT_DRAFT_PUT);
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_blob(st, 1, hash, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, form_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, expires, -1, SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 4, state, len, SQLITE_STATIC);
+	return step_done(s, st);
+}
+
+int
+store_draft_get(struct store *s, const unsigned char hash[STORE_HASH_LEN],
+    const char *today, void **state, size_t *len)
+{
+	sqlite3_stmt *st = stmt(s, STMT_DRAFT_GET);
+	int rc;
+
+	*state = NULL;
+	*len = 0;
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_blob(st, 1, hash, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return STORE_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW) {
+		rc = fail(s, rc);
+		sqlite3_reset(st);
+		return rc;
+	}
+	*len = (size_t)sqlite3_column_bytes(st, 0);
+	if ((*state = malloc(*len ? *len : 1)) == NULL) {
+		sqlite3_reset(st);
+		return STORE_NOMEM;
+	}
+	if (*len)
+		memcpy(*state, sqlite3_column_blob(st, 0), *len);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+int
+store_draft_delete(struct store *s, const unsigned char hash[STORE_HASH_LEN])
+{
+	return delete_by_hash(s, STMT_DRAFT_DELETE, hash);
+}
+
+int
+store_draft_sweep(struct store *s, const char *today)
+{
+	sqlite3_stmt *st = stmt(s, STMT_DRAFT_SWEEP);
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
+	return step_done(s, st);
+}
+
+int
+store_foreach(struct store *s, const char *form_id,
+    int (*cb)(const struct store_row *row, void *arg), void *arg)
+{
+	sqlite3_stmt *st = stmt(s, form_id ? STMT_FOREACH_FORM
+	                                   : STMT_FOREACH_ALL);
+	struct store_row row;
+	int rc;
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	if (form_id)
+		sqlite3_bind_text(st, 1, form_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* Bytes from disk are untrusted: check shapes, skip nothing
+		 * silently. */
+		if (sqlite3_column_bytes(st, 0) != STORE_ID_LEN) {
+			snprintf(s->errmsg, sizeof(s->errmsg), "response with "
+			    "a malformed id");
+			sqlite3_reset(st);
+			return STORE_ERR;
+		}
+		row.id = sqlite3_column_blob(st, 0);
+		row.form_id = (const char *)sqlite3_column_text(st, 1);
+		row.form_version = (long)sqlite3_column_int64(st, 2);
+		row.consent_version = (const char *)sqlite3_column_text(st, 3);
+		row.period = (const char *)sqlite3_column_text(st, 4);
+		row.answers = (const char *)sqlite3_column_text(st, 5);
+		row.scores = (const char *)sqlite3_column_text(st, 6);
+		if (row.form_id == NULL || row.consent_version == NULL ||
+		    row.period == NULL || row.answers == NULL ||
+		    row.scores == NULL) {
+			sqlite3_reset(st);
+			return STORE_NOMEM;
+		}
+		if ((rc = cb(&row, arg)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		rc = fail(s, rc);
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+int
+store_count(struct store *s, const char *form_id, long *n)
+{
+	sqlite3_stmt *st = stmt(s, form_id ? STMT_COUNT_FORM : STMT_COUNT_ALL);
+	int rc;
+
+	*n = 0;
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	if (form_id)
+		sqlite3_bind_text(st, 1, form_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = fail(s, rc);
+		sqlite3_reset(st);
+		return rc;
+	}
+	*n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+void
+store_period_now(char out[11], int month)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL) {
+		snprintf(out, 11, "1970-01-01");
+		return;
+	}
+	strftime(out, 11, month ? "%Y-%m" : "%Y-%m-%d", &tm);
+}
+
+void
+store_hash_code(const unsigned char key[STORE_KEY_LEN], const char *code,
+    unsigned char out[STORE_HASH_LEN])
+{
+	crypto_generichash(out, STORE_HASH_LEN, (const unsigned char *)code,
+	    strlen(code), key, STORE_KEY_LEN);
+}
