@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Command 1: install what is missing, build, and start the collector with
+# the default survey on ./data/candor.db. PORT (default 8080) and BIND
+# (default 127.0.0.1) may be set in the environment.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/deps.sh run
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"
+mkdir -p data
+exec build/bin/collector --form forms/fibromyalgia-therapies.json \
+	--db data/candor.db --bind "${BIND:-127.0.0.1}" --port "${PORT:-8080}"
