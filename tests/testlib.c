@@ -1,6 +1,7 @@
 /*
  * The test harness (testlib.h).
  */
+#define _GNU_SOURCE /* memmem, nftw */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
