@@ -96,8 +96,9 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  form_id TEXT NOT NULL,"
 	"  form_version INTEGER NOT NULL,"
 	"  consent_version TEXT NOT NULL,"
-	"  period TEXT NOT NULL CHECK (period GLOB "
-	"    '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' AND length(period) IN (7, 10)),"
+	"  period TEXT NOT NULL CHECK ("
+	"    period GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]' OR"
+	"    period GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),"
 	"  answers TEXT NOT NULL CHECK (json_valid(answers)),"
 	"  scores TEXT NOT NULL CHECK (json_valid(scores)),"
 	"  receipt_hash BLOB NOT NULL UNIQUE CHECK (length(receipt_hash) = 32)"
@@ -112,6 +113,8 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	") STRICT;"
 	"CREATE INDEX draft_expires ON draft (expires);",
 };
+
+static int pragma(struct store *s, const char *sql);
 
 struct store {
 	sqlite3 *db;
@@ -247,6 +250,19 @@ store_rollback_to(struct store *s)
 }
 
 int
+store_set_max_pages(struct store *s, long pages)
+{
+	char sql[64];
+
+	if (pages < 1) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "page cap must be >= 1");
+		return STORE_ERR;
+	}
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %ld", pages);
+	return pragma(s, sql);
+}
+
+int
 store_in_transaction(struct store *s)
 {
 	return !sqlite3_get_autocommit(s->db);
@@ -363,6 +379,14 @@ int
 store_open(const char *path, enum store_mode mode, struct store **out,
     char *err, size_t errsz)
 {
+	return store_open_version(path, mode, STORE_SCHEMA_VERSION, out, err,
+	    errsz);
+}
+
+int
+store_open_version(const char *path, enum store_mode mode, int target,
+    struct store **out, char *err, size_t errsz)
+{
 	struct store *s;
 	int flags, rc, v;
 	char jm[16] = "";
@@ -432,8 +456,8 @@ store_open(const char *path, enum store_mode mode, struct store **out,
 	}
 	if ((rc = pragma(s, "PRAGMA synchronous = FULL")) != STORE_OK ||
 	    (rc = pragma(s, "PRAGMA foreign_keys = ON")) != STORE_OK ||
-	    (rc = store_migrate(s, STORE_SCHEMA_VERSION)) != STORE_OK ||
-	    (rc = ensure_key(s)) != STORE_OK)
+	    (rc = store_migrate(s, target)) != STORE_OK ||
+	    (target >= 1 && (rc = ensure_key(s)) != STORE_OK))
 		goto out;
 out:
 	if (rc != STORE_OK) {

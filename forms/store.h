@@ -54,6 +54,9 @@ struct store_response {
  */
 int store_open(const char *path, enum store_mode mode, struct store **out,
     char *err, size_t errsz);
+/* Same, migrating only up to version target (tests build old files). */
+int store_open_version(const char *path, enum store_mode mode, int target,
+    struct store **out, char *err, size_t errsz);
 void store_close(struct store *s);
 const char *store_errmsg(const struct store *s);
 const char *store_strerror(int rc);
@@ -77,6 +80,11 @@ int store_rollback(struct store *s);
 int store_savepoint(struct store *s);
 int store_release(struct store *s);
 int store_rollback_to(struct store *s);
+/*
+ * Cap the file at `pages` pages (a quota; writes beyond it fail with
+ * STORE_FULL exactly as on a full disk).
+ */
+int store_set_max_pages(struct store *s, long pages);
 /* Is a transaction open? (SQLite ends one by itself on some errors.) */
 int store_in_transaction(struct store *s);
 
