@@ -67,18 +67,36 @@ problem(struct ctx *c, const char *path, const char *fmt, ...)
 }
 
 /* path + ".key" or path + "[i]" into out. */
+/*
+ * JSON paths: out = path + sep + tail, cut at PATH_MAX_LEN - 1 bytes (a
+ * path that long is still a readable message).
+ */
+static const char *
+path_join(char *out, const char *path, const char *sep, const char *tail)
+{
+	size_t n = 0;
+	const char *parts[3] = {path, sep, tail};
+
+	for (size_t p = 0; p < 3; p++)
+		for (const char *c = parts[p]; *c && n < PATH_MAX_LEN - 1; c++)
+			out[n++] = *c;
+	out[n] = '\0';
+	return out;
+}
+
 static const char *
 sub_key(char *out, const char *path, const char *key)
 {
-	snprintf(out, PATH_MAX_LEN, "%s%s%s", path, path[0] ? "." : "", key);
-	return out;
+	return path_join(out, path, path[0] ? "." : "", key);
 }
 
 static const char *
 sub_idx(char *out, const char *path, size_t i)
 {
-	snprintf(out, PATH_MAX_LEN, "%s[%zu]", path, i);
-	return out;
+	char idx[32];
+
+	snprintf(idx, sizeof(idx), "[%zu]", i);
+	return path_join(out, path, "", idx);
 }
 
 static char *
