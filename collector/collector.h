@@ -1,0 +1,59 @@
+/*
+ * The collector's public interface: start an HTTP survey service on some
+ * forms and a database, and stop it cleanly. main.c only turns flags into a
+ * struct collector_config; tests run the service in-process on port 0.
+ */
+#ifndef CANDOR_COLLECTOR_H
+#define CANDOR_COLLECTOR_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define COLLECTOR_MAX_FORMS 32
+
+struct collector_config {
+	const char *forms[COLLECTOR_MAX_FORMS]; /* form file paths */
+	size_t nforms;
+	const char *db_path;
+	const char *bind_addr;  /* numeric IPv4 or IPv6; default 127.0.0.1 */
+	unsigned port;          /* 0: any free port; default 8080 */
+	unsigned min_fill_seconds; /* default 20 */
+	const char *tls_cert;   /* PEM file paths; both or neither */
+	const char *tls_key;
+	unsigned draft_days;    /* drafts expire after; default 14 */
+	/* Rate limit per client address: burst and refill per minute. */
+	unsigned rate_burst;    /* default 60 */
+	unsigned rate_per_minute; /* default 60; 0 turns the limit off */
+	/* libmicrohttpd limits. */
+	unsigned conn_limit;     /* default 256 */
+	unsigned per_ip_limit;   /* default 16 */
+	unsigned conn_timeout;   /* seconds idle; default 30 */
+	size_t conn_memory;      /* bytes per connection; default 64 KiB */
+	/* Request caps. */
+	size_t max_body;   /* bytes; default 128 KiB */
+	size_t max_fields; /* default 400 */
+	FILE *log;         /* event log; default stderr */
+};
+
+struct collector;
+
+/* Fill c with the defaults above (no forms, no database). */
+void collector_config_defaults(struct collector_config *c);
+
+/*
+ * Load the forms, open (create, migrate) the database, start the writer
+ * thread and the HTTP daemon. Returns 0 and sets *out, or -1 with a
+ * message in err (naming the file or setting at fault).
+ */
+int collector_start(const struct collector_config *cfg, struct collector **out,
+    char *err, size_t errsz);
+/* The port actually bound (useful with port 0). */
+unsigned collector_port(const struct collector *c);
+/*
+ * Stop accepting connections, finish every queued storage job (answering
+ * the connections waiting for them), stop the daemon, close the database
+ * and free c. Safe with NULL.
+ */
+void collector_stop(struct collector *c);
+
+#endif

@@ -1,0 +1,1244 @@
+/*
+ * Page rendering (pages.h). Accessibility rules applied everywhere: the
+ * <html> element carries the page language; every control has a <label>;
+ * groups of radios and checkboxes (choices, scales, yes/no, grid rows) are
+ * a <fieldset> with a <legend>; help and error texts are tied to their
+ * control with aria-describedby; an error summary with role="alert" opens
+ * the page and links to each field; the page position is written out
+ * ("Page 2 of 5"). Nothing on a page times out. There is no inline script
+ * or style, so the Content-Security-Policy can forbid both.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "code.h"
+#include "pages.h"
+
+enum ui {
+	UI_PAGE, UI_OF, UI_NEXT, UI_BACK, UI_SUBMIT, UI_SAVE, UI_START,
+	UI_ERR_TITLE, UI_ERR_REQUIRED, UI_ERR_INVALID, UI_NEED_CONSENT,
+	UI_NEED_ADULT, UI_OPTIONAL, UI_HONEYPOT, UI_THANKS_TITLE,
+	UI_THANKS_TEXT, UI_RECEIPT_INTRO, UI_WITHDRAW_HOW, UI_SAVED_TITLE,
+	UI_SAVED_TEXT, UI_SAVED_DAYS, UI_CONTINUE, UI_RESUME_TITLE,
+	UI_RESUME_TEXT, UI_RESUME_LABEL, UI_RESUME_BTN, UI_WITHDRAW_TITLE,
+	UI_WITHDRAW_TEXT, UI_WITHDRAW_LABEL, UI_WITHDRAW_BTN, UI_WITHDRAWN,
+	UI_CODE_BAD, UI_CODE_UNKNOWN, UI_DRAFT_UNKNOWN, UI_CODE_HINT,
+	UI_TOO_FAST, UI_STORAGE, UI_NEW_ITEMS, UI_SURVEYS, UI_NO_SURVEYS,
+	UI_CONSENT_NOTE, UI_YES, UI_NO, UI_HOME, UI_LANGUAGE, UI_RESUME_LINK,
+	UI_WITHDRAW_LINK, UI_CHOOSE_SEVERAL, UI_ERROR, UI_CONSENT_LEGEND,
+	UI_ERR_WHOLE, UI_ERR_NUMBER, UI_ERR_TO, UI_ERR_CHOICE, UI_ERR_EXCL,
+	UI_ERR_TEXT, UI__MAX
+};
+
+static const char *const ui_tags[UI_LANG__MAX] = {"en", "es"};
+
+static const char *const ui_text[UI_LANG__MAX][UI__MAX] = {
+	[UI_EN] = {
+		[UI_PAGE] = "Page ",
+		[UI_OF] = " of ",
+		[UI_NEXT] = "Next",
+		[UI_BACK] = "Back",
+		[UI_SUBMIT] = "Submit my answers",
+		[UI_SAVE] = "Save and continue later",
+		[UI_START] = "Start the survey",
+		[UI_ERR_TITLE] = "There is a problem",
+		[UI_ERR_REQUIRED] = "Please answer this question.",
+		[UI_ERR_INVALID] = "Please check this answer",
+		[UI_NEED_CONSENT] = "Tick this box to take part.",
+		[UI_NEED_ADULT] = "Tick this box to confirm you are 18 or older.",
+		[UI_OPTIONAL] = "(optional)",
+		[UI_HONEYPOT] = "Leave this field empty",
+		[UI_THANKS_TITLE] = "Thank you",
+		[UI_THANKS_TEXT] = "Your answers have been stored.",
+		[UI_RECEIPT_INTRO] = "This is your receipt code. It is shown only "
+		    "once: write it down or take a photo of it. Nobody else "
+		    "can link these answers to you.",
+		[UI_WITHDRAW_HOW] = "If you change your mind, you can withdraw "
+		    "your answers at any time: open the page ",
+		[UI_SAVED_TITLE] = "Your answers are saved",
+		[UI_SAVED_TEXT] = "This is your resume code. Write it down or "
+		    "take a photo of it. To continue, open the page ",
+		[UI_SAVED_DAYS] = " and enter the code. Saved answers are "
+		    "deleted after this many days: ",
+		[UI_CONTINUE] = "Continue now",
+		[UI_RESUME_TITLE] = "Continue a saved survey",
+		[UI_RESUME_TEXT] = "Enter the resume code you were given when "
+		    "you saved your answers.",
+		[UI_RESUME_LABEL] = "Resume code",
+		[UI_RESUME_BTN] = "Continue",
+		[UI_WITHDRAW_TITLE] = "Withdraw your answers",
+		[UI_WITHDRAW_TEXT] = "Enter the receipt code you were given "
+		    "when you submitted the survey. Your answers will be "
+		    "deleted.",
+		[UI_WITHDRAW_LABEL] = "Receipt code",
+		[UI_WITHDRAW_BTN] = "Withdraw my answers",
+		[UI_WITHDRAWN] = "Your answers have been deleted.",
+		[UI_CODE_BAD] = "This does not look like a code. A code has 26 "
+		    "letters and digits.",
+		[UI_CODE_UNKNOWN] = "No answers were found for this code. Check "
+		    "the code; the answers may already have been withdrawn.",
+		[UI_DRAFT_UNKNOWN] = "No saved answers were found for this "
+		    "code. Check the code; saved answers are deleted after a "
+		    "while.",
+		[UI_CODE_HINT] = "Letters and digits. Capitals, spaces and "
+		    "dashes do not matter.",
+		[UI_TOO_FAST] = "Please take a moment to check your answers, "
+		    "then press the button to submit them again.",
+		[UI_STORAGE] = "Sorry: because of a problem on our side your "
+		    "answers could not be stored. Nothing has been stored. "
+		    "Your answers are still here; please try again in a few "
+		    "minutes.",
+		[UI_NEW_ITEMS] = "Your answer opened more questions on this "
+		    "page. Please look at them before going on.",
+		[UI_SURVEYS] = "Surveys",
+		[UI_NO_SURVEYS] = "There are no open surveys.",
+		[UI_CONSENT_NOTE] = "To take part, tick both boxes.",
+		[UI_YES] = "Yes",
+		[UI_NO] = "No",
+		[UI_HOME] = "Back to the list of surveys",
+		[UI_LANGUAGE] = "Language",
+		[UI_RESUME_LINK] = "Continue a saved survey",
+		[UI_WITHDRAW_LINK] = "Withdraw your answers",
+		[UI_CHOOSE_SEVERAL] = "Choose all that apply.",
+		[UI_ERROR] = "Error:",
+		[UI_CONSENT_LEGEND] = "Your consent",
+		[UI_ERR_WHOLE] = "Enter a whole number from ",
+		[UI_ERR_NUMBER] = "Enter a number from ",
+		[UI_ERR_TO] = " to ",
+		[UI_ERR_CHOICE] = "Choose one of the answers shown.",
+		[UI_ERR_EXCL] = "An answer like \"none of these\" cannot be "
+		    "combined with other answers.",
+		[UI_ERR_TEXT] = "The text is too long or contains characters "
+		    "that cannot be used. At most this many characters: ",
+	},
+	[UI_ES] = {
+		[UI_PAGE] = "Página ",
+		[UI_OF] = " de ",
+		[UI_NEXT] = "Siguiente",
+		[UI_BACK] = "Atrás",
+		[UI_SUBMIT] = "Enviar mis respuestas",
+		[UI_SAVE] = "Guardar y continuar más tarde",
+		[UI_START] = "Comenzar la encuesta",
+		[UI_ERR_TITLE] = "Hay un problema",
+		[UI_ERR_REQUIRED] = "Por favor, responda a esta pregunta.",
+		[UI_ERR_INVALID] = "Por favor, revise esta respuesta",
+		[UI_NEED_CONSENT] = "Marque esta casilla para participar.",
+		[UI_NEED_ADULT] = "Marque esta casilla para confirmar que tiene "
+		    "18 años o más.",
+		[UI_OPTIONAL] = "(opcional)",
+		[UI_HONEYPOT] = "Deje este campo vacío",
+		[UI_THANKS_TITLE] = "Gracias",
+		[UI_THANKS_TEXT] = "Sus respuestas se han guardado.",
+		[UI_RECEIPT_INTRO] = "Este es su código de recibo. Solo se "
+		    "muestra una vez: anótelo o hágale una foto. Nadie más "
+		    "puede relacionar estas respuestas con usted.",
+		[UI_WITHDRAW_HOW] = "Si cambia de opinión, puede retirar sus "
+		    "respuestas en cualquier momento: abra la página ",
+		[UI_SAVED_TITLE] = "Sus respuestas están guardadas",
+		[UI_SAVED_TEXT] = "Este es su código para continuar. Anótelo o "
+		    "hágale una foto. Para continuar, abra la página ",
+		[UI_SAVED_DAYS] = " e introduzca el código. Las respuestas "
+		    "guardadas se borran después de estos días: ",
+		[UI_CONTINUE] = "Continuar ahora",
+		[UI_RESUME_TITLE] = "Continuar una encuesta guardada",
+		[UI_RESUME_TEXT] = "Introduzca el código que recibió al guardar "
+		    "sus respuestas.",
+		[UI_RESUME_LABEL] = "Código para continuar",
+		[UI_RESUME_BTN] = "Continuar",
+		[UI_WITHDRAW_TITLE] = "Retirar sus respuestas",
+		[UI_WITHDRAW_TEXT] = "Introduzca el código de recibo que recibió "
+		    "al enviar la encuesta. Sus respuestas se borrarán.",
+		[UI_WITHDRAW_LABEL] = "Código de recibo",
+		[UI_WITHDRAW_BTN] = "Retirar mis respuestas",
+		[UI_WITHDRAWN] = "Sus respuestas se han borrado.",
+		[UI_CODE_BAD] = "Esto no parece un código. Un código tiene 26 "
+		    "letras y cifras.",
+		[UI_CODE_UNKNOWN] = "No se encontraron respuestas con este "
+		    "código. Revise el código; puede que las respuestas ya se "
+		    "hayan retirado.",
+		[UI_DRAFT_UNKNOWN] = "No se encontraron respuestas guardadas con "
+		    "este código. Revise el código; las respuestas guardadas "
+		    "se borran pasado un tiempo.",
+		[UI_CODE_HINT] = "Letras y cifras. Las mayúsculas, los espacios "
+		    "y los guiones no importan.",
+		[UI_TOO_FAST] = "Por favor, tómese un momento para revisar sus "
+		    "respuestas y pulse de nuevo el botón para enviarlas.",
+		[UI_STORAGE] = "Lo sentimos: por un problema nuestro no se "
+		    "pudieron guardar sus respuestas. No se ha guardado nada. "
+		    "Sus respuestas siguen aquí; inténtelo de nuevo en unos "
+		    "minutos.",
+		[UI_NEW_ITEMS] = "Su respuesta abrió más preguntas en esta "
+		    "página. Revíselas antes de continuar.",
+		[UI_SURVEYS] = "Encuestas",
+		[UI_NO_SURVEYS] = "No hay encuestas abiertas.",
+		[UI_CONSENT_NOTE] = "Para participar, marque las dos casillas.",
+		[UI_YES] = "Sí",
+		[UI_NO] = "No",
+		[UI_HOME] = "Volver a la lista de encuestas",
+		[UI_LANGUAGE] = "Idioma",
+		[UI_RESUME_LINK] = "Continuar una encuesta guardada",
+		[UI_WITHDRAW_LINK] = "Retirar sus respuestas",
+		[UI_CHOOSE_SEVERAL] = "Elija todas las que correspondan.",
+		[UI_ERROR] = "Error:",
+		[UI_CONSENT_LEGEND] = "Su consentimiento",
+		[UI_ERR_WHOLE] = "Escriba un número entero de ",
+		[UI_ERR_NUMBER] = "Escriba un número de ",
+		[UI_ERR_TO] = " a ",
+		[UI_ERR_CHOICE] = "Elija una de las respuestas mostradas.",
+		[UI_ERR_EXCL] = "Una respuesta como \"ninguno\" no se puede "
+		    "combinar con otras respuestas.",
+		[UI_ERR_TEXT] = "El texto es demasiado largo o tiene caracteres "
+		    "que no se pueden usar. Como máximo estos caracteres: ",
+	},
+};
+
+static const struct {
+	enum ui title;
+	const char *en, *es;
+} ui_notices[NOTE__MAX] = {
+	[NOTE_NOT_FOUND] = {UI_ERR_TITLE, "This page does not exist.",
+	    "Esta página no existe."},
+	[NOTE_BAD_METHOD] = {UI_ERR_TITLE, "This page cannot be used that way.",
+	    "Esta página no se puede usar así."},
+	[NOTE_BAD_REQUEST] = {UI_ERR_TITLE, "The request could not be read. "
+	    "Nothing was stored.", "No se pudo leer la solicitud. No se ha "
+	    "guardado nada."},
+	[NOTE_BAD_STATE] = {UI_ERR_TITLE, "This page could not be read: it may "
+	    "have been changed or damaged. Nothing was stored. Please start "
+	    "again from the survey link.", "No se pudo leer esta página: puede "
+	    "que se haya modificado o dañado. No se ha guardado nada. Empiece "
+	    "de nuevo desde el enlace de la encuesta."},
+	[NOTE_EXPIRED] = {UI_ERR_TITLE, "This survey has changed since you "
+	    "started it, so these answers can no longer be used. Nothing was "
+	    "stored. Please start again from the survey link.", "Esta encuesta "
+	    "ha cambiado desde que la empezó, así que estas respuestas ya no "
+	    "se pueden usar. No se ha guardado nada. Empiece de nuevo desde el "
+	    "enlace de la encuesta."},
+	[NOTE_TOKEN_REUSED] = {UI_ERR_TITLE, "These answers have already been "
+	    "submitted once. Nothing more was stored.", "Estas respuestas ya se "
+	    "enviaron una vez. No se ha guardado nada más."},
+	[NOTE_HONEYPOT] = {UI_ERR_TITLE, "The form could not be accepted. "
+	    "Nothing was stored.", "No se pudo aceptar el formulario. No se ha "
+	    "guardado nada."},
+	[NOTE_UNKNOWN_FIELD] = {UI_ERR_TITLE, "The form contained a field this "
+	    "page does not have. Nothing was stored.", "El formulario tenía un "
+	    "campo que esta página no tiene. No se ha guardado nada."},
+	[NOTE_TOO_MANY_FIELDS] = {UI_ERR_TITLE, "The form had too many fields. "
+	    "Nothing was stored.", "El formulario tenía demasiados campos. No "
+	    "se ha guardado nada."},
+	[NOTE_TOO_BIG] = {UI_ERR_TITLE, "The form was too large. Nothing was "
+	    "stored.", "El formulario era demasiado grande. No se ha guardado "
+	    "nada."},
+	[NOTE_UNSUPPORTED] = {UI_ERR_TITLE, "The form was sent in a format this "
+	    "site does not accept. Nothing was stored.", "El formulario se "
+	    "envió en un formato que este sitio no acepta. No se ha guardado "
+	    "nada."},
+	[NOTE_RATE_LIMITED] = {UI_ERR_TITLE, "There were too many requests from "
+	    "your network. Please wait a minute and try again. Nothing was "
+	    "stored.", "Hubo demasiadas solicitudes desde su red. Espere un "
+	    "minuto y vuelva a intentarlo. No se ha guardado nada."},
+	[NOTE_UNAVAILABLE] = {UI_ERR_TITLE, "The service is not available at "
+	    "the moment. Nothing was stored. Please try again in a few "
+	    "minutes.", "El servicio no está disponible en este momento. No se "
+	    "ha guardado nada. Inténtelo de nuevo en unos minutos."},
+	[NOTE_INTERNAL] = {UI_ERR_TITLE, "Something went wrong on our side. "
+	    "Nothing was stored.", "Algo falló por nuestra parte. No se ha "
+	    "guardado nada."},
+};
+
+enum ui_lang
+pages_ui_lang(const char *tag)
+{
+	if (tag != NULL && (tag[0] == 'e' || tag[0] == 'E') &&
+	    (tag[1] == 's' || tag[1] == 'S') &&
+	    (tag[2] == '\0' || tag[2] == '-' || tag[2] == '_'))
+		return UI_ES;
+	return UI_EN;
+}
+
+const char *
+pages_ui_tag(enum ui_lang l)
+{
+	return l < UI_LANG__MAX ? ui_tags[l] : ui_tags[UI_EN];
+}
+
+static const char *
+ui(enum ui_lang l, enum ui m)
+{
+	const char *s = ui_text[l][m];
+
+	return s != NULL ? s : ui_text[UI_EN][m];
+}
+
+/* ---- layout ---- */
+
+static void
+page_head(struct html *h, const char *tag, const char *title)
+{
+	html_lit(h, "<!DOCTYPE html>\n<html lang=\"");
+	html_text(h, tag);
+	html_lit(h, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, "
+	    "initial-scale=1\">\n<meta name=\"referrer\" content=\"no-referrer\">\n"
+	    "<title>");
+	html_text(h, title);
+	html_lit(h, "</title>\n<link rel=\"stylesheet\" href=\"/static/app.css\">\n"
+	    "<script src=\"/static/app.js\" defer></script>\n</head>\n<body>\n"
+	    "<main id=\"main\">\n");
+}
+
+static void
+page_foot(struct html *h)
+{
+	html_lit(h, "</main>\n</body>\n</html>\n");
+}
+
+static const char *
+ftext(const struct form *f, const struct form_text *t, int lang)
+{
+	return form_text_get(f, t, lang);
+}
+
+static enum ui_lang
+form_ui(const struct form *f, int lang)
+{
+	return pages_ui_lang(f->langs[lang]);
+}
+
+/* The honeypot: hidden from people (CSS and aria-hidden), seen by bots. */
+static void
+honeypot(struct html *h, enum ui_lang ul)
+{
+	html_lit(h, "<div class=\"hp\" aria-hidden=\"true\">"
+	    "<label for=\"f-website\">");
+	html_text(h, ui(ul, UI_HONEYPOT));
+	html_lit(h, "</label><input type=\"text\" id=\"f-website\" "
+	    "name=\"website\" value=\"\" tabindex=\"-1\" autocomplete=\"off\">"
+	    "</div>\n");
+}
+
+/* ---- index ---- */
+
+void
+pages_index(struct html *h, enum ui_lang ul, struct form *const *forms,
+    size_t nforms, const char *tag)
+{
+	size_t i;
+
+	page_head(h, pages_ui_tag(ul), ui(ul, UI_SURVEYS));
+	html_lit(h, "<h1>");
+	html_text(h, ui(ul, UI_SURVEYS));
+	html_lit(h, "</h1>\n");
+	if (nforms == 0) {
+		html_lit(h, "<p>");
+		html_text(h, ui(ul, UI_NO_SURVEYS));
+		html_lit(h, "</p>\n");
+	} else
+		html_lit(h, "<ul class=\"surveys\">\n");
+	for (i = 0; i < nforms; i++) {
+		const struct form *f = forms[i];
+		int lang = tag != NULL ? form_lang_find(f, tag) : 0;
+
+		if (lang < 0)
+			lang = 0;
+		html_lit(h, "<li lang=\"");
+		html_text(h, f->langs[lang]);
+		html_lit(h, "\"><a href=\"/s/");
+		html_text(h, f->id);
+		html_lit(h, "?lang=");
+		html_text(h, f->langs[lang]);
+		html_lit(h, "\">");
+		html_text(h, ftext(f, &f->title, lang));
+		html_lit(h, "</a>");
+		if (f->description.s[0] != NULL) {
+			html_lit(h, "<p>");
+			html_text(h, ftext(f, &f->description, lang));
+			html_lit(h, "</p>");
+		}
+		html_lit(h, "</li>\n");
+	}
+	if (nforms > 0)
+		html_lit(h, "</ul>\n");
+	html_lit(h, "<p><a href=\"/resume\">");
+	html_text(h, ui(ul, UI_RESUME_LINK));
+	html_lit(h, "</a></p>\n<p><a href=\"/withdraw\">");
+	html_text(h, ui(ul, UI_WITHDRAW_LINK));
+	html_lit(h, "</a></p>\n");
+	page_foot(h);
+}
+
+/* ---- consent ---- */
+
+static void
+error_summary_open(struct html *h, enum ui_lang ul)
+{
+	html_lit(h, "<div class=\"error-summary\" role=\"alert\" "
+	    "aria-labelledby=\"error-summary-title\" tabindex=\"-1\">\n"
+	    "<h2 id=\"error-summary-title\">");
+	html_text(h, ui(ul, UI_ERR_TITLE));
+	html_lit(h, "</h2>\n<ul>\n");
+}
+
+static void
+error_summary_item(struct html *h, const char *id, const char *label,
+    const char *msg)
+{
+	html_lit(h, "<li><a href=\"#");
+	html_text(h, id);
+	html_lit(h, "\">");
+	if (label != NULL) {
+		html_text(h, label);
+		html_lit(h, ": ");
+	}
+	html_text(h, msg);
+	html_lit(h, "</a></li>\n");
+}
+
+static void
+error_summary_close(struct html *h)
+{
+	html_lit(h, "</ul>\n</div>\n");
+}
+
+static void
+field_error(struct html *h, enum ui_lang ul, const char *id, const char *msg)
+{
+	html_lit(h, "<p class=\"error\" id=\"");
+	html_text(h, id);
+	html_lit(h, "\"><span class=\"visually-hidden\">");
+	html_text(h, ui(ul, UI_ERROR));
+	html_lit(h, " </span>");
+	html_text(h, msg);
+	html_lit(h, "</p>\n");
+}
+
+static void
+lang_links(struct html *h, const struct form *f, int lang, const char *base)
+{
+	size_t i;
+
+	if (f->nlangs < 2)
+		return;
+	html_lit(h, "<nav class=\"langs\" aria-label=\"");
+	html_text(h, ui(form_ui(f, lang), UI_LANGUAGE));
+	html_lit(h, "\"><ul>\n");
+	for (i = 0; i < f->nlangs; i++) {
+		html_lit(h, "<li><a lang=\"");
+		html_text(h, f->langs[i]);
+		html_lit(h, "\" hreflang=\"");
+		html_text(h, f->langs[i]);
+		html_lit(h, "\" href=\"");
+		html_text(h, base);
+		html_lit(h, "?lang=");
+		html_text(h, f->langs[i]);
+		html_lit(h, "\"");
+		if ((int)i == lang)
+			html_lit(h, " aria-current=\"true\"");
+		html_lit(h, ">");
+		html_text(h, f->langs[i]);
+		html_lit(h, "</a></li>\n");
+	}
+	html_lit(h, "</ul></nav>\n");
+}
+
+static void
+checkbox(struct html *h, enum ui_lang ul, const char *name, const char *label,
+    int missing)
+{
+	html_lit(h, "<div class=\"choice\">\n");
+	if (missing) {
+		html_lit(h, "<p class=\"error\" id=\"e-");
+		html_text(h, name);
+		html_lit(h, "\"><span class=\"visually-hidden\">");
+		html_text(h, ui(ul, UI_ERROR));
+		html_lit(h, " </span>");
+		html_text(h, ui(ul, strcmp(name, "consent") == 0
+		    ? UI_NEED_CONSENT : UI_NEED_ADULT));
+		html_lit(h, "</p>\n");
+	}
+	html_lit(h, "<input type=\"checkbox\" id=\"f-");
+	html_text(h, name);
+	html_lit(h, "\" name=\"");
+	html_text(h, name);
+	html_lit(h, "\" value=\"1\" required");
+	if (missing) {
+		html_lit(h, " aria-invalid=\"true\" aria-describedby=\"e-");
+		html_text(h, name);
+		html_lit(h, "\"");
+	}
+	html_lit(h, ">\n<label for=\"f-");
+	html_text(h, name);
+	html_lit(h, "\">");
+	html_text(h, label);
+	html_lit(h, "</label>\n</div>\n");
+}
+
+void
+pages_consent(struct html *h, const struct form *f, int lang,
+    int missing_consent, int missing_adult)
+{
+	enum ui_lang ul = form_ui(f, lang);
+	char base[96];
+
+	if (snprintf(base, sizeof(base), "/s/%s", f->id) >= (int)sizeof(base))
+		base[0] = '\0';
+	page_head(h, f->langs[lang], ftext(f, &f->consent_title, lang));
+	lang_links(h, f, lang, base);
+	if (missing_consent || missing_adult) {
+		error_summary_open(h, ul);
+		if (missing_consent)
+			error_summary_item(h, "f-consent", NULL,
+			    ui(ul, UI_NEED_CONSENT));
+		if (missing_adult)
+			error_summary_item(h, "f-adult", NULL,
+			    ui(ul, UI_NEED_ADULT));
+		error_summary_close(h);
+	}
+	html_lit(h, "<p class=\"survey-title\">");
+	html_text(h, ftext(f, &f->title, lang));
+	html_lit(h, "</p>\n<h1>");
+	html_text(h, ftext(f, &f->consent_title, lang));
+	html_lit(h, "</h1>\n<div class=\"consent-text\">\n");
+	html_paras(h, ftext(f, &f->consent_text, lang));
+	html_lit(h, "</div>\n<form method=\"post\" action=\"/s/");
+	html_text(h, f->id);
+	html_lit(h, "\" novalidate>\n<input type=\"hidden\" name=\"lang\" value=\"");
+	html_text(h, f->langs[lang]);
+	html_lit(h, "\">\n<fieldset>\n<legend>");
+	html_text(h, ui(ul, UI_CONSENT_LEGEND));
+	html_lit(h, "</legend>\n<p class=\"help\">");
+	html_text(h, ui(ul, UI_CONSENT_NOTE));
+	html_lit(h, "</p>\n");
+	checkbox(h, ul, "consent", ftext(f, &f->consent_agree, lang),
+	    missing_consent);
+	checkbox(h, ul, "adult", ftext(f, &f->consent_age, lang),
+	    missing_adult);
+	html_lit(h, "</fieldset>\n");
+	honeypot(h, ul);
+	html_lit(h, "<div class=\"buttons\"><button type=\"submit\" name=\"action\" "
+	    "value=\"start\">");
+	html_text(h, ui(ul, UI_START));
+	html_lit(h, "</button></div>\n</form>\n<p><a href=\"/resume?lang=");
+	html_text(h, f->langs[lang]);
+	html_lit(h, "\">");
+	html_text(h, ui(ul, UI_RESUME_LINK));
+	html_lit(h, "</a></p>\n");
+	page_foot(h);
+}
+
+/* ---- survey pages ---- */
+
+/* The error for variable name, or NULL. */
+static const char *
+error_for(const struct diag *d, const char *var)
+{
+	size_t i;
+
+	if (d == NULL)
+		return NULL;
+	for (i = 0; i < d->n; i++)
+		if (d->a[i].where != NULL && strcmp(d->a[i].where, var) == 0)
+			return d->a[i].what;
+	return NULL;
+}
+
+/*
+ * The message shown for a problem with variable var. The rule text from
+ * the form layer is only distinguished as "required" or not; the wording
+ * comes from the item, so it is translated and names the allowed range.
+ */
+static void
+error_message(const struct form *f, enum ui_lang ul, const char *var,
+    const char *what, char *buf, size_t len)
+{
+	long iv = var != NULL ? form_var_find(f, var) : -1;
+	const struct form_item *it = iv >= 0 ? f->vars[iv].item : NULL;
+	size_t k;
+
+	if (what == NULL || strcmp(what, "required") == 0 || it == NULL) {
+		snprintf(buf, len, "%s", ui(ul, UI_ERR_REQUIRED));
+		return;
+	}
+	switch (it->kind) {
+	case FORM_INTEGER:
+	case FORM_SCALE:
+		snprintf(buf, len, "%s%ld%s%ld.", ui(ul, UI_ERR_WHOLE),
+		    (long)it->min, ui(ul, UI_ERR_TO), (long)it->max);
+		break;
+	case FORM_DECIMAL:
+		snprintf(buf, len, "%s%g%s%g.", ui(ul, UI_ERR_NUMBER), it->min,
+		    ui(ul, UI_ERR_TO), it->max);
+		break;
+	case FORM_MULTIPLE:
+		for (k = 0; k < it->nchoices; k++)
+			if (it->choices[k].exclusive)
+				break;
+		snprintf(buf, len, "%s", ui(ul, k < it->nchoices
+		    ? UI_ERR_EXCL : UI_ERR_CHOICE));
+		break;
+	case FORM_TEXT:
+		snprintf(buf, len, "%s%zu.", ui(ul, UI_ERR_TEXT), it->max_length);
+		break;
+	default:
+		snprintf(buf, len, "%s", ui(ul, UI_ERR_CHOICE));
+		break;
+	}
+}
+
+/* Is choice value v among the values to show for var? */
+static int
+shown_checked(const struct pages_survey *ps, const char *var, size_t ivar,
+    const struct form_item *it, size_t ichoice, long v)
+{
+	const struct form_value *fv;
+
+	if (ps->raw != NULL) {
+		const char *vals[FORM_MAX_CHOICES];
+		size_t n = post_get_all(ps->raw, var, vals, FORM_MAX_CHOICES), i;
+		char buf[32];
+
+		if (n > FORM_MAX_CHOICES)
+			n = FORM_MAX_CHOICES;
+		snprintf(buf, sizeof(buf), "%ld", v);
+		for (i = 0; i < n; i++)
+			if (strcmp(vals[i], buf) == 0)
+				return 1;
+		return 0;
+	}
+	fv = &ps->answers->v[ivar];
+	if (!fv->set)
+		return 0;
+	if (it->kind == FORM_MULTIPLE)
+		return ichoice < 64 && (fv->mask >> ichoice) & 1u;
+	return fv->i == v;
+}
+
+/* The text to put back in a text-like input, or NULL. */
+static const char *
+shown_text(const struct pages_survey *ps, const char *var, size_t ivar,
+    char *buf, size_t len)
+{
+	const struct form_value *fv;
+
+	if (ps->raw != NULL)
+		return post_get(ps->raw, var);
+	fv = &ps->answers->v[ivar];
+	if (!fv->set)
+		return NULL;
+	switch (ps->form->vars[ivar].type) {
+	case FORM_T_INT:
+		snprintf(buf, len, "%ld", fv->i);
+		return buf;
+	case FORM_T_REAL:
+		snprintf(buf, len, "%.15g", fv->r);
+		return buf;
+	case FORM_T_TEXT:
+		return fv->text;
+	default:
+		return NULL;
+	}
+}
+
+/* aria-describedby="h-var e-var" for whichever exist. */
+static void
+describedby(struct html *h, const char *var, int has_help, int has_err)
+{
+	if (!has_help && !has_err)
+		return;
+	html_lit(h, " aria-describedby=\"");
+	if (has_help) {
+		html_lit(h, "h-");
+		html_text(h, var);
+	}
+	if (has_err) {
+		html_lit(h, has_help ? " e-" : "e-");
+		html_text(h, var);
+	}
+	html_lit(h, "\"");
+	if (has_err)
+		html_lit(h, " aria-invalid=\"true\"");
+}
+
+/* id of option k of var: the first is f-var so error links land on it. */
+static void
+option_id(struct html *h, const char *var, size_t k)
+{
+	html_lit(h, "f-");
+	html_text(h, var);
+	if (k > 0) {
+		html_lit(h, "-");
+		html_long(h, (long)k);
+	}
+}
+
+/* One radio or checkbox with its label. */
+static void
+option(struct html *h, const char *type, const char *var, size_t k, long value,
+    const char *label, int checked, int exclusive, const char *extra_class)
+{
+	html_lit(h, "<div class=\"choice");
+	if (extra_class != NULL) {
+		html_lit(h, " ");
+		html_lit(h, extra_class);
+	}
+	html_lit(h, "\"><input type=\"");
+	html_lit(h, type);
+	html_lit(h, "\" id=\"");
+	option_id(h, var, k);
+	html_lit(h, "\" name=\"");
+	html_text(h, var);
+	html_lit(h, "\" value=\"");
+	html_long(h, value);
+	html_lit(h, "\"");
+	if (checked)
+		html_lit(h, " checked");
+	if (exclusive)
+		html_lit(h, " data-exclusive=\"1\"");
+	html_lit(h, "><label for=\"");
+	option_id(h, var, k);
+	html_lit(h, "\">");
+	html_text(h, label);
+	html_lit(h, "</label></div>\n");
+}
+
+/* Help and error paragraphs under a question. */
+static void
+help_and_error(struct html *h, const struct pages_survey *ps,
+    const struct form_item *it, const char *var, const char *err)
+{
+	enum ui_lang ul = form_ui(ps->form, ps->lang);
+	const char *help = it != NULL ? ftext(ps->form, &it->help, ps->lang)
+	    : NULL;
+	char msg[256], id[FORM_VAR_MAX + 8];
+
+	if (it != NULL && it->help.s[0] != NULL && help != NULL) {
+		html_lit(h, "<p class=\"help\" id=\"h-");
+		html_text(h, var);
+		html_lit(h, "\">");
+		html_text(h, help);
+		html_lit(h, "</p>\n");
+	}
+	if (err != NULL) {
+		error_message(ps->form, ul, var, err, msg, sizeof(msg));
+		snprintf(id, sizeof(id), "e-%s", var);
+		field_error(h, ul, id, msg);
+	}
+}
+
+static void
+legend(struct html *h, const struct pages_survey *ps, const struct form_text *t,
+    int required, int big)
+{
+	html_lit(h, big ? "<legend class=\"question\">" : "<legend>");
+	html_text(h, ftext(ps->form, t, ps->lang));
+	if (!required) {
+		html_lit(h, " <span class=\"optional\">");
+		html_text(h, ui(form_ui(ps->form, ps->lang), UI_OPTIONAL));
+		html_lit(h, "</span>");
+	}
+	html_lit(h, "</legend>\n");
+}
+
+static void
+fieldset_open(struct html *h, const char *cls, const char *var, int has_help,
+    int has_err)
+{
+	html_lit(h, "<fieldset class=\"");
+	html_lit(h, cls);
+	if (has_err)
+		html_lit(h, " has-error");
+	html_lit(h, "\"");
+	describedby(h, var, has_help, has_err);
+	html_lit(h, ">\n");
+}
+
+static void
+render_choices(struct html *h, const struct pages_survey *ps,
+    const struct form_item *it, const char *var, size_t ivar, const char *err)
+{
+	int multi = it->kind == FORM_MULTIPLE;
+	int has_help = it->help.s[0] != NULL;
+	size_t k;
+
+	fieldset_open(h, multi ? "question checkboxes" : "question radios", var,
+	    has_help || multi, err != NULL);
+	legend(h, ps, &it->label, it->required, 1);
+	if (multi && !has_help) {
+		html_lit(h, "<p class=\"help\" id=\"h-");
+		html_text(h, var);
+		html_lit(h, "\">");
+		html_text(h, ui(form_ui(ps->form, ps->lang), UI_CHOOSE_SEVERAL));
+		html_lit(h, "</p>\n");
+	}
+	help_and_error(h, ps, it, var, err);
+	for (k = 0; k < it->nchoices; k++) {
+		const struct form_choice *c = &it->choices[k];
+		option(h, multi ? "checkbox" : "radio", var, k, c->value,
+		    ftext(ps->form, &c->label, ps->lang),
+		    shown_checked(ps, var, ivar, it, k, c->value),
+		    multi && c->exclusive, c->exclusive ? "exclusive" : NULL);
+	}
+	html_lit(h, "</fieldset>\n");
+}
+
+static void
+render_scale(struct html *h, const struct pages_survey *ps,
+    const struct form_item *it, const char *err)
+{
+	const char *var = it->var;
+	long lo = (long)it->min, hi = (long)it->max, v;
+	const char *minl = it->min_label.s[0] != NULL
+	    ? ftext(ps->form, &it->min_label, ps->lang) : NULL;
+	const char *maxl = it->max_label.s[0] != NULL
+	    ? ftext(ps->form, &it->max_label, ps->lang) : NULL;
+
+	fieldset_open(h, "question scale", var, it->help.s[0] != NULL,
+	    err != NULL);
+	legend(h, ps, &it->label, it->required, 1);
+	help_and_error(h, ps, it, var, err);
+	if (minl != NULL || maxl != NULL) {
+		/* The anchors are said in words as well as by position. */
+		html_lit(h, "<p class=\"anchors\">");
+		if (minl != NULL) {
+			html_lit(h, "<span>");
+			html_long(h, lo);
+			html_lit(h, " = ");
+			html_text(h, minl);
+			html_lit(h, "</span> ");
+		}
+		if (maxl != NULL) {
+			html_lit(h, "<span>");
+			html_long(h, hi);
+			html_lit(h, " = ");
+			html_text(h, maxl);
+			html_lit(h, "</span>");
+		}
+		html_lit(h, "</p>\n");
+	}
+	html_lit(h, "<div class=\"scale-options\">\n");
+	for (v = lo; v <= hi && v - lo < 1000; v++) {
+		char label[24];
+		snprintf(label, sizeof(label), "%ld", v);
+		option(h, "radio", var, (size_t)(v - lo), v, label,
+		    shown_checked(ps, var, it->ivar, it, (size_t)(v - lo), v),
+		    0, NULL);
+	}
+	html_lit(h, "</div>\n</fieldset>\n");
+}
+
+static void
+render_yesno(struct html *h, const struct pages_survey *ps,
+    const struct form_item *it, const char *err)
+{
+	enum ui_lang ul = form_ui(ps->form, ps->lang);
+	const char *yes = it->max_label.s[0] != NULL
+	    ? ftext(ps->form, &it->max_label, ps->lang) : ui(ul, UI_YES);
+	const char *no = it->min_label.s[0] != NULL
+	    ? ftext(ps->form, &it->min_label, ps->lang) : ui(ul, UI_NO);
+
+	fieldset_open(h, "question radios inline", it->var,
+	    it->help.s[0] != NULL, err != NULL);
+	legend(h, ps, &it->label, it->required, 1);
+	help_and_error(h, ps, it, it->var, err);
+	option(h, "radio", it->var, 0, 1, yes,
+	    shown_checked(ps, it->var, it->ivar, it, 0, 1), 0, NULL);
+	option(h, "radio", it->var, 1, 0, no,
+	    shown_checked(ps, it->var, it->ivar, it, 1, 0), 0, NULL);
+	html_lit(h, "</fieldset>\n");
+}
+
+static void
+render_grid(struct html *h, const struct pages_survey *ps,
+    const struct form_item *it)
+{
+	size_t r, k;
+
+	/* One fieldset per row: readable at 320 px and by screen readers. */
+	html_lit(h, "<fieldset class=\"question grid\"");
+	if (it->help.s[0] != NULL) {
+		html_lit(h, " aria-describedby=\"h-grid-");
+		html_long(h, (long)it->rows[0].ivar);
+		html_lit(h, "\"");
+	}
+	html_lit(h, ">\n");
+	legend(h, ps, &it->label, it->required, 1);
+	if (it->help.s[0] != NULL) {
+		html_lit(h, "<p class=\"help\" id=\"h-grid-");
+		html_long(h, (long)it->rows[0].ivar);
+		html_lit(h, "\">");
+		html_text(h, ftext(ps->form, &it->help, ps->lang));
+		html_lit(h, "</p>\n");
+	}
+	for (r = 0; r < it->nrows; r++) {
+		const struct form_row *row = &it->rows[r];
+		const char *err = error_for(ps->errors, row->var);
+
+		fieldset_open(h, "grid-row", row->var, 0, err != NULL);
+		html_lit(h, "<legend>");
+		html_text(h, ftext(ps->form, &row->label, ps->lang));
+		html_lit(h, "</legend>\n");
+		help_and_error(h, ps, NULL, row->var, err);
+		html_lit(h, "<div class=\"grid-options\">\n");
+		for (k = 0; k < it->nchoices; k++) {
+			const struct form_choice *c = &it->choices[k];
+			option(h, "radio", row->var, k, c->value,
+			    ftext(ps->form, &c->label, ps->lang),
+			    shown_checked(ps, row->var, row->ivar, it, k,
+			    c->value), 0, NULL);
+		}
+		html_lit(h, "</div>\n</fieldset>\n");
+	}
+	html_lit(h, "</fieldset>\n");
+}
+
+static void
+render_input(struct html *h, const struct pages_survey *ps,
+    const struct form_item *it, const char *err)
+{
+	char buf[64];
+	const char *val = shown_text(ps, it->var, it->ivar, buf, sizeof(buf));
+	const char *unit = it->unit.s[0] != NULL
+	    ? ftext(ps->form, &it->unit, ps->lang) : NULL;
+	int text = it->kind == FORM_TEXT;
+
+	html_lit(h, "<div class=\"question field");
+	if (err != NULL)
+		html_lit(h, " has-error");
+	html_lit(h, "\">\n<label class=\"question\" for=\"f-");
+	html_text(h, it->var);
+	html_lit(h, "\">");
+	html_text(h, ftext(ps->form, &it->label, ps->lang));
+	if (!it->required) {
+		html_lit(h, " <span class=\"optional\">");
+		html_text(h, ui(form_ui(ps->form, ps->lang), UI_OPTIONAL));
+		html_lit(h, "</span>");
+	}
+	html_lit(h, "</label>\n");
+	help_and_error(h, ps, it, it->var, err);
+	if (text) {
+		html_lit(h, "<textarea id=\"f-");
+		html_text(h, it->var);
+		html_lit(h, "\" name=\"");
+		html_text(h, it->var);
+		html_lit(h, "\" rows=\"5\" maxlength=\"");
+		html_long(h, (long)it->max_length);
+		html_lit(h, "\"");
+		describedby(h, it->var, it->help.s[0] != NULL, err != NULL);
+		html_lit(h, ">");
+		html_text(h, val);
+		html_lit(h, "</textarea>\n</div>\n");
+		return;
+	}
+	html_lit(h, "<div class=\"number\"><input type=\"text\" id=\"f-");
+	html_text(h, it->var);
+	html_lit(h, "\" name=\"");
+	html_text(h, it->var);
+	html_lit(h, it->kind == FORM_DECIMAL
+	    ? "\" inputmode=\"decimal\"" : "\" inputmode=\"numeric\"");
+	html_lit(h, " autocomplete=\"off\" spellcheck=\"false\" value=\"");
+	html_text(h, val);
+	html_lit(h, "\"");
+	describedby(h, it->var, it->help.s[0] != NULL, err != NULL);
+	html_lit(h, ">");
+	if (unit != NULL) {
+		html_lit(h, " <span class=\"unit\">");
+		html_text(h, unit);
+		html_lit(h, "</span>");
+	}
+	html_lit(h, "</div>\n</div>\n");
+}
+
+static void
+render_item(struct html *h, const struct pages_survey *ps,
+    const struct form_item *it)
+{
+	const char *err = it->var != NULL ? error_for(ps->errors, it->var)
+	    : NULL;
+
+	switch (it->kind) {
+	case FORM_SINGLE:
+	case FORM_MULTIPLE:
+	case FORM_DURATION:
+		render_choices(h, ps, it, it->var, it->ivar, err);
+		break;
+	case FORM_SCALE:
+		render_scale(h, ps, it, err);
+		break;
+	case FORM_YESNO:
+		render_yesno(h, ps, it, err);
+		break;
+	case FORM_GRID:
+		render_grid(h, ps, it);
+		break;
+	case FORM_INTEGER:
+	case FORM_DECIMAL:
+	case FORM_TEXT:
+		render_input(h, ps, it, err);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The label of variable var (item or grid row) for the error summary. */
+static const char *
+var_label(const struct pages_survey *ps, const char *var)
+{
+	long i = form_var_find(ps->form, var);
+	const struct form_var *v;
+
+	if (i < 0)
+		return NULL;
+	v = &ps->form->vars[i];
+	if (v->row != NULL)
+		return ftext(ps->form, &v->row->label, ps->lang);
+	if (v->item != NULL)
+		return ftext(ps->form, &v->item->label, ps->lang);
+	return NULL;
+}
+
+void
+pages_survey(struct html *h, const struct pages_survey *ps)
+{
+	const struct form *f = ps->form;
+	const struct form_page *pg = &f->pages[ps->page];
+	enum ui_lang ul = form_ui(f, ps->lang);
+	size_t i, k = 0, n = 0;
+	int later = 0;
+	char msg[256];
+
+	for (i = 0; i < f->npages; i++) {
+		int vis = i == ps->page || form_page_visible(f, i, ps->answers);
+		if (!vis)
+			continue;
+		n++;
+		if (i <= ps->page)
+			k++;
+		if (i > ps->page)
+			later = 1;
+	}
+	page_head(h, f->langs[ps->lang], ftext(f, &pg->title, ps->lang));
+	if (ps->errors != NULL && ps->errors->n > 0) {
+		error_summary_open(h, ul);
+		for (i = 0; i < ps->errors->n; i++) {
+			char id[FORM_VAR_MAX + 8];
+			const char *w = ps->errors->a[i].where;
+			if (w == NULL || error_for(ps->errors, w) !=
+			    ps->errors->a[i].what)
+				continue; /* one message per field */
+			snprintf(id, sizeof(id), "f-%s", w);
+			error_message(f, ul, w, ps->errors->a[i].what, msg,
+			    sizeof(msg));
+			error_summary_item(h, id, var_label(ps, w), msg);
+		}
+		error_summary_close(h);
+	}
+	if (ps->storage_failed || ps->too_fast || ps->new_items) {
+		html_lit(h, "<div class=\"notice\" role=\"alert\"><p>");
+		html_text(h, ui(ul, ps->storage_failed ? UI_STORAGE
+		    : ps->too_fast ? UI_TOO_FAST : UI_NEW_ITEMS));
+		html_lit(h, "</p></div>\n");
+	}
+	html_lit(h, "<p class=\"survey-title\">");
+	html_text(h, ftext(f, &f->title, ps->lang));
+	html_lit(h, "</p>\n<p class=\"progress\">");
+	html_text(h, ui(ul, UI_PAGE));
+	html_long(h, (long)k);
+	html_text(h, ui(ul, UI_OF));
+	html_long(h, (long)n);
+	html_lit(h, "</p>\n<h1>");
+	html_text(h, ftext(f, &pg->title, ps->lang));
+	html_lit(h, "</h1>\n");
+	if (pg->intro.s[0] != NULL) {
+		html_lit(h, "<div class=\"intro\">\n");
+		html_paras(h, ftext(f, &pg->intro, ps->lang));
+		html_lit(h, "</div>\n");
+	}
+	html_lit(h, "<form method=\"post\" action=\"/s/");
+	html_text(h, f->id);
+	html_lit(h, "\" novalidate>\n<input type=\"hidden\" name=\"state\" "
+	    "value=\"");
+	html_text(h, ps->state);
+	html_lit(h, "\">\n");
+	for (i = 0; i < pg->nitems; i++) {
+		const struct form_item *it = &pg->items[i];
+		if (!form_item_visible(f, it, ps->answers))
+			continue;
+		render_item(h, ps, it);
+	}
+	honeypot(h, ul);
+	html_lit(h, "<div class=\"buttons\">\n<button type=\"submit\" "
+	    "name=\"action\" value=\"");
+	html_lit(h, later ? "next" : "submit");
+	html_lit(h, "\" class=\"primary\">");
+	html_text(h, ui(ul, later ? UI_NEXT : UI_SUBMIT));
+	html_lit(h, "</button>\n");
+	if (k > 1) {
+		html_lit(h, "<button type=\"submit\" name=\"action\" "
+		    "value=\"back\" class=\"secondary\">");
+		html_text(h, ui(ul, UI_BACK));
+		html_lit(h, "</button>\n");
+	}
+	html_lit(h, "<button type=\"submit\" name=\"action\" value=\"save\" "
+	    "class=\"secondary\">");
+	html_text(h, ui(ul, UI_SAVE));
+	html_lit(h, "</button>\n</div>\n</form>\n");
+	page_foot(h);
+}
+
+/* ---- receipt, drafts, withdrawal ---- */
+
+
+static void
+code_block(struct html *h, const char *id, const char *code)
+{
+	char shown[CODE_SHOWN_LEN + 1];
+
+	code_format(code, shown);
+	html_lit(h, "<p class=\"code\"><strong id=\"");
+	html_lit(h, id);
+	html_lit(h, "\">");
+	html_text(h, shown);
+	html_lit(h, "</strong></p>\n");
+}
+
+void
+pages_thanks(struct html *h, const struct form *f, int lang, const char *code)
+{
+	enum ui_lang ul = form_ui(f, lang);
+
+	page_head(h, f->langs[lang], ui(ul, UI_THANKS_TITLE));
+	html_lit(h, "<h1>");
+	html_text(h, ui(ul, UI_THANKS_TITLE));
+	html_lit(h, "</h1>\n<p>");
+	html_text(h, ui(ul, UI_THANKS_TEXT));
+	html_lit(h, "</p>\n<p>");
+	html_text(h, ui(ul, UI_RECEIPT_INTRO));
+	html_lit(h, "</p>\n");
+	code_block(h, "receipt-code", code);
+	html_lit(h, "<p>");
+	html_text(h, ui(ul, UI_WITHDRAW_HOW));
+	html_lit(h, "<a href=\"/withdraw?lang=");
+	html_text(h, f->langs[lang]);
+	html_lit(h, "\">/withdraw</a>.</p>\n");
+	page_foot(h);
+}
+
+void
+pages_saved(struct html *h, const struct form *f, int lang, const char *code,
+    const char *state, unsigned days)
+{
+	enum ui_lang ul = form_ui(f, lang);
+
+	page_head(h, f->langs[lang], ui(ul, UI_SAVED_TITLE));
+	html_lit(h, "<h1>");
+	html_text(h, ui(ul, UI_SAVED_TITLE));
+	html_lit(h, "</h1>\n<p>");
+	html_text(h, ui(ul, UI_SAVED_TEXT));
+	html_lit(h, "<a href=\"/resume?lang=");
+	html_text(h, f->langs[lang]);
+	html_lit(h, "\">/resume</a>");
+	html_text(h, ui(ul, UI_SAVED_DAYS));
+	html_long(h, (long)days);
+	html_lit(h, ".</p>\n");
+	code_block(h, "resume-code", code);
+	/* "Continue now" re-posts the state and shows the page again. */
+	html_lit(h, "<form method=\"post\" action=\"/s/");
+	html_text(h, f->id);
+	html_lit(h, "\">\n<input type=\"hidden\" name=\"state\" value=\"");
+	html_text(h, state);
+	html_lit(h, "\">\n<div class=\"buttons\"><button type=\"submit\" "
+	    "name=\"action\" value=\"stay\" class=\"primary\">");
+	html_text(h, ui(ul, UI_CONTINUE));
+	html_lit(h, "</button></div>\n</form>\n");
+	page_foot(h);
+}
+
+static void
+code_form(struct html *h, enum ui_lang ul, const char *action, enum ui title,
+    enum ui text, enum ui label, enum ui button, int err, enum ui unknown)
+{
+	const char *msg = err == 1 ? ui(ul, UI_CODE_BAD)
+	    : err == 2 ? ui(ul, unknown) : NULL;
+
+	page_head(h, pages_ui_tag(ul), ui(ul, title));
+	if (msg != NULL) {
+		error_summary_open(h, ul);
+		error_summary_item(h, "f-code", NULL, msg);
+		error_summary_close(h);
+	}
+	html_lit(h, "<h1>");
+	html_text(h, ui(ul, title));
+	html_lit(h, "</h1>\n<p>");
+	html_text(h, ui(ul, text));
+	html_lit(h, "</p>\n<form method=\"post\" action=\"");
+	html_lit(h, action);
+	html_lit(h, "\" novalidate>\n<input type=\"hidden\" name=\"lang\" "
+	    "value=\"");
+	html_text(h, pages_ui_tag(ul));
+	html_lit(h, "\">\n<div class=\"question field");
+	if (msg != NULL)
+		html_lit(h, " has-error");
+	html_lit(h, "\">\n<label class=\"question\" for=\"f-code\">");
+	html_text(h, ui(ul, label));
+	html_lit(h, "</label>\n<p class=\"help\" id=\"h-code\">");
+	html_text(h, ui(ul, UI_CODE_HINT));
+	html_lit(h, "</p>\n");
+	if (msg != NULL)
+		field_error(h, ul, "e-code", msg);
+	html_lit(h, "<input type=\"text\" id=\"f-code\" name=\"code\" "
+	    "class=\"code-input\" autocomplete=\"off\" autocapitalize=\"characters\" "
+	    "spellcheck=\"false\" maxlength=\"64\"");
+	describedby(h, "code", 1, msg != NULL);
+	html_lit(h, ">\n</div>\n<div class=\"buttons\"><button type=\"submit\" "
+	    "class=\"primary\">");
+	html_text(h, ui(ul, button));
+	html_lit(h, "</button></div>\n</form>\n<p><a href=\"/\">");
+	html_text(h, ui(ul, UI_HOME));
+	html_lit(h, "</a></p>\n");
+	page_foot(h);
+}
+
+void
+pages_resume(struct html *h, enum ui_lang ul, int err)
+{
+	code_form(h, ul, "/resume", UI_RESUME_TITLE, UI_RESUME_TEXT,
+	    UI_RESUME_LABEL, UI_RESUME_BTN, err, UI_DRAFT_UNKNOWN);
+}
+
+void
+pages_withdraw(struct html *h, enum ui_lang ul, int err)
+{
+	code_form(h, ul, "/withdraw", UI_WITHDRAW_TITLE, UI_WITHDRAW_TEXT,
+	    UI_WITHDRAW_LABEL, UI_WITHDRAW_BTN, err, UI_CODE_UNKNOWN);
+}
+
+void
+pages_withdrawn(struct html *h, enum ui_lang ul)
+{
+	page_head(h, pages_ui_tag(ul), ui(ul, UI_WITHDRAW_TITLE));
+	html_lit(h, "<h1>");
+	html_text(h, ui(ul, UI_WITHDRAW_TITLE));
+	html_lit(h, "</h1>\n<p id=\"withdrawn\">");
+	html_text(h, ui(ul, UI_WITHDRAWN));
+	html_lit(h, "</p>\n<p><a href=\"/\">");
+	html_text(h, ui(ul, UI_HOME));
+	html_lit(h, "</a></p>\n");
+	page_foot(h);
+}
+
+void
+pages_message(struct html *h, enum ui_lang ul, enum ui_notice n)
+{
+	const char *text = ul == UI_ES ? ui_notices[n].es : ui_notices[n].en;
+
+	page_head(h, pages_ui_tag(ul), ui(ul, ui_notices[n].title));
+	html_lit(h, "<h1>");
+	html_text(h, ui(ul, ui_notices[n].title));
+	html_lit(h, "</h1>\n<p>");
+	html_text(h, text);
+	html_lit(h, "</p>\n<p><a href=\"/\">");
+	html_text(h, ui(ul, UI_HOME));
+	html_lit(h, "</a></p>\n");
+	page_foot(h);
+}
