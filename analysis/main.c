@@ -1,13 +1,15 @@
 /*
- * The analysis batch CLI: subcommands dispatch into the library.
+ * The analysis batch CLI: GSL's error handler goes off once, before
+ * anything else runs (a quantity that cannot be computed is reported, never
+ * an abort), and the subcommands dispatch into the library (cli.c).
  */
-#include <stdio.h>
+#include <gsl/gsl_errno.h>
+
+#include "analysis.h"
 
 int
 main(int argc, char *argv[])
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "usage: analysis report|import|codebook ...\n");
-	return 2;
+	gsl_set_error_handler_off();
+	return analysis_main(argc, argv);
 }

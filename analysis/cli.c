@@ -1,0 +1,386 @@
+/*
+ * The command line of build/bin/analysis (analysis.h). Each subcommand
+ * declares its flags in a table (name, whether required, validator, help);
+ * the one parser checks every flag against it, so an unknown, repeated,
+ * missing or malformed flag is refused the same way everywhere, with the
+ * flag and the rule named, and exit status 2.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "analysis.h"
+#include "codebook.h"
+#include "dataset.h"
+#include "import.h"
+#include "plan.h"
+#include "progress.h"
+#include "report.h"
+#include "sdc.h"
+#include "store.h"
+
+#define EXIT_USAGE 2
+
+enum flag {
+	FLAG_DB,
+	FLAG_FORM,
+	FLAG_OUT,
+	FLAG_PLAN,
+	FLAG_K,
+	FLAG_CSV,
+	FLAG_FORMAT,
+	FLAG__MAX
+};
+
+/* A validator returns NULL when the value is fine, else the rule broken. */
+typedef const char *(*flag_check)(const char *v);
+
+static const char *
+check_path(const char *v)
+{
+	if (v[0] == '\0')
+		return "must be a non-empty path";
+	if (strlen(v) > 3000)
+		return "must be a path of at most 3000 bytes";
+	return NULL;
+}
+
+static const char *
+check_k(const char *v)
+{
+	char *end;
+	long k;
+
+	errno = 0;
+	k = strtol(v, &end, 10);
+	if (v[0] == '\0' || *end != '\0' || errno != 0 || k > 1000000)
+		return "must be an integer from 5 to 1000000";
+	if (sdc_check_k(k) != SDC_OK)
+		return "must be at least 5 (smaller thresholds do not protect "
+		    "respondents)";
+	return NULL;
+}
+
+static const char *
+check_format(const char *v)
+{
+	return codebook_format_parse(v) < 0 ? "must be csv, json or md" : NULL;
+}
+
+static const struct {
+	const char *name;
+	const char *arg;
+	flag_check check;
+} flags[FLAG__MAX] = {
+	[FLAG_DB] = {"--db", "PATH", check_path},
+	[FLAG_FORM] = {"--form", "FILE", check_path},
+	[FLAG_OUT] = {"--out", "DIR", check_path},
+	[FLAG_PLAN] = {"--plan", "PLAN.json", check_path},
+	[FLAG_K] = {"--k", "K", check_k},
+	[FLAG_CSV] = {"--csv", "FILE", check_path},
+	[FLAG_FORMAT] = {"--format", "csv|json|md", check_format},
+};
+
+struct cmd {
+	const char *name;
+	int (*run)(const char *const *val);
+	const char *summary;
+	int required[FLAG__MAX]; /* 1 required, 2 optional, 0 refused */
+	const char *help;
+};
+
+static int run_report(const char *const *val);
+static int run_import(const char *const *val);
+static int run_codebook(const char *const *val);
+
+static const struct cmd cmds[] = {
+	{"report", run_report, "write report.html, report.json and CSV "
+	    "tables", {[FLAG_DB] = 1, [FLAG_FORM] = 1, [FLAG_OUT] = 1,
+	    [FLAG_PLAN] = 2, [FLAG_K] = 2},
+	    "  --db PATH        the responses (opened read-only)\n"
+	    "  --form FILE      the form file of the survey\n"
+	    "  --out DIR        where to write (created if missing)\n"
+	    "  --plan PLAN.json the analysis plan (docs/plans.md); default: "
+	    "the default plan\n"
+	    "  --k K            disclosure threshold, at least 5 (default: "
+	    "the plan's, else 10)\n"},
+	{"import", run_import, "import responses from a CSV file, all or "
+	    "nothing", {[FLAG_DB] = 1, [FLAG_FORM] = 1, [FLAG_CSV] = 1},
+	    "  --form FILE      the form file of the survey\n"
+	    "  --db PATH        the database (created if missing)\n"
+	    "  --csv FILE       header of variable names (and \"period\"); "
+	    "';' separates the values\n"
+	    "                   of a multiple-choice cell\n"},
+	{"codebook", run_codebook, "print the codebook of a form",
+	    {[FLAG_FORM] = 1, [FLAG_FORMAT] = 2},
+	    "  --form FILE      the form file\n"
+	    "  --format FMT     csv, json or md (default md)\n"},
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: analysis COMMAND [flags]   (%s)\n\n",
+	    analysis_version());
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(fp, "  %-9s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(fp, "\n\"analysis COMMAND --help\" describes its flags.\n");
+}
+
+static void
+cmd_usage(const struct cmd *c, FILE *fp)
+{
+	fprintf(fp, "usage: analysis %s", c->name);
+	for (int f = 0; f < FLAG__MAX; f++)
+		if (c->required[f] == 1)
+			fprintf(fp, " %s %s", flags[f].name, flags[f].arg);
+	for (int f = 0; f < FLAG__MAX; f++)
+		if (c->required[f] == 2)
+			fprintf(fp, " [%s %s]", flags[f].name, flags[f].arg);
+	fprintf(fp, "\n%s:\n%s", c->summary, c->help);
+}
+
+/* Parse argv[2..] for c into val[]; 0, or EXIT_USAGE after a message. */
+static int
+parse_flags(const struct cmd *c, int argc, char *argv[], const char **val)
+{
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i], *v, *why;
+		int f;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			cmd_usage(c, stdout);
+			return -1;
+		}
+		for (f = 0; f < FLAG__MAX; f++)
+			if (strcmp(a, flags[f].name) == 0)
+				break;
+		if (f == FLAG__MAX || c->required[f] == 0) {
+			fprintf(stderr, "analysis %s: %s: unknown %s (see "
+			    "\"analysis %s --help\")\n", c->name, a,
+			    a[0] == '-' ? "flag" : "argument", c->name);
+			return EXIT_USAGE;
+		}
+		if (val[f] != NULL) {
+			fprintf(stderr, "analysis %s: %s: given twice\n",
+			    c->name, a);
+			return EXIT_USAGE;
+		}
+		if (i + 1 >= argc) {
+			fprintf(stderr, "analysis %s: %s: needs a value (%s)\n",
+			    c->name, a, flags[f].arg);
+			return EXIT_USAGE;
+		}
+		v = argv[++i];
+		if ((why = flags[f].check(v)) != NULL) {
+			fprintf(stderr, "analysis %s: %s: %s (got \"%s\")\n",
+			    c->name, a, why, v);
+			return EXIT_USAGE;
+		}
+		val[f] = v;
+	}
+	for (int f = 0; f < FLAG__MAX; f++)
+		if (c->required[f] == 1 && val[f] == NULL) {
+			fprintf(stderr, "analysis %s: %s %s is required\n",
+			    c->name, flags[f].name, flags[f].arg);
+			return EXIT_USAGE;
+		}
+	return 0;
+}
+
+int
+analysis_main(int argc, char *argv[])
+{
+	const char *val[FLAG__MAX] = {NULL};
+	int rc;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("%s\n", analysis_version());
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(argv[1], cmds[i].name) != 0)
+			continue;
+		if ((rc = parse_flags(&cmds[i], argc, argv, val)) != 0)
+			return rc < 0 ? 0 : rc;
+		return cmds[i].run(val);
+	}
+	fprintf(stderr, "analysis: %s: unknown command\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
+/* ---- commands ---- */
+
+static struct form *
+load_form(const char *path)
+{
+	struct diag d;
+	struct form *f = NULL;
+
+	diag_init(&d);
+	if (form_load(path, &f, &d) != 0) {
+		diag_print(&d, stderr);
+		f = NULL;
+	}
+	diag_free(&d);
+	return f;
+}
+
+static int
+run_report(const char *const *val)
+{
+	struct form *f = NULL;
+	struct plan *p = NULL;
+	struct store *st = NULL;
+	struct dataset *d = NULL;
+	struct progress pr;
+	json_t *model = NULL;
+	struct diag dg;
+	char err[1024], *js = NULL;
+	long k;
+	int rc = 1;
+
+	diag_init(&dg);
+	if ((f = load_form(val[FLAG_FORM])) == NULL)
+		goto out;
+	if (val[FLAG_PLAN] != NULL) {
+		if (plan_load(val[FLAG_PLAN], f, &p, &dg) != 0) {
+			diag_print(&dg, stderr);
+			goto out;
+		}
+	} else {
+		if ((js = plan_default_json(f)) == NULL) {
+			fprintf(stderr, "analysis report: out of memory\n");
+			goto out;
+		}
+		if (plan_load_buffer("(default plan)", js, strlen(js), f, &p,
+		    &dg) != 0) {
+			diag_print(&dg, stderr);
+			goto out;
+		}
+	}
+	k = p->k;
+	if (val[FLAG_K] != NULL)
+		k = strtol(val[FLAG_K], NULL, 10); /* validated by check_k */
+	if (mkdir(val[FLAG_OUT], 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, "analysis report: --out %s: %s\n",
+		    val[FLAG_OUT], strerror(errno));
+		goto out;
+	}
+	if (store_open(val[FLAG_DB], STORE_RDONLY, &st, err, sizeof(err)) !=
+	    STORE_OK) {
+		fprintf(stderr, "analysis report: --db %s: %s\n", val[FLAG_DB],
+		    err);
+		goto out;
+	}
+	progress_init(&pr, "reading");
+	if (dataset_load(st, f, progress_cb, &pr, &d, err, sizeof(err)) != 0) {
+		progress_end(&pr);
+		fprintf(stderr, "analysis report: %s: %s\n", val[FLAG_DB], err);
+		goto out;
+	}
+	progress_end(&pr);
+	if (report_build(f, d, p, k, &model, err, sizeof(err)) != 0) {
+		fprintf(stderr, "analysis report: %s\n", err);
+		goto out;
+	}
+	if (report_write_all(model, val[FLAG_OUT], err, sizeof(err)) != 0) {
+		fprintf(stderr, "analysis report: %s\n", err);
+		goto out;
+	}
+	printf("%llu rows analysed (%llu not decoded); wrote %s/report.html\n",
+	    (unsigned long long)d->n, (unsigned long long)d->rows_failed,
+	    val[FLAG_OUT]);
+	if (d->rows_failed > 0)
+		fprintf(stderr, "analysis report: %llu rows could not be "
+		    "decoded; see the report's provenance\n",
+		    (unsigned long long)d->rows_failed);
+	rc = fflush(stdout) == 0 ? 0 : 1;
+out:
+	json_decref(model);
+	dataset_free(d);
+	store_close(st);
+	plan_free(p);
+	form_free(f);
+	free(js);
+	diag_free(&dg);
+	return rc;
+}
+
+static int
+run_import(const char *const *val)
+{
+	struct form *f = NULL;
+	struct store *st = NULL;
+	struct import_result res;
+	struct progress pr;
+	struct diag dg;
+	char err[1024];
+	int rc = 1;
+
+	diag_init(&dg);
+	if ((f = load_form(val[FLAG_FORM])) == NULL)
+		goto out;
+	if (store_open(val[FLAG_DB], STORE_RDWR, &st, err, sizeof(err)) !=
+	    STORE_OK) {
+		fprintf(stderr, "analysis import: --db %s: %s\n", val[FLAG_DB],
+		    err);
+		goto out;
+	}
+	progress_init(&pr, "importing");
+	if (import_csv(f, st, val[FLAG_CSV], progress_cb, &pr, &res, &dg) !=
+	    0) {
+		progress_end(&pr);
+		diag_print(&dg, stderr);
+		if (res.errors > dg.n)
+			fprintf(stderr, "... and %llu more errors\n",
+			    (unsigned long long)(res.errors - dg.n));
+		fprintf(stderr, "analysis import: %llu errors in %llu rows; "
+		    "nothing was stored\n", (unsigned long long)res.errors,
+		    (unsigned long long)res.rows);
+		goto out;
+	}
+	progress_end(&pr);
+	printf("imported %llu rows into %s\n", (unsigned long long)res.stored,
+	    val[FLAG_DB]);
+	if (res.hidden_cleared > 0)
+		printf("note: %llu answers to questions that the row's own "
+		    "answers skip (show_if) were dropped, as the web form "
+		    "does\n", (unsigned long long)res.hidden_cleared);
+	rc = fflush(stdout) == 0 ? 0 : 1;
+out:
+	store_close(st);
+	form_free(f);
+	diag_free(&dg);
+	return rc;
+}
+
+static int
+run_codebook(const char *const *val)
+{
+	struct form *f;
+	char err[1024];
+	int fmt = val[FLAG_FORMAT] ? codebook_format_parse(val[FLAG_FORMAT]) :
+	    CODEBOOK_MD;
+	int rc = 1;
+
+	if ((f = load_form(val[FLAG_FORM])) == NULL)
+		return 1;
+	if (codebook_write(f, val[FLAG_FORM], (enum codebook_format)fmt,
+	    stdout, err, sizeof(err)) != 0)
+		fprintf(stderr, "analysis codebook: %s\n", err);
+	else
+		rc = 0;
+	form_free(f);
+	return rc;
+}
