@@ -275,41 +275,71 @@ text_free(struct form_text *t)
 
 /* ---- variables ---- */
 
+/*
+ * Lookups by name run once per stored answer when the analysis reads a
+ * million responses, so a loaded form keeps its variables sorted by name
+ * and searches them in O(log n). While the file is still being loaded
+ * (var_order is NULL) the search is linear.
+ */
 long
 form_var_find(const struct form *f, const char *name)
 {
-	for (size_t i = 0; i < f->nvars; i++)
-		if (strcmp(f->vars[i].name, name) == 0)
-			return (long)i;
+	size_t lo = 0, hi = f->nvars;
+
+	if (f->var_order == NULL) {
+		for (size_t i = 0; i < f->nvars; i++)
+			if (strcmp(f->vars[i].name, name) == 0)
+				return (long)i;
+		return -1;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(f->vars[f->var_order[mid]].name, name);
+		if (c == 0)
+			return (long)f->var_order[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return -1;
 }
 
-/* Declare a variable; returns its index or (size_t)-1 on a problem. */
-static size_t
-declare_var(struct ctx *c, const char *path, const char *name,
-    enum form_type type, const struct form_item *it,
-    const struct form_row *row, const struct form_score *sc)
-{
-	struct form *f = c->f;
+struct name_ix {
+	const char *name;
+	size_t i;
+};
 
-	if (!valid_var(name)) {
-		problem(c, path, "invalid variable name \"%s\" (want "
-		    "[a-z][a-z0-9_]{0,31})", name);
-		return (size_t)-1;
+static int
+cmp_name_ix(const void *a, const void *b)
+{
+	return strcmp(((const struct name_ix *)a)->name,
+	    ((const struct name_ix *)b)->name);
+}
+
+/* Build f->var_order; -1 on allocation failure. */
+static int
+index_vars(struct form *f)
+{
+	size_t n = f->nvars ? f->nvars : 1;
+	struct name_ix *tmp = calloc(n, sizeof(*tmp));
+	size_t *order = calloc(n, sizeof(*order));
+
+	if (tmp == NULL || order == NULL) {
+		free(tmp);
+		free(order);
+		return -1;
 	}
-	if (form_var_find(f, name) >= 0) {
-		problem(c, path, "duplicate variable \"%s\"", name);
-		return (size_t)-1;
+	for (size_t i = 0; i < f->nvars; i++) {
+		tmp[i].name = f->vars[i].name;
+		tmp[i].i = i;
 	}
-	if (f->nvars >= c->cap_vars)
-		return (size_t)-1; /* cannot happen: capacity counted first */
-	struct form_var *v = &f->vars[f->nvars];
-	v->name = name;
-	v->type = type;
-	v->item = it;
-	v->row = row;
-	v->score = sc;
-	return f->nvars++;
+	qsort(tmp, f->nvars, sizeof(*tmp), cmp_name_ix);
+	for (size_t i = 0; i < f->nvars; i++)
+		order[i] = tmp[i].i;
+	free(tmp);
+	f->var_order = order;
+	return 0;
 }
 
 /* ---- conditions ---- */
@@ -1202,6 +1232,8 @@ form_load_buffer(const char *name, const char *buf, size_t len,
 	parse_root(&c, root);
 	json_decref(root);
 	crypto_hash_sha256(c.f->sha256, (const unsigned char *)buf, len);
+	if (diag->total == before && index_vars(c.f) != 0)
+		diag_add(diag, name, "out of memory");
 	if (diag->total != before) {
 		form_free(c.f);
 		return -1;
@@ -1304,6 +1336,7 @@ form_free(struct form *f)
 	}
 	free(f->scores);
 	free(f->vars);
+	free(f->var_order);
 	free(f);
 }
 

@@ -148,6 +148,7 @@ struct form {
 	struct form_var *vars; /* items and grid rows first, then scores */
 	size_t nvars;
 	size_t nitem_vars; /* vars[0..nitem_vars) are answered, the rest computed */
+	size_t *var_order; /* indexes into vars sorted by name, for lookups */
 	unsigned char sha256[32]; /* hash of the file's bytes */
 };
 
