@@ -342,6 +342,34 @@ index_vars(struct form *f)
 	return 0;
 }
 
+/* Declare a variable; returns its index or (size_t)-1 on a problem. */
+static size_t
+declare_var(struct ctx *c, const char *path, const char *name,
+    enum form_type type, const struct form_item *it,
+    const struct form_row *row, const struct form_score *sc)
+{
+	struct form *f = c->f;
+
+	if (!valid_var(name)) {
+		problem(c, path, "invalid variable name \"%s\" (want "
+		    "[a-z][a-z0-9_]{0,31})", name);
+		return (size_t)-1;
+	}
+	if (form_var_find(f, name) >= 0) {
+		problem(c, path, "duplicate variable \"%s\"", name);
+		return (size_t)-1;
+	}
+	if (f->nvars >= c->cap_vars)
+		return (size_t)-1; /* cannot happen: capacity counted first */
+	struct form_var *v = &f->vars[f->nvars];
+	v->name = name;
+	v->type = type;
+	v->item = it;
+	v->row = row;
+	v->score = sc;
+	return f->nvars++;
+}
+
 /* ---- conditions ---- */
 
 static const struct {
