@@ -387,8 +387,10 @@ error_summary_item(struct html *h, const char *id, const char *label,
 	html_text(h, id);
 	html_lit(h, "\">");
 	if (label != NULL) {
+		/* "How old are you?" reads badly followed by ": ". */
+		size_t n = strlen(label);
 		html_text(h, label);
-		html_lit(h, ": ");
+		html_lit(h, n > 0 && strchr("?:.!", label[n - 1]) ? " " : ": ");
 	}
 	html_text(h, msg);
 	html_lit(h, "</a></li>\n");
@@ -445,17 +447,16 @@ static void
 checkbox(struct html *h, enum ui_lang ul, const char *name, const char *label,
     int missing)
 {
-	html_lit(h, "<div class=\"choice\">\n");
+	char eid[64];
+
+	/* The error goes above the row: .choice is a flex row, and text
+	 * inside it would squeeze the label into a narrow column. */
 	if (missing) {
-		html_lit(h, "<p class=\"error\" id=\"e-");
-		html_text(h, name);
-		html_lit(h, "\"><span class=\"visually-hidden\">");
-		html_text(h, ui(ul, UI_ERROR));
-		html_lit(h, " </span>");
-		html_text(h, ui(ul, strcmp(name, "consent") == 0
+		snprintf(eid, sizeof(eid), "e-%s", name);
+		field_error(h, ul, eid, ui(ul, strcmp(name, "consent") == 0
 		    ? UI_NEED_CONSENT : UI_NEED_ADULT));
-		html_lit(h, "</p>\n");
 	}
+	html_lit(h, "<div class=\"choice\">\n");
 	html_lit(h, "<input type=\"checkbox\" id=\"f-");
 	html_text(h, name);
 	html_lit(h, "\" name=\"");
