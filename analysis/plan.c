@@ -18,7 +18,7 @@
 #include "plan.h"
 #include "sdc.h"
 
-#define PATH_LEN 256
+#define PATH_LEN DIAG_PATH_MAX
 #define COND_DEPTH_MAX 16
 
 enum pc_op {
@@ -67,20 +67,6 @@ problem(struct ctx *c, const char *path, const char *fmt, ...)
 	diag_add(c->diag, where, "%s", msg);
 }
 
-static const char *
-sub_key(char *out, const char *path, const char *key)
-{
-	snprintf(out, PATH_LEN, "%s%s%s", path, path[0] ? "." : "", key);
-	return out;
-}
-
-static const char *
-sub_idx(char *out, const char *path, size_t i)
-{
-	snprintf(out, PATH_LEN, "%s[%zu]", path, i);
-	return out;
-}
-
 static void
 cond_free(struct plan_cond *c)
 {
@@ -109,7 +95,7 @@ unknown_keys(struct ctx *c, json_t *obj, const char *path,
 			if (strcmp(keys[i], k) == 0)
 				break;
 		if (keys[i] == NULL)
-			problem(c, sub_key(p, path, k), "unknown key");
+			problem(c, diag_path_key(p, path, k), "unknown key");
 	}
 }
 
@@ -160,7 +146,7 @@ parse_list(struct ctx *c, json_t *arr, const char *path, int depth,
 	}
 	pc->op = op;
 	json_array_foreach(arr, i, e) {
-		struct plan_cond *k = parse_cond(c, e, sub_idx(p, path, i),
+		struct plan_cond *k = parse_cond(c, e, diag_path_idx(p, path, i),
 		    depth + 1);
 		if (k != NULL)
 			pc->kids[pc->nkids++] = k;
@@ -195,11 +181,11 @@ parse_cond(struct ctx *c, json_t *v, const char *path, int depth)
 	}
 	unknown_keys(c, v, path, keys);
 	if ((x = json_object_get(v, "all")) != NULL)
-		return parse_list(c, x, sub_key(p, path, "all"), depth, PC_ALL);
+		return parse_list(c, x, diag_path_key(p, path, "all"), depth, PC_ALL);
 	if ((x = json_object_get(v, "any")) != NULL)
-		return parse_list(c, x, sub_key(p, path, "any"), depth, PC_ANY);
+		return parse_list(c, x, diag_path_key(p, path, "any"), depth, PC_ANY);
 	if ((x = json_object_get(v, "not")) != NULL) {
-		struct plan_cond *k = parse_cond(c, x, sub_key(p, path, "not"),
+		struct plan_cond *k = parse_cond(c, x, diag_path_key(p, path, "not"),
 		    depth + 1);
 		if (k == NULL)
 			return NULL;
@@ -219,7 +205,7 @@ parse_cond(struct ctx *c, json_t *v, const char *path, int depth)
 		problem(c, path, "needs \"var\" (or \"all\", \"any\", \"not\")");
 		return NULL;
 	}
-	iv = get_var(c, var, sub_key(p, path, "var"));
+	iv = get_var(c, var, diag_path_key(p, path, "var"));
 	for (int i = 0; i < 6; i++)
 		if (json_object_get(v, cmp_keys[i]) != NULL) {
 			op = (enum pc_op)i;
@@ -250,7 +236,7 @@ parse_cond(struct ctx *c, json_t *v, const char *path, int depth)
 	pc->ivar = iv < 0 ? 0 : (size_t)iv;
 	if (op <= PC_GE) {
 		x = json_object_get(v, cmp_keys[op]);
-		sub_key(p, path, cmp_keys[op]);
+		diag_path_key(p, path, cmp_keys[op]);
 		if (!json_is_number(x) || !isfinite(json_number_value(x))) {
 			problem(c, p, "must be a number");
 			goto bad;
@@ -265,7 +251,7 @@ parse_cond(struct ctx *c, json_t *v, const char *path, int depth)
 		size_t i;
 		json_t *e;
 		x = json_object_get(v, "in");
-		sub_key(p, path, "in");
+		diag_path_key(p, path, "in");
 		if (!json_is_array(x) || json_array_size(x) == 0 ||
 		    json_array_size(x) > 1000) {
 			problem(c, p, "must be an array of 1 to 1000 numbers");
@@ -279,7 +265,7 @@ parse_cond(struct ctx *c, json_t *v, const char *path, int depth)
 		json_array_foreach(x, i, e) {
 			char q[PATH_LEN];
 			if (!json_is_number(e)) {
-				problem(c, sub_idx(q, p, i), "must be a number");
+				problem(c, diag_path_idx(q, p, i), "must be a number");
 				goto bad;
 			}
 			pc->set[pc->nset++] = json_number_value(e);
@@ -287,7 +273,7 @@ parse_cond(struct ctx *c, json_t *v, const char *path, int depth)
 	} else if (op == PC_HAS) {
 		const struct form_item *it;
 		x = json_object_get(v, "has");
-		sub_key(p, path, "has");
+		diag_path_key(p, path, "has");
 		if (iv < 0)
 			goto bad;
 		it = c->f->vars[iv].item;
@@ -306,7 +292,7 @@ parse_cond(struct ctx *c, json_t *v, const char *path, int depth)
 	} else {
 		x = json_object_get(v, "answered");
 		if (!json_is_boolean(x)) {
-			problem(c, sub_key(p, path, "answered"),
+			problem(c, diag_path_key(p, path, "answered"),
 			    "must be true or false");
 			goto bad;
 		}
@@ -401,7 +387,7 @@ opt_string(struct ctx *c, json_t *obj, const char *path, const char *key,
 		return NULL;
 	if (!json_is_string(v) || json_string_length(v) == 0 ||
 	    json_string_length(v) > max) {
-		problem(c, sub_key(p, path, key), "must be a string of 1 to "
+		problem(c, diag_path_key(p, path, key), "must be a string of 1 to "
 		    "%zu bytes", max);
 		return NULL;
 	}
@@ -432,7 +418,7 @@ parse_groups(struct ctx *c, json_t *arr, const char *path)
 	}
 	json_array_foreach(arr, i, e) {
 		struct plan_group *g = &p->groups[p->ngroups++];
-		sub_idx(q, path, i);
+		diag_path_idx(q, path, i);
 		if (!json_is_object(e)) {
 			problem(c, q, "a group must be an object");
 			continue;
@@ -440,26 +426,26 @@ parse_groups(struct ctx *c, json_t *arr, const char *path)
 		unknown_keys(c, e, q, keys);
 		x = json_object_get(e, "name");
 		if (!json_is_string(x) || !valid_name(json_string_value(x)))
-			problem(c, sub_key(r, q, "name"), "must be a name of "
+			problem(c, diag_path_key(r, q, "name"), "must be a name of "
 			    "[a-z0-9_], 1 to 64 characters");
 		else if ((g->name = strdup(json_string_value(x))) == NULL)
 			c->nomem = 1;
 		for (size_t j = 0; g->name != NULL && j + 1 < p->ngroups; j++)
 			if (p->groups[j].name != NULL &&
 			    strcmp(p->groups[j].name, g->name) == 0)
-				problem(c, sub_key(r, q, "name"),
+				problem(c, diag_path_key(r, q, "name"),
 				    "duplicate group name \"%s\"", g->name);
 		g->label = opt_string(c, e, q, "label", 200);
 		g->a_label = opt_string(c, e, q, "a_label", 60);
 		g->b_label = opt_string(c, e, q, "b_label", 60);
 		if ((x = json_object_get(e, "a")) == NULL)
-			problem(c, sub_key(r, q, "a"), "missing");
+			problem(c, diag_path_key(r, q, "a"), "missing");
 		else
-			g->a = parse_cond(c, x, sub_key(r, q, "a"), 0);
+			g->a = parse_cond(c, x, diag_path_key(r, q, "a"), 0);
 		if ((x = json_object_get(e, "b")) == NULL)
-			problem(c, sub_key(r, q, "b"), "missing");
+			problem(c, diag_path_key(r, q, "b"), "missing");
 		else
-			g->b = parse_cond(c, x, sub_key(r, q, "b"), 0);
+			g->b = parse_cond(c, x, diag_path_key(r, q, "b"), 0);
 	}
 }
 
@@ -483,7 +469,7 @@ parse_outcomes(struct ctx *c, json_t *arr, const char *path)
 		return;
 	}
 	json_array_foreach(arr, i, e) {
-		long iv = get_var(c, e, sub_idx(q, path, i));
+		long iv = get_var(c, e, diag_path_idx(q, path, i));
 		if (iv < 0)
 			continue;
 		for (size_t j = 0; j < p->noutcomes; j++)
@@ -519,18 +505,18 @@ parse_covariates(struct ctx *c, json_t *arr, const char *path)
 	json_array_foreach(arr, i, e) {
 		struct plan_covariate cv = {0, PLAN_NUMERIC};
 		long iv;
-		sub_idx(q, path, i);
+		diag_path_idx(q, path, i);
 		if (json_is_object(e)) {
 			unknown_keys(c, e, q, keys);
 			iv = get_var(c, json_object_get(e, "var"),
-			    sub_key(r, q, "var"));
+			    diag_path_key(r, q, "var"));
 			x = json_object_get(e, "coding");
 			if (x != NULL && json_is_string(x) &&
 			    strcmp(json_string_value(x), "dummies") == 0)
 				cv.coding = PLAN_DUMMIES;
 			else if (x != NULL && !(json_is_string(x) &&
 			    strcmp(json_string_value(x), "numeric") == 0)) {
-				problem(c, sub_key(r, q, "coding"),
+				problem(c, diag_path_key(r, q, "coding"),
 				    "must be \"numeric\" or \"dummies\"");
 				iv = -1;
 			}

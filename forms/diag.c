@@ -76,3 +76,32 @@ diag_print(const struct diag *d, FILE *fp)
 	if (d->total > d->n)
 		fprintf(fp, "... and %zu more problems\n", d->total - d->n);
 }
+
+/* out = a + b + c, cut to fit DIAG_PATH_MAX. */
+static const char *
+path_join(char *out, const char *a, const char *b, const char *c)
+{
+	const char *parts[3] = {a, b, c};
+	size_t n = 0;
+
+	for (size_t p = 0; p < 3; p++)
+		for (const char *s = parts[p]; *s && n < DIAG_PATH_MAX - 1; s++)
+			out[n++] = *s;
+	out[n] = '\0';
+	return out;
+}
+
+const char *
+diag_path_key(char *out, const char *path, const char *key)
+{
+	return path_join(out, path, path[0] ? "." : "", key);
+}
+
+const char *
+diag_path_idx(char *out, const char *path, size_t i)
+{
+	char idx[32];
+
+	snprintf(idx, sizeof(idx), "[%zu]", i);
+	return path_join(out, path, "", idx);
+}

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #define DIAG_MAX 1000 /* problems kept; later ones are counted only */
+#define DIAG_PATH_MAX 256 /* longest JSON path kept in a message */
 
 struct diag_entry {
 	char *where; /* "forms/x.json: pages[2].items[5]", "line 4, column peg_pain" */
@@ -29,6 +30,12 @@ void diag_clear(struct diag *d);
 /* Append one problem; where and the printf-style message are copied. */
 void diag_add(struct diag *d, const char *where, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/*
+ * JSON paths for messages: out (DIAG_PATH_MAX bytes) = path.key or
+ * path[i], cut at DIAG_PATH_MAX - 1 bytes. Return out.
+ */
+const char *diag_path_key(char *out, const char *path, const char *key);
+const char *diag_path_idx(char *out, const char *path, size_t i);
 /* Print "where: what" lines to fp. */
 void diag_print(const struct diag *d, FILE *fp);
 

@@ -21,7 +21,7 @@
 #include "form_internal.h"
 
 #define FORM_FILE_MAX (4u << 20) /* a form file is at most 4 MiB */
-#define PATH_MAX_LEN 256
+#define PATH_MAX_LEN DIAG_PATH_MAX
 
 static const char *const kind_names[FORM_KIND__MAX] = {
 	"single", "multiple", "integer", "decimal", "scale",
@@ -67,38 +67,6 @@ problem(struct ctx *c, const char *path, const char *fmt, ...)
 }
 
 /* path + ".key" or path + "[i]" into out. */
-/*
- * JSON paths: out = path + sep + tail, cut at PATH_MAX_LEN - 1 bytes (a
- * path that long is still a readable message).
- */
-static const char *
-path_join(char *out, const char *path, const char *sep, const char *tail)
-{
-	size_t n = 0;
-	const char *parts[3] = {path, sep, tail};
-
-	for (size_t p = 0; p < 3; p++)
-		for (const char *c = parts[p]; *c && n < PATH_MAX_LEN - 1; c++)
-			out[n++] = *c;
-	out[n] = '\0';
-	return out;
-}
-
-static const char *
-sub_key(char *out, const char *path, const char *key)
-{
-	return path_join(out, path, path[0] ? "." : "", key);
-}
-
-static const char *
-sub_idx(char *out, const char *path, size_t i)
-{
-	char idx[32];
-
-	snprintf(idx, sizeof(idx), "[%zu]", i);
-	return path_join(out, path, "", idx);
-}
-
 static char *
 xstrdup(const char *s)
 {
@@ -139,11 +107,11 @@ get_string(struct ctx *c, json_t *obj, const char *path, const char *key,
 
 	if (v == NULL) {
 		if (required)
-			problem(c, sub_key(p, path, key), "missing");
+			problem(c, diag_path_key(p, path, key), "missing");
 		return NULL;
 	}
 	if (!json_is_string(v)) {
-		problem(c, sub_key(p, path, key), "must be a string");
+		problem(c, diag_path_key(p, path, key), "must be a string");
 		return NULL;
 	}
 	return json_string_value(v);
@@ -159,7 +127,7 @@ get_bool(struct ctx *c, json_t *obj, const char *path, const char *key)
 	if (v == NULL)
 		return 0;
 	if (!json_is_boolean(v)) {
-		problem(c, sub_key(p, path, key), "must be true or false");
+		problem(c, diag_path_key(p, path, key), "must be true or false");
 		return 0;
 	}
 	return json_is_true(v);
@@ -176,13 +144,13 @@ get_number(struct ctx *c, json_t *obj, const char *path, const char *key,
 	if (v == NULL)
 		return 0;
 	if (integer ? !json_is_integer(v) : !json_is_number(v)) {
-		problem(c, sub_key(p, path, key), "must be %s",
+		problem(c, diag_path_key(p, path, key), "must be %s",
 		    integer ? "an integer" : "a number");
 		return 0;
 	}
 	*out = json_number_value(v);
 	if (!isfinite(*out)) {
-		problem(c, sub_key(p, path, key), "must be finite");
+		problem(c, diag_path_key(p, path, key), "must be finite");
 		return 0;
 	}
 	return 1;
@@ -229,17 +197,17 @@ text_value(struct ctx *c, json_t *v, const char *p, struct form_text *out)
 			if (strcmp(f->langs[i], lk) == 0)
 				li = (int)i;
 		if (li < 0) {
-			problem(c, sub_key(q, p, lk), "language not in "
+			problem(c, diag_path_key(q, p, lk), "language not in "
 			    "\"languages\"");
 			continue;
 		}
 		if (!json_is_string(lv) || json_string_length(lv) == 0) {
-			problem(c, sub_key(q, p, lk), "must be a non-empty "
+			problem(c, diag_path_key(q, p, lk), "must be a non-empty "
 			    "string");
 			continue;
 		}
 		if (!valid_text(json_string_value(lv)))
-			problem(c, sub_key(q, p, lk), "control character in "
+			problem(c, diag_path_key(q, p, lk), "control character in "
 			    "text");
 		out->s[li] = xstrdup(json_string_value(lv));
 	}
@@ -257,7 +225,7 @@ get_text(struct ctx *c, json_t *obj, const char *path, const char *key,
 	json_t *v = json_object_get(obj, key);
 
 	memset(out, 0, sizeof(*out));
-	sub_key(p, path, key);
+	diag_path_key(p, path, key);
 	if (v == NULL) {
 		if (required)
 			problem(c, p, "missing");
@@ -411,7 +379,7 @@ parse_cond_list(struct ctx *c, json_t *arr, const char *path, int depth,
 	if (out->kids == NULL)
 		return -1;
 	json_array_foreach(arr, i, e) {
-		struct form_cond *k = parse_cond(c, e, sub_idx(p, path, i),
+		struct form_cond *k = parse_cond(c, e, diag_path_idx(p, path, i),
 		    depth + 1);
 		if (k == NULL)
 			return -1;
@@ -432,7 +400,7 @@ cond_var(struct ctx *c, json_t *v, const char *path, size_t *ivar)
 		return -1;
 	i = form_var_find(c->f, name);
 	if (i < 0) {
-		problem(c, sub_key(p, path, "var"), "unknown or later variable "
+		problem(c, diag_path_key(p, path, "var"), "unknown or later variable "
 		    "\"%s\"", name);
 		return -1;
 	}
@@ -460,7 +428,7 @@ parse_cond(struct ctx *c, json_t *v, const char *path, int depth)
 	if ((x = json_object_get(v, "all")) != NULL ||
 	    (x = json_object_get(v, "any")) != NULL) {
 		k->op = json_object_get(v, "all") ? COND_ALL : COND_ANY;
-		if (parse_cond_list(c, x, sub_key(p, path,
+		if (parse_cond_list(c, x, diag_path_key(p, path,
 		        k->op == COND_ALL ? "all" : "any"), depth, k) < 0)
 			goto bad;
 		return k;
@@ -469,7 +437,7 @@ parse_cond(struct ctx *c, json_t *v, const char *path, int depth)
 		k->op = COND_NOT;
 		if ((k->kids = calloc(1, sizeof(*k->kids))) == NULL)
 			goto bad;
-		k->kids[0] = parse_cond(c, x, sub_key(p, path, "not"),
+		k->kids[0] = parse_cond(c, x, diag_path_key(p, path, "not"),
 		    depth + 1);
 		if (k->kids[0] == NULL)
 			goto bad;
@@ -478,7 +446,7 @@ parse_cond(struct ctx *c, json_t *v, const char *path, int depth)
 	}
 	if ((x = json_object_get(v, "count")) != NULL) {
 		k->op = COND_COUNT;
-		if (parse_cond_list(c, x, sub_key(p, path, "count"), depth,
+		if (parse_cond_list(c, x, diag_path_key(p, path, "count"), depth,
 		        k) < 0)
 			goto bad;
 		k->cmp = COND__MAX;
@@ -510,7 +478,7 @@ parse_cond(struct ctx *c, json_t *v, const char *path, int depth)
 		json_t *e;
 		k->op = COND_IN;
 		if (!json_is_array(x) || json_array_size(x) == 0) {
-			problem(c, sub_key(p, path, "in"), "must be a "
+			problem(c, diag_path_key(p, path, "in"), "must be a "
 			    "non-empty array of numbers");
 			goto bad;
 		}
@@ -520,7 +488,7 @@ parse_cond(struct ctx *c, json_t *v, const char *path, int depth)
 		json_array_foreach(x, i, e) {
 			if (!json_is_number(e)) {
 				char q[PATH_MAX_LEN];
-				problem(c, sub_idx(q, sub_key(p, path, "in"), i),
+				problem(c, diag_path_idx(q, diag_path_key(p, path, "in"), i),
 				    "must be a number");
 				goto bad;
 			}
@@ -531,14 +499,14 @@ parse_cond(struct ctx *c, json_t *v, const char *path, int depth)
 	if ((x = json_object_get(v, "has")) != NULL) {
 		k->op = COND_HAS;
 		if (fv->type != FORM_T_SET) {
-			problem(c, sub_key(p, path, "has"), "\"%s\" is not a "
+			problem(c, diag_path_key(p, path, "has"), "\"%s\" is not a "
 			    "multiple-choice item", fv->name);
 			goto bad;
 		}
 		if (!json_is_integer(x) ||
 		    form_choice_find(fv->item, (long)json_integer_value(x)) ==
 		        NULL) {
-			problem(c, sub_key(p, path, "has"), "not a choice "
+			problem(c, diag_path_key(p, path, "has"), "not a choice "
 			    "value of \"%s\"", fv->name);
 			goto bad;
 		}
@@ -548,7 +516,7 @@ parse_cond(struct ctx *c, json_t *v, const char *path, int depth)
 	if ((x = json_object_get(v, "answered")) != NULL) {
 		k->op = COND_ANSWERED;
 		if (!json_is_boolean(x)) {
-			problem(c, sub_key(p, path, "answered"), "must be true "
+			problem(c, diag_path_key(p, path, "answered"), "must be true "
 			    "or false");
 			goto bad;
 		}
@@ -579,7 +547,7 @@ get_cond(struct ctx *c, json_t *obj, const char *path, const char *key)
 
 	if (v == NULL)
 		return NULL;
-	return parse_cond(c, v, sub_key(p, path, key), 0);
+	return parse_cond(c, v, diag_path_key(p, path, key), 0);
 }
 
 /* ---- items ---- */
@@ -603,7 +571,7 @@ parse_choices(struct ctx *c, json_t *obj, const char *path,
 	json_t *arr = json_object_get(obj, "choices"), *e;
 	size_t i, nexcl = 0;
 
-	sub_key(p, path, "choices");
+	diag_path_key(p, path, "choices");
 	if (arr == NULL) {
 		problem(c, p, "missing");
 		return;
@@ -622,7 +590,7 @@ parse_choices(struct ctx *c, json_t *obj, const char *path,
 	json_array_foreach(arr, i, e) {
 		struct form_choice *ch = &it->choices[it->nchoices];
 		double val;
-		sub_idx(q, p, i);
+		diag_path_idx(q, p, i);
 		if (!json_is_object(e)) {
 			problem(c, q, "a choice must be an object");
 			continue;
@@ -679,7 +647,7 @@ parse_rows(struct ctx *c, json_t *obj, const char *path, struct form_item *it)
 	json_t *arr = json_object_get(obj, "rows"), *e;
 	size_t i;
 
-	sub_key(p, path, "rows");
+	diag_path_key(p, path, "rows");
 	if (!json_is_array(arr) || json_array_size(arr) == 0) {
 		problem(c, p, "a grid needs a non-empty array \"rows\"");
 		return;
@@ -689,7 +657,7 @@ parse_rows(struct ctx *c, json_t *obj, const char *path, struct form_item *it)
 		return;
 	json_array_foreach(arr, i, e) {
 		struct form_row *row = &it->rows[it->nrows];
-		sub_idx(q, p, i);
+		diag_path_idx(q, p, i);
 		if (!json_is_object(e)) {
 			problem(c, q, "a row must be an object");
 			continue;
@@ -702,7 +670,7 @@ parse_rows(struct ctx *c, json_t *obj, const char *path, struct form_item *it)
 		}
 		row->var = xstrdup(var);
 		it->nrows++;
-		row->ivar = declare_var(c, sub_key(r, q, "var"), row->var,
+		row->ivar = declare_var(c, diag_path_key(r, q, "var"), row->var,
 		    FORM_T_INT, it, row, NULL);
 	}
 }
@@ -732,7 +700,7 @@ unknown_keys(struct ctx *c, json_t *obj, const char *path,
 
 	json_object_foreach(obj, k, v) {
 		if (!known_key(keys, k))
-			problem(c, sub_key(p, path, k), "unknown key");
+			problem(c, diag_path_key(p, path, k), "unknown key");
 	}
 }
 
@@ -759,7 +727,7 @@ parse_item(struct ctx *c, json_t *obj, const char *path, size_t ipage,
 		if (strcmp(kind, kind_names[k]) == 0)
 			it->kind = (enum form_kind)k;
 	if (kind && it->kind == FORM_KIND__MAX) {
-		problem(c, sub_key(p, path, "kind"), "unknown kind \"%s\"",
+		problem(c, diag_path_key(p, path, "kind"), "unknown kind \"%s\"",
 		    kind);
 		return;
 	}
@@ -776,7 +744,7 @@ parse_item(struct ctx *c, json_t *obj, const char *path, size_t ipage,
 		var = get_string(c, obj, path, "var", 1);
 		it->var = xstrdup(var);
 	} else if (json_object_get(obj, "var") != NULL) {
-		problem(c, sub_key(p, path, "var"), "a grid has no var; its "
+		problem(c, diag_path_key(p, path, "var"), "a grid has no var; its "
 		    "rows do");
 	}
 
@@ -832,7 +800,7 @@ parse_item(struct ctx *c, json_t *obj, const char *path, size_t ipage,
 		type = FORM_T_TEXT;
 		if (!get_number(c, obj, path, "max_length", 1, &d) || d < 1 ||
 		    d > FORM_TEXT_MAX)
-			problem(c, sub_key(p, path, "max_length"), "needs an "
+			problem(c, diag_path_key(p, path, "max_length"), "needs an "
 			    "integer 1..%d", FORM_TEXT_MAX);
 		else
 			it->max_length = (size_t)d;
@@ -848,17 +816,17 @@ parse_item(struct ctx *c, json_t *obj, const char *path, size_t ipage,
 		break;
 	}
 	if (it->free_text && it->kind != FORM_TEXT)
-		problem(c, sub_key(p, path, "free_text"), "only a text item "
+		problem(c, diag_path_key(p, path, "free_text"), "only a text item "
 		    "is free text");
 	if (it->kind != FORM_SINGLE && it->kind != FORM_MULTIPLE &&
 	    it->kind != FORM_GRID && it->kind != FORM_DURATION &&
 	    json_object_get(obj, "choices") != NULL)
-		problem(c, sub_key(p, path, "choices"), "not used by a %s "
+		problem(c, diag_path_key(p, path, "choices"), "not used by a %s "
 		    "item", kind);
 	if (it->kind != FORM_GRID && json_object_get(obj, "rows") != NULL)
-		problem(c, sub_key(p, path, "rows"), "only a grid has rows");
+		problem(c, diag_path_key(p, path, "rows"), "only a grid has rows");
 	if (var != NULL)
-		it->ivar = declare_var(c, sub_key(p, path, "var"), it->var,
+		it->ivar = declare_var(c, diag_path_key(p, path, "var"), it->var,
 		    type, it, NULL, NULL);
 }
 
@@ -881,18 +849,18 @@ parse_page(struct ctx *c, json_t *obj, const char *path, size_t ipage,
 	unknown_keys(c, obj, path, keys);
 	const char *id = get_string(c, obj, path, "id", 1);
 	if (id != NULL && !valid_name(id, 32, 0))
-		problem(c, sub_key(p, path, "id"), "invalid page id \"%s\" "
+		problem(c, diag_path_key(p, path, "id"), "invalid page id \"%s\" "
 		    "(want [a-z0-9_]{1,32})", id);
 	for (size_t j = 0; id != NULL && j < ipage; j++)
 		if (c->f->pages[j].id && strcmp(c->f->pages[j].id, id) == 0)
-			problem(c, sub_key(p, path, "id"), "duplicate page id "
+			problem(c, diag_path_key(p, path, "id"), "duplicate page id "
 			    "\"%s\"", id);
 	pg->id = xstrdup(id);
 	get_text(c, obj, path, "title", 1, &pg->title);
 	get_text(c, obj, path, "intro", 0, &pg->intro);
 	pg->show_if = get_cond(c, obj, path, "show_if");
 	items = json_object_get(obj, "items");
-	sub_key(p, path, "items");
+	diag_path_key(p, path, "items");
 	if (!json_is_array(items) || json_array_size(items) == 0) {
 		problem(c, p, "must be a non-empty array");
 		return;
@@ -901,7 +869,7 @@ parse_page(struct ctx *c, json_t *obj, const char *path, size_t ipage,
 	if (pg->items == NULL)
 		return;
 	json_array_foreach(items, i, e) {
-		parse_item(c, e, sub_idx(q, p, i), ipage, &pg->items[i]);
+		parse_item(c, e, diag_path_idx(q, p, i), ipage, &pg->items[i]);
 		pg->nitems++;
 	}
 }
@@ -917,7 +885,7 @@ parse_score_items(struct ctx *c, json_t *obj, const char *path,
 	size_t i;
 	double d;
 
-	sub_key(p, path, "items");
+	diag_path_key(p, path, "items");
 	if (!json_is_array(arr) || json_array_size(arr) == 0) {
 		problem(c, p, "must be a non-empty array of variable names");
 		return;
@@ -927,7 +895,7 @@ parse_score_items(struct ctx *c, json_t *obj, const char *path,
 		return;
 	json_array_foreach(arr, i, e) {
 		long iv;
-		sub_idx(q, p, i);
+		diag_path_idx(q, p, i);
 		if (!json_is_string(e)) {
 			problem(c, q, "must be a variable name");
 			continue;
@@ -947,7 +915,7 @@ parse_score_items(struct ctx *c, json_t *obj, const char *path,
 	sc->min_answered = sc->nitems;
 	if (get_number(c, obj, path, "min_answered", 1, &d)) {
 		if (d < 1 || d > (double)sc->nitems)
-			problem(c, sub_key(p, path, "min_answered"), "must be "
+			problem(c, diag_path_key(p, path, "min_answered"), "must be "
 			    "1..%zu", sc->nitems);
 		else
 			sc->min_answered = (size_t)d;
@@ -978,7 +946,7 @@ parse_score(struct ctx *c, json_t *obj, const char *path,
 		if (strcmp(kind, score_names[k]) == 0)
 			sc->kind = (enum form_score_kind)k;
 	if (kind && sc->kind == FORM_SCORE__MAX)
-		problem(c, sub_key(p, path, "kind"), "unknown score kind "
+		problem(c, diag_path_key(p, path, "kind"), "unknown score kind "
 		    "\"%s\"", kind);
 	var = get_string(c, obj, path, "var", 1);
 	get_text(c, obj, path, "label", 1, &sc->label);
@@ -991,7 +959,7 @@ parse_score(struct ctx *c, json_t *obj, const char *path,
 		break;
 	case FORM_SCORE_COUNT:
 		x = json_object_get(obj, "conditions");
-		sub_key(p, path, "conditions");
+		diag_path_key(p, path, "conditions");
 		if (!json_is_array(x) || json_array_size(x) == 0) {
 			problem(c, p, "must be a non-empty array of "
 			    "conditions");
@@ -1002,7 +970,7 @@ parse_score(struct ctx *c, json_t *obj, const char *path,
 			break;
 		json_array_foreach(x, i, e) {
 			struct form_cond *k = parse_cond(c, e,
-			    sub_idx(q, p, i), 0);
+			    diag_path_idx(q, p, i), 0);
 			if (k != NULL)
 				sc->conds[sc->nconds++] = k;
 		}
@@ -1010,21 +978,21 @@ parse_score(struct ctx *c, json_t *obj, const char *path,
 	case FORM_SCORE_CRITERIA:
 		sc->when = get_cond(c, obj, path, "when");
 		if (json_object_get(obj, "when") == NULL)
-			problem(c, sub_key(p, path, "when"), "missing");
+			problem(c, diag_path_key(p, path, "when"), "missing");
 		break;
 	case FORM_SCORE_BANDS: {
 		const char *of = get_string(c, obj, path, "of", 1);
 		long iv = of ? form_var_find(c->f, of) : -1;
 		if (of != NULL && iv < 0)
-			problem(c, sub_key(p, path, "of"), "unknown variable "
+			problem(c, diag_path_key(p, path, "of"), "unknown variable "
 			    "\"%s\"", of);
 		else if (iv >= 0 && (c->f->vars[iv].type == FORM_T_SET ||
 		             c->f->vars[iv].type == FORM_T_TEXT))
-			problem(c, sub_key(p, path, "of"), "\"%s\" is not "
+			problem(c, diag_path_key(p, path, "of"), "\"%s\" is not "
 			    "numeric", of);
 		sc->of = iv >= 0 ? (size_t)iv : 0;
 		x = json_object_get(obj, "cuts");
-		sub_key(p, path, "cuts");
+		diag_path_key(p, path, "cuts");
 		if (!json_is_array(x) || json_array_size(x) == 0 ||
 		    json_array_size(x) > 32) {
 			problem(c, p, "must be an array of 1..32 numbers");
@@ -1035,18 +1003,18 @@ parse_score(struct ctx *c, json_t *obj, const char *path,
 			break;
 		json_array_foreach(x, i, e) {
 			if (!json_is_number(e)) {
-				problem(c, sub_idx(q, p, i), "must be a number");
+				problem(c, diag_path_idx(q, p, i), "must be a number");
 				continue;
 			}
 			sc->cuts[sc->ncuts] = json_number_value(e);
 			if (sc->ncuts > 0 &&
 			    sc->cuts[sc->ncuts] <= sc->cuts[sc->ncuts - 1])
-				problem(c, sub_idx(q, p, i), "cuts must "
+				problem(c, diag_path_idx(q, p, i), "cuts must "
 				    "increase");
 			sc->ncuts++;
 		}
 		x = json_object_get(obj, "labels");
-		sub_key(p, path, "labels");
+		diag_path_key(p, path, "labels");
 		if (!json_is_array(x) || json_array_size(x) != sc->ncuts + 1) {
 			problem(c, p, "needs %zu labels (one per band)",
 			    sc->ncuts + 1);
@@ -1056,7 +1024,7 @@ parse_score(struct ctx *c, json_t *obj, const char *path,
 		if (sc->band_labels == NULL)
 			break;
 		json_array_foreach(x, i, e)
-			text_value(c, e, sub_idx(q, p, i), &sc->band_labels[i]);
+			text_value(c, e, diag_path_idx(q, p, i), &sc->band_labels[i]);
 		break;
 	}
 	default:
@@ -1069,7 +1037,7 @@ parse_score(struct ctx *c, json_t *obj, const char *path,
 		    !json_is_number(json_array_get(x, 1)) ||
 		    json_number_value(json_array_get(x, 0)) >
 		        json_number_value(json_array_get(x, 1)))
-			problem(c, sub_key(p, path, "range"), "must be [min, "
+			problem(c, diag_path_key(p, path, "range"), "must be [min, "
 			    "max]");
 		else {
 			sc->has_range = 1;
@@ -1080,7 +1048,7 @@ parse_score(struct ctx *c, json_t *obj, const char *path,
 	sc->ivar = (size_t)-1;
 	if (var != NULL) {
 		sc->var = xstrdup(var);
-		sc->ivar = declare_var(c, sub_key(p, path, "var"), sc->var,
+		sc->ivar = declare_var(c, diag_path_key(p, path, "var"), sc->var,
 		    type, NULL, NULL, sc);
 	}
 }
@@ -1109,7 +1077,7 @@ parse_langs(struct ctx *c, json_t *root)
 		for (size_t j = 0; ok && j < n; j++)
 			ok = isalnum((unsigned char)s[j]) || s[j] == '-';
 		if (!ok) {
-			problem(c, sub_idx(p, "languages", i), "not a language "
+			problem(c, diag_path_idx(p, "languages", i), "not a language "
 			    "tag");
 			continue;
 		}
@@ -1117,7 +1085,7 @@ parse_langs(struct ctx *c, json_t *root)
 			if (strcmp(c->f->langs[j], s) == 0)
 				ok = 0;
 		if (!ok) {
-			problem(c, sub_idx(p, "languages", i), "duplicate "
+			problem(c, diag_path_idx(p, "languages", i), "duplicate "
 			    "language \"%s\"", s);
 			continue;
 		}
@@ -1203,7 +1171,7 @@ parse_root(struct ctx *c, json_t *root)
 	} else if ((f->pages = calloc(json_array_size(x),
 	                sizeof(*f->pages))) != NULL) {
 		json_array_foreach(x, i, e) {
-			parse_page(c, e, sub_idx(p, "pages", i), i, &f->pages[i]);
+			parse_page(c, e, diag_path_idx(p, "pages", i), i, &f->pages[i]);
 			f->npages++;
 		}
 	}
@@ -1215,7 +1183,7 @@ parse_root(struct ctx *c, json_t *root)
 	    (f->scores = calloc(json_array_size(x), sizeof(*f->scores))) !=
 	        NULL) {
 		json_array_foreach(x, i, e) {
-			parse_score(c, e, sub_idx(p, "scores", i), &f->scores[i]);
+			parse_score(c, e, diag_path_idx(p, "scores", i), &f->scores[i]);
 			f->nscores++;
 		}
 	}
