@@ -483,7 +483,8 @@ collector_config_defaults(struct collector_config *c)
 
 /* Read a whole PEM file (capped) into a NUL-terminated buffer. */
 static char *
-http_read_pem(const char *path, char *err, size_t errsz)
+http_read_pem(const char *path, const char *what, const char *marker,
+    char *err, size_t errsz)
 {
 	FILE *fp = fopen(path, "rb");
 	char *buf = NULL;
@@ -509,6 +510,15 @@ http_read_pem(const char *path, char *err, size_t errsz)
 	}
 	fclose(fp);
 	buf[n] = '\0';
+	/* Check the contents here: libmicrohttpd only fails to start, and
+	 * its message cannot say which file was wrong. */
+	if (strstr(buf, "-----BEGIN ") == NULL || strstr(buf, marker) == NULL) {
+		snprintf(err, errsz, "%s: not a PEM %s (no \"%s\" block)", path,
+		    what, marker);
+		sodium_memzero(buf, n);
+		free(buf);
+		return NULL;
+	}
 	return buf;
 }
 
@@ -667,10 +677,12 @@ collector_start(const struct collector_config *cfg, struct collector **out,
 			    "has no TLS support");
 			goto fail;
 		}
-		c->tls_cert = http_read_pem(cfg->tls_cert, err, errsz);
+		c->tls_cert = http_read_pem(cfg->tls_cert, "certificate",
+		    "CERTIFICATE-----", err, errsz);
 		if (c->tls_cert == NULL)
 			goto fail;
-		c->tls_key = http_read_pem(cfg->tls_key, err, errsz);
+		c->tls_key = http_read_pem(cfg->tls_key, "private key",
+		    "PRIVATE KEY-----", err, errsz);
 		if (c->tls_key == NULL)
 			goto fail;
 		c->tls = 1;
@@ -715,6 +727,13 @@ collector_start(const struct collector_config *cfg, struct collector **out,
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->conn_memory,
 		    MHD_OPTION_NOTIFY_COMPLETED, http_completed, c,
 		    MHD_OPTION_END);
+	if (c->d == NULL && c->tls) {
+		snprintf(err, errsz, "--tls-cert %s --tls-key %s --bind %s "
+		    "--port %u: cannot start (the key does not match the "
+		    "certificate, or the address is in use or not allowed)",
+		    cfg->tls_cert, cfg->tls_key, cfg->bind_addr, cfg->port);
+		goto fail;
+	}
 	if (c->d == NULL) {
 		snprintf(err, errsz, "--bind %s --port %u: cannot listen "
 		    "(address in use, or not allowed)", cfg->bind_addr,

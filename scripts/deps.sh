@@ -10,7 +10,7 @@ pkgs=(build-essential cmake pkg-config
       libmicrohttpd-dev libsqlite3-dev libgsl-dev libsodium-dev libjansson-dev)
 if [ "$what" = test ]; then
 	pkgs+=(clang libclang-rt-14-dev libcurl4-openssl-dev sqlite3
-	       r-base-core r-cran-sandwich chromium nodejs npm)
+	       r-base-core r-cran-sandwich chromium nodejs npm openssl)
 fi
 
 missing=()
