@@ -54,17 +54,11 @@ static void problem(struct ctx *c, const char *path, const char *fmt, ...)
 static void
 problem(struct ctx *c, const char *path, const char *fmt, ...)
 {
-	char where[PATH_LEN + 300], msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	diag_vadd_at(c->diag, c->file, path, fmt, ap);
 	va_end(ap);
-	if (path[0] != '\0')
-		snprintf(where, sizeof(where), "%s: %s", c->file, path);
-	else
-		snprintf(where, sizeof(where), "%s", c->file);
-	diag_add(c->diag, where, "%s", msg);
 }
 
 static void

@@ -65,6 +65,20 @@ diag_add(struct diag *d, const char *where, const char *fmt, ...)
 }
 
 void
+diag_vadd_at(struct diag *d, const char *file, const char *path,
+    const char *fmt, va_list ap)
+{
+	char where[DIAG_PATH_MAX + 512], msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (path[0] != '\0')
+		snprintf(where, sizeof(where), "%s: %s", file, path);
+	else
+		snprintf(where, sizeof(where), "%s", file);
+	diag_add(d, where, "%s", msg);
+}
+
+void
 diag_print(const struct diag *d, FILE *fp)
 {
 	for (size_t i = 0; i < d->n; i++) {

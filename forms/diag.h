@@ -7,6 +7,7 @@
 #define CANDOR_DIAG_H
 
 #include <stddef.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #define DIAG_MAX 1000 /* problems kept; later ones are counted only */
@@ -36,6 +37,9 @@ void diag_add(struct diag *d, const char *where, const char *fmt, ...)
  */
 const char *diag_path_key(char *out, const char *path, const char *key);
 const char *diag_path_idx(char *out, const char *path, size_t i);
+/* Append a problem placed at "file: path" (just "file" when path is ""). */
+void diag_vadd_at(struct diag *d, const char *file, const char *path,
+    const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 /* Print "where: what" lines to fp. */
 void diag_print(const struct diag *d, FILE *fp);
 
