@@ -13,6 +13,7 @@
 
 #include "analysis.h"
 #include "codebook.h"
+#include "commands.h"
 #include "dataset.h"
 #include "import.h"
 #include "plan.h"
@@ -21,18 +22,7 @@
 #include "sdc.h"
 #include "store.h"
 
-#define EXIT_USAGE 2
-
-enum flag {
-	FLAG_DB,
-	FLAG_FORM,
-	FLAG_OUT,
-	FLAG_PLAN,
-	FLAG_K,
-	FLAG_CSV,
-	FLAG_FORMAT,
-	FLAG__MAX
-};
+#define EXIT_USAGE CLI_EXIT_USAGE
 
 /* A validator returns NULL when the value is fine, else the rule broken. */
 typedef const char *(*flag_check)(const char *v);
@@ -64,9 +54,42 @@ check_k(const char *v)
 }
 
 static const char *
-check_format(const char *v)
+check_word(const char *v)
 {
-	return codebook_format_parse(v) < 0 ? "must be csv, json or md" : NULL;
+	if (v[0] == '\0')
+		return "must not be empty";
+	for (const char *p = v; *p != '\0'; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= '0' && *p <= '9') &&
+		    *p != '-' && *p != '_')
+			return "must be a word of a-z, 0-9, '-' and '_'";
+	return NULL;
+}
+
+static const char *
+check_label(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n > 200)
+		return "must be 1 to 200 bytes";
+	for (const char *p = v; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return "must not contain control characters";
+	return NULL;
+}
+
+static const char *
+check_percent(const char *v)
+{
+	char *end;
+	double x;
+
+	errno = 0;
+	x = strtod(v, &end);
+	if (v[0] == '\0' || *end != '\0' || errno != 0 || !(x >= 0) ||
+	    x > 50)
+		return "must be a number from 0 to 50 (percent)";
+	return NULL;
 }
 
 static const struct {
@@ -80,7 +103,11 @@ static const struct {
 	[FLAG_PLAN] = {"--plan", "PLAN.json", check_path},
 	[FLAG_K] = {"--k", "K", check_k},
 	[FLAG_CSV] = {"--csv", "FILE", check_path},
-	[FLAG_FORMAT] = {"--format", "csv|json|md", check_format},
+	[FLAG_FORMAT] = {"--format", "FORMAT", check_word},
+	[FLAG_ROLE] = {"--role", "summary|export", check_word},
+	[FLAG_LABEL] = {"--label", "TEXT", check_label},
+	[FLAG_ID] = {"--id", "ID", check_word},
+	[FLAG_MAX_SUPPRESS] = {"--max-suppress", "PERCENT", check_percent},
 };
 
 struct cmd {
@@ -91,12 +118,8 @@ struct cmd {
 	const char *help;
 };
 
-static int run_report(const char *const *val);
-static int run_import(const char *const *val);
-static int run_codebook(const char *const *val);
-
 static const struct cmd cmds[] = {
-	{"report", run_report, "write report.html, report.json and CSV "
+	{"report", cmd_report, "write report.html, report.json and CSV "
 	    "tables", {[FLAG_DB] = 1, [FLAG_FORM] = 1, [FLAG_OUT] = 1,
 	    [FLAG_PLAN] = 2, [FLAG_K] = 2},
 	    "  --db PATH        the responses (opened read-only)\n"
@@ -106,18 +129,75 @@ static const struct cmd cmds[] = {
 	    "the default plan\n"
 	    "  --k K            disclosure threshold, at least 5 (default: "
 	    "the plan's, else 10)\n"},
-	{"import", run_import, "import responses from a CSV file, all or "
+	{"import", cmd_import, "import responses from a CSV file, all or "
 	    "nothing", {[FLAG_DB] = 1, [FLAG_FORM] = 1, [FLAG_CSV] = 1},
 	    "  --form FILE      the form file of the survey\n"
 	    "  --db PATH        the database (created if missing)\n"
 	    "  --csv FILE       header of variable names (and \"period\"); "
 	    "';' separates the values\n"
 	    "                   of a multiple-choice cell\n"},
-	{"codebook", run_codebook, "print the codebook of a form",
+	{"codebook", cmd_codebook, "print the codebook of a form",
 	    {[FLAG_FORM] = 1, [FLAG_FORMAT] = 2},
 	    "  --form FILE      the form file\n"
 	    "  --format FMT     csv, json or md (default md)\n"},
+	{"export", cmd_export, "write de-identified rows or the published "
+	    "tables for R, SPSS, Stata", {[FLAG_DB] = 1, [FLAG_FORM] = 1,
+	    [FLAG_FORMAT] = 1, [FLAG_OUT] = 1, [FLAG_K] = 2,
+	    [FLAG_MAX_SUPPRESS] = 2, [FLAG_PLAN] = 2},
+	    "  --db PATH        the responses (opened read-only)\n"
+	    "  --form FILE      the form file of the survey\n"
+	    "  --format FMT     csv, json, spss, r, stata (rows) or aggregate "
+	    "(tables)\n"
+	    "  --out DIR        where to write (created if missing)\n"
+	    "  --k K            k-anonymity threshold, at least 5 (default "
+	    "10)\n"
+	    "  --max-suppress P percent of rows whose quasi-identifiers may "
+	    "be suppressed\n"
+	    "                   before a coarser level is used (default 5)\n"
+	    "  --plan PLAN.json aggregate: the plan whose tables are "
+	    "exported\n"},
+	{"redcap-export", cmd_redcap_export, "write a form as a REDCap data "
+	    "dictionary", {[FLAG_FORM] = 1, [FLAG_OUT] = 1},
+	    "  --form FILE      the form file\n"
+	    "  --out FILE       the data dictionary CSV to write\n"},
+	{"redcap-import", cmd_redcap_import, "turn a REDCap data dictionary "
+	    "into a form file", {[FLAG_CSV] = 1, [FLAG_OUT] = 1,
+	    [FLAG_ID] = 1},
+	    "  --csv FILE       the REDCap data dictionary (CSV)\n"
+	    "  --out FILE       the form file to write\n"
+	    "  --id ID          the id of the new form\n"},
+	{"token create", cmd_token_create, "create an API token (printed "
+	    "once)", {[FLAG_DB] = 1, [FLAG_ROLE] = 1, [FLAG_LABEL] = 1},
+	    "  --db PATH        the collector's database\n"
+	    "  --role ROLE      summary (published tables) or export "
+	    "(de-identified rows too)\n"
+	    "  --label TEXT     who holds the token (shown in the audit)\n"},
+	{"token list", cmd_token_list, "list API tokens (never the "
+	    "secrets)", {[FLAG_DB] = 1},
+	    "  --db PATH        the collector's database\n"},
+	{"token revoke", cmd_token_revoke, "revoke an API token",
+	    {[FLAG_DB] = 1, [FLAG_ID] = 1},
+	    "  --db PATH        the collector's database\n"
+	    "  --id ID          the token id shown by \"token list\"\n"},
+	{"audit", cmd_audit, "print the audit trail of API calls",
+	    {[FLAG_DB] = 1},
+	    "  --db PATH        the collector's database\n"},
 };
+
+int
+cli_bad_flag(const char *cmd, enum flag f, const char *rule,
+    const char *value)
+{
+	fprintf(stderr, "analysis %s: %s: %s (got \"%s\")\n", cmd,
+	    flags[f].name, rule, value);
+	return EXIT_USAGE;
+}
+
+const char *
+cli_flag_name(enum flag f)
+{
+	return flags[f].name;
+}
 
 static void
 usage(FILE *fp)
@@ -125,7 +205,7 @@ usage(FILE *fp)
 	fprintf(fp, "usage: analysis COMMAND [flags]   (%s)\n\n",
 	    analysis_version());
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(fp, "  %-9s %s\n", cmds[i].name, cmds[i].summary);
+		fprintf(fp, "  %-14s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(fp, "\n\"analysis COMMAND --help\" describes its flags.\n");
 }
 
@@ -142,11 +222,12 @@ cmd_usage(const struct cmd *c, FILE *fp)
 	fprintf(fp, "\n%s:\n%s", c->summary, c->help);
 }
 
-/* Parse argv[2..] for c into val[]; 0, or EXIT_USAGE after a message. */
+/* Parse argv[first..] for c into val[]; 0, or EXIT_USAGE after a message. */
 static int
-parse_flags(const struct cmd *c, int argc, char *argv[], const char **val)
+parse_flags(const struct cmd *c, int first, int argc, char *argv[],
+    const char **val)
 {
-	for (int i = 2; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		const char *a = argv[i], *v, *why;
 		int f;
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -208,9 +289,18 @@ analysis_main(int argc, char *argv[])
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (strcmp(argv[1], cmds[i].name) != 0)
+		/* "token create": a command word and a subcommand word. */
+		const char *sp = strchr(cmds[i].name, ' ');
+		size_t n = sp ? (size_t)(sp - cmds[i].name) : strlen(cmds[i].name);
+		int first = 2;
+		if (strncmp(argv[1], cmds[i].name, n) != 0 || argv[1][n] != '\0')
 			continue;
-		if ((rc = parse_flags(&cmds[i], argc, argv, val)) != 0)
+		if (sp != NULL) {
+			if (argc < 3 || strcmp(argv[2], sp + 1) != 0)
+				continue;
+			first = 3;
+		}
+		if ((rc = parse_flags(&cmds[i], first, argc, argv, val)) != 0)
 			return rc < 0 ? 0 : rc;
 		return cmds[i].run(val);
 	}
@@ -221,8 +311,8 @@ analysis_main(int argc, char *argv[])
 
 /* ---- commands ---- */
 
-static struct form *
-load_form(const char *path)
+struct form *
+cli_load_form(const char *path)
 {
 	struct diag d;
 	struct form *f = NULL;
@@ -236,8 +326,8 @@ load_form(const char *path)
 	return f;
 }
 
-static int
-run_report(const char *const *val)
+int
+cmd_report(const char *const *val)
 {
 	struct form *f = NULL;
 	struct plan *p = NULL;
@@ -251,7 +341,7 @@ run_report(const char *const *val)
 	int rc = 1;
 
 	diag_init(&dg);
-	if ((f = load_form(val[FLAG_FORM])) == NULL)
+	if ((f = cli_load_form(val[FLAG_FORM])) == NULL)
 		goto out;
 	if (val[FLAG_PLAN] != NULL) {
 		if (plan_load(val[FLAG_PLAN], f, &p, &dg) != 0) {
@@ -317,8 +407,8 @@ out:
 	return rc;
 }
 
-static int
-run_import(const char *const *val)
+int
+cmd_import(const char *const *val)
 {
 	struct form *f = NULL;
 	struct store *st = NULL;
@@ -329,7 +419,7 @@ run_import(const char *const *val)
 	int rc = 1;
 
 	diag_init(&dg);
-	if ((f = load_form(val[FLAG_FORM])) == NULL)
+	if ((f = cli_load_form(val[FLAG_FORM])) == NULL)
 		goto out;
 	if (store_open(val[FLAG_DB], STORE_RDWR, &st, err, sizeof(err)) !=
 	    STORE_OK) {
@@ -345,9 +435,14 @@ run_import(const char *const *val)
 		if (res.errors > dg.n)
 			fprintf(stderr, "... and %llu more errors\n",
 			    (unsigned long long)(res.errors - dg.n));
-		fprintf(stderr, "analysis import: %llu errors in %llu rows; "
-		    "nothing was stored\n", (unsigned long long)res.errors,
-		    (unsigned long long)res.rows);
+		if (res.errors > 0)
+			fprintf(stderr, "analysis import: %llu errors in %llu "
+			    "rows; nothing was stored\n",
+			    (unsigned long long)res.errors,
+			    (unsigned long long)res.rows);
+		else
+			fprintf(stderr, "analysis import: nothing was "
+			    "stored\n");
 		goto out;
 	}
 	progress_end(&pr);
@@ -365,8 +460,8 @@ out:
 	return rc;
 }
 
-static int
-run_codebook(const char *const *val)
+int
+cmd_codebook(const char *const *val)
 {
 	struct form *f;
 	char err[1024];
@@ -374,7 +469,11 @@ run_codebook(const char *const *val)
 	    CODEBOOK_MD;
 	int rc = 1;
 
-	if ((f = load_form(val[FLAG_FORM])) == NULL)
+	if (fmt < 0)
+		return cli_bad_flag("codebook", FLAG_FORMAT,
+		    "must be csv, json or md", val[FLAG_FORMAT]);
+
+	if ((f = cli_load_form(val[FLAG_FORM])) == NULL)
 		return 1;
 	if (codebook_write(f, val[FLAG_FORM], (enum codebook_format)fmt,
 	    stdout, err, sizeof(err)) != 0)

@@ -33,6 +33,18 @@ struct collector_config {
 	size_t max_body;   /* bytes; default 128 KiB */
 	size_t max_fields; /* default 400 */
 	FILE *log;         /* event log; default stderr */
+	/* The researcher API (docs/api.md). */
+	unsigned api_k;    /* changes between releases, >= 5; default 10 */
+	int no_api;        /* 1: no /api/ routes, no API threads */
+	/*
+	 * Run by collector_start() as its last step, once everything is open
+	 * and every thread is started, before the first connection is served
+	 * (one accepted meanwhile waits): where main.c drops privileges and
+	 * installs the seccomp filter (sandbox.h). Nonzero fails the start,
+	 * with a message in err. NULL: nothing to run.
+	 */
+	int (*before_serve)(void *arg, char *err, size_t errsz);
+	void *before_serve_arg;
 };
 
 struct collector;

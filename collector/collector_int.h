@@ -13,6 +13,7 @@
 #include <microhttpd.h>
 
 #include "abuse.h"
+#include "api.h"
 #include "code.h"
 #include "collector.h"
 #include "form.h"
@@ -40,6 +41,8 @@ struct collector {
 	int tls;
 	char *tls_cert, *tls_key; /* PEM contents, alive as long as d */
 	atomic_int inflight;      /* connections suspended on a storage job */
+	struct api *api;          /* the researcher API; NULL with no_api */
+	atomic_int gate;          /* 0 until before_serve ran, 1 open, -1 failed */
 	FILE *log;
 };
 
@@ -53,6 +56,7 @@ enum route {
 	ROUTE_METRICS,  /* GET /metrics */
 	ROUTE_CSS,      /* GET /static/app.css */
 	ROUTE_JS,       /* GET /static/app.js */
+	ROUTE_API,      /* /api/...: the researcher API (api.c) */
 	ROUTE_NONE,     /* no such page: 404 */
 	ROUTE__MAX
 };
@@ -68,6 +72,11 @@ struct resp {
 	char *location;     /* Location header (owned) or NULL */
 	int cacheable;      /* static assets only */
 	int retry_after;    /* seconds, 0 for none */
+	/* A body made elsewhere (malloc'd, owned; used instead of body). */
+	char *raw;
+	size_t raw_len;
+	/* One more header (WWW-Authenticate, Allow) or NULL; literals. */
+	const char *hdr_name, *hdr_value;
 };
 
 struct req {
@@ -95,8 +104,12 @@ struct req {
 	char *answers_json, *scores_json;
 	char period[11], expires[11];
 	enum ui_lang ul;
+	struct api_call *api;   /* ROUTE_API: the parsed call (api.c) */
 	struct resp resp;
 };
+
+/* api.c: answer a ROUTE_API request (its body, if any, is drained). */
+enum hres api_dispatch(struct req *r);
 
 /* survey.c: one handler per route and method. */
 enum hres survey_dispatch(struct req *r);

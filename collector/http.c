@@ -50,6 +50,8 @@ static const struct http_route {
 	{"/metrics", M_READ, 0},                        /* ROUTE_METRICS */
 	{"/static/app.css", M_READ, 0},                 /* ROUTE_CSS */
 	{"/static/app.js", M_READ, 0},                  /* ROUTE_JS */
+	/* The API answers every method itself: 405 is audited too. */
+	{NULL, M_READ | MB(M_POST) | MB(M_OTHER), 0},   /* ROUTE_API */
 	{NULL, M_READ | MB(M_POST), 1},                 /* ROUTE_NONE */
 };
 
@@ -114,6 +116,8 @@ http_route(struct collector *c, const char *url, struct form **form)
 		if (http_routes[i].path != NULL &&
 		    strcmp(http_routes[i].path, url) == 0)
 			return (enum route)i;
+	if (strncmp(url, API_PREFIX, sizeof(API_PREFIX) - 1) == 0)
+		return ROUTE_API;
 	if (strncmp(url, "/s/", 3) != 0)
 		return ROUTE_NONE;
 	id = url + 3;
@@ -247,6 +251,8 @@ req_free(struct req *r)
 	free(r->scores_json);
 	free(r->job.out_state);
 	free(r->resp.location);
+	free(r->resp.raw);
+	api_call_free(r->api);
 	html_free(&r->resp.body);
 	sodium_memzero(r->code, sizeof(r->code));
 	free(r);
@@ -267,6 +273,117 @@ http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		atomic_fetch_sub(&c->inflight, 1);
 	req_free(r);
 	*con_cls = NULL;
+}
+
+static int
+http_hex(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Percent-decoding of the path and query string (libmicrohttpd's unescape
+ * callback). Strict: a '%' not followed by two hex digits, and an escaped
+ * NUL, become the byte 0xFF, which is never UTF-8, so http_input_ok()
+ * refuses the request instead of routing "/s/id%00" as "/s/id" or reading
+ * "%G1" literally.
+ */
+static size_t
+http_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *w = s;
+	const char *p = s;
+
+	(void)cls;
+	(void)conn;
+	while (*p != '\0') {
+		int hi, lo;
+		if (*p != '%') {
+			*w++ = *p++;
+			continue;
+		}
+		hi = http_hex(p[1]);
+		lo = hi >= 0 ? http_hex(p[2]) : -1;
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+			*w++ = (char)0xff;
+			p++;
+			continue;
+		}
+		*w++ = (char)(hi * 16 + lo);
+		p += 3;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
+static enum MHD_Result
+http_arg_ok(void *cls, enum MHD_ValueKind kind, const char *key,
+    size_t key_size, const char *value, size_t value_size)
+{
+	int *ok = cls;
+
+	(void)kind;
+	if (!post_text_ok(key, key_size) ||
+	    (value != NULL && !post_text_ok(value, value_size)))
+		*ok = 0;
+	return *ok ? MHD_YES : MHD_NO;
+}
+
+/* Header values: no NUL and no control character but tab (RFC 9110). */
+static enum MHD_Result
+http_header_ok(void *cls, enum MHD_ValueKind kind, const char *key,
+    size_t key_size, const char *value, size_t value_size)
+{
+	int *ok = cls;
+	size_t i;
+
+	(void)kind;
+	(void)key;
+	(void)key_size;
+	for (i = 0; value != NULL && i < value_size; i++) {
+		unsigned char ch = (unsigned char)value[i];
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+			*ok = 0;
+	}
+	return *ok ? MHD_YES : MHD_NO;
+}
+
+/* Is the path, every query argument and every header value well formed? */
+static int
+http_input_ok(struct MHD_Connection *conn, const char *url)
+{
+	int ok = post_text_ok(url, strlen(url));
+
+	if (ok)
+		(void)MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND,
+		    http_arg_ok, &ok);
+	if (ok)
+		(void)MHD_get_connection_values_n(conn, MHD_HEADER_KIND,
+		    http_header_ok, &ok);
+	return ok;
+}
+
+/* A declared Content-Length over cap (a malformed one counts as over). */
+static int
+http_declared_over(struct MHD_Connection *conn, size_t cap)
+{
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	unsigned long long v;
+	char *end;
+
+	if (cl == NULL)
+		return 0;
+	errno = 0;
+	v = strtoull(cl, &end, 10);
+	return cl[0] < '0' || cl[0] > '9' || errno != 0 || *end != '\0' ||
+	    v > (unsigned long long)cap;
 }
 
 static struct req *
@@ -296,6 +413,12 @@ req_new(struct collector *c, struct MHD_Connection *conn, const char *url,
 			return r;
 		}
 	}
+	if (!http_input_ok(conn, url)) {
+		r->early = 1;
+		(void)http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_BAD_REQUEST,
+		    REJ_BAD_REQUEST);
+		return r;
+	}
 	if (r->route == ROUTE_NONE) {
 		r->early = 1;
 		(void)http_refuse(r, MHD_HTTP_NOT_FOUND, NOTE_NOT_FOUND,
@@ -308,7 +431,21 @@ req_new(struct collector *c, struct MHD_Connection *conn, const char *url,
 		    NOTE_BAD_METHOD, REJ_BAD_REQUEST);
 		return r;
 	}
-	if (r->method == M_POST) {
+	if (http_declared_over(conn, c->cfg.max_body * HTTP_DRAIN_FACTOR)) {
+		/* Answered at once (http_access): not worth reading. */
+		r->early = 1;
+		(void)http_refuse(r, MHD_HTTP_CONTENT_TOO_LARGE, NOTE_TOO_BIG,
+		    REJ_BODY_TOO_BIG);
+		return r;
+	}
+	if (r->route == ROUTE_API &&
+	    (r->api = api_call_new(c, url)) == NULL) {
+		r->early = 1;
+		(void)http_refuse(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    NOTE_UNAVAILABLE, REJ__MAX);
+		return r;
+	}
+	if (r->method == M_POST && r->route != ROUTE_API) {
 		lim.max_body = c->cfg.max_body;
 		lim.max_fields = c->cfg.max_fields;
 		lim.max_value = 8192;
@@ -343,7 +480,14 @@ http_respond(struct req *r)
 	int bad = 0;
 	char ra[16];
 
-	body = html_take(&r->resp.body, &len);
+	if (r->resp.raw != NULL) {
+		/* Ownership passes to libmicrohttpd. */
+		body = r->resp.raw;
+		len = r->resp.raw_len;
+		r->resp.raw = NULL;
+		html_free(&r->resp.body);
+	} else
+		body = html_take(&r->resp.body, &len);
 	if (body == NULL) {
 		/* Over the page cap or out of memory: a fixed answer. */
 		static const char msg[] = "Internal error. Nothing was stored.\n";
@@ -374,6 +518,8 @@ http_respond(struct req *r)
 	if (r->resp.location != NULL)
 		bad |= http_add(resp, MHD_HTTP_HEADER_LOCATION,
 		    r->resp.location);
+	if (r->resp.hdr_name != NULL)
+		bad |= http_add(resp, r->resp.hdr_name, r->resp.hdr_value);
 	if (r->resp.retry_after > 0) {
 		snprintf(ra, sizeof(ra), "%d", r->resp.retry_after);
 		bad |= http_add(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
@@ -402,6 +548,12 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		if (r == NULL)
 			return MHD_NO;
 		*con_cls = r;
+		/*
+		 * A body declared too big is refused before it is read; the
+		 * connection closes after the answer, so keep-alive is moot.
+		 */
+		if (r->early && r->resp.status == MHD_HTTP_CONTENT_TOO_LARGE)
+			return http_respond(r);
 		return MHD_YES; /* answer on a later call: keeps keep-alive */
 	}
 	if (r->job_pending) {
@@ -455,7 +607,8 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 			return http_respond(r);
 		}
 	}
-	if (survey_dispatch(r) == H_SUSPEND)
+	if ((r->route == ROUTE_API ? api_dispatch(r) : survey_dispatch(r)) ==
+	    H_SUSPEND)
 		return MHD_YES;
 	return http_respond(r);
 }
@@ -479,6 +632,27 @@ collector_config_defaults(struct collector_config *c)
 	c->max_body = 128 * 1024;
 	c->max_fields = 400;
 	c->log = stderr;
+	c->api_k = API_K_DEFAULT;
+}
+
+/*
+ * libmicrohttpd's accept policy: a connection accepted before the
+ * before_serve hook has run (the sandbox) waits here, on the daemon's
+ * thread, so no request is parsed outside the sandbox. Polled, not a
+ * condition variable: it only ever waits during start-up.
+ */
+static enum MHD_Result
+http_accept_gate(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct collector *c = cls;
+	const struct timespec ms = {0, 1000000};
+	int g;
+
+	(void)addr;
+	(void)addrlen;
+	while ((g = atomic_load(&c->gate)) == 0)
+		nanosleep(&ms, NULL);
+	return g > 0 ? MHD_YES : MHD_NO;
 }
 
 /* Read a whole PEM file (capped) into a NUL-terminated buffer. */
@@ -527,6 +701,7 @@ collector_free(struct collector *c)
 {
 	size_t i;
 
+	api_free(c);
 	for (i = 0; i < c->nforms; i++)
 		form_free(c->forms[i]);
 	abuse_free(c->abuse);
@@ -658,6 +833,7 @@ collector_start(const struct collector_config *cfg, struct collector **out,
 	c->cfg = *cfg;
 	c->log = cfg->log != NULL ? cfg->log : stderr;
 	atomic_init(&c->inflight, 0);
+	atomic_init(&c->gate, 0);
 	metrics_init(&c->met);
 	if (pthread_mutex_init(&c->wmu, NULL) != 0) {
 		free(c);
@@ -690,6 +866,8 @@ collector_start(const struct collector_config *cfg, struct collector **out,
 	if (collector_open_store(c, err, errsz) != 0)
 		goto fail;
 	seal_init(&c->seal, c->key);
+	if (api_start(c, err, errsz) != 0)
+		goto fail;
 
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME |
 	    MHD_USE_ITC | MHD_USE_ERROR_LOG;
@@ -700,7 +878,8 @@ collector_start(const struct collector_config *cfg, struct collector **out,
 	if (c->tls)
 		flags |= MHD_USE_TLS;
 	if (c->tls)
-		c->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL,
+		c->d = MHD_start_daemon(flags, (uint16_t)cfg->port,
+		    http_accept_gate, c,
 		    http_access, c,
 		    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, c,
 		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -711,11 +890,13 @@ collector_start(const struct collector_config *cfg, struct collector **out,
 		    (unsigned int)cfg->conn_timeout,
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->conn_memory,
 		    MHD_OPTION_NOTIFY_COMPLETED, http_completed, c,
+		    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, c,
 		    MHD_OPTION_HTTPS_MEM_CERT, (const char *)c->tls_cert,
 		    MHD_OPTION_HTTPS_MEM_KEY, (const char *)c->tls_key,
 		    MHD_OPTION_END);
 	else
-		c->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL,
+		c->d = MHD_start_daemon(flags, (uint16_t)cfg->port,
+		    http_accept_gate, c,
 		    http_access, c,
 		    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, c,
 		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -726,6 +907,7 @@ collector_start(const struct collector_config *cfg, struct collector **out,
 		    (unsigned int)cfg->conn_timeout,
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->conn_memory,
 		    MHD_OPTION_NOTIFY_COMPLETED, http_completed, c,
+		    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, c,
 		    MHD_OPTION_END);
 	if (c->d == NULL && c->tls) {
 		snprintf(err, errsz, "--tls-cert %s --tls-key %s --bind %s "
@@ -746,11 +928,18 @@ collector_start(const struct collector_config *cfg, struct collector **out,
 		goto fail;
 	}
 	c->port = di->port;
+	/* Keep this the last step: every thread must exist before it. */
+	if (cfg->before_serve != NULL &&
+	    cfg->before_serve(cfg->before_serve_arg, err, errsz) != 0)
+		goto fail;
+	atomic_store(&c->gate, 1);
 	*out = c;
 	return 0;
 fail:
+	atomic_store(&c->gate, -1);
 	if (c->d != NULL)
 		MHD_stop_daemon(c->d);
+	api_stop(c); /* its queued calls need the writer */
 	if (c->w != NULL)
 		store_writer_stop(c->w);
 	collector_free(c);
@@ -775,6 +964,8 @@ collector_stop(struct collector *c)
 		return;
 	/* 1. No new connections. */
 	ls = MHD_quiesce_daemon(c->d);
+	/* 1b. Finish the API calls queued (they audit through the writer). */
+	api_stop(c);
 	/* 2. No new jobs; finish the queued ones (done() resumes them). */
 	if (pthread_mutex_lock(&c->wmu) == 0) {
 		w = c->w;

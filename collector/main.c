@@ -3,7 +3,10 @@
  * (collector.h). Every flag is validated and an error names the flag and
  * the rule (exit 2). SIGTERM and SIGINT stop the service cleanly: no new
  * connections, every queued write committed and answered, the database
- * closed, exit 0.
+ * closed, exit 0. Once everything is open the service is sandboxed
+ * (sandbox.h): a root start switches to --user (default nobody), and a
+ * seccomp allowlist is installed on every thread before the first request
+ * (--no-sandbox leaves the allowlist out, for debugging).
  */
 #include <errno.h>
 #include <limits.h>
@@ -11,9 +14,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "collector.h"
 #include "form.h"
+#include "sandbox.h"
+#ifdef CANDOR_SANDBOX_SELFTEST
+#include <pthread.h>
+#include <sys/socket.h>
+#endif
 
 static const char usage_text[] =
 "usage: collector --form FILE [--form FILE ...] --db PATH [options]\n"
@@ -41,12 +50,98 @@ static const char usage_text[] =
 "  --tls-cert PEM          serve HTTPS with this certificate (with\n"
 "                          --tls-key); adds Strict-Transport-Security\n"
 "  --tls-key PEM           the certificate's private key\n"
+"  --user NAME             started as root, run as this user once the\n"
+"                          database, forms and TLS files are open\n"
+"                          (default nobody); refused when not root\n"
+"  --no-sandbox            no seccomp system-call filter (for debugging;\n"
+"                          root is still given up)\n"
+"  --api-k N               researcher API (docs/api.md): a new summary or\n"
+"                          export release only after N changes (responses\n"
+"                          added or withdrawn), 5..1000000 (default 10)\n"
+"  --no-api                no /api/ routes\n"
 "  --check-form FILE       check a form file and print its problems\n"
 "                          (exit 0 valid, 1 not)\n"
 "  --help                  this text\n"
 "\n"
 "Exit status: 0 after a clean stop (SIGTERM/SIGINT), 1 when the service\n"
 "cannot start, 2 for bad flags.\n";
+
+/* The sandbox settings, run by collector_start() through before_serve. */
+struct main_sandbox {
+	const char *user;   /* --user, or NULL */
+	int seccomp;        /* 0 with --no-sandbox */
+#ifdef CANDOR_SANDBOX_SELFTEST
+	const char *selftest; /* --sandbox-selftest: the forbidden call */
+	int selftest_pipe[2];
+	pthread_t selftest_thread;
+	int selftest_started;
+#endif
+};
+
+#ifdef CANDOR_SANDBOX_SELFTEST
+/*
+ * Test builds only (collector_selftest): a thread that exists before the
+ * filter is installed waits, then opens an Internet socket, which the
+ * filter must stop on every thread, not only the installing one.
+ */
+static void *
+selftest_thread_main(void *arg)
+{
+	struct main_sandbox *sb = arg;
+	char b;
+	int fd;
+
+	if (read(sb->selftest_pipe[0], &b, 1) != 1)
+		return NULL;
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	fprintf(stderr, "collector: selftest: socket() on a thread returned "
+	    "%d\n", fd);
+	_exit(3);
+}
+
+/* The forbidden call itself; returns only when it was not stopped. */
+static void
+selftest_run(struct main_sandbox *sb)
+{
+	char *const argv[] = {"/bin/true", NULL}, *const envp[] = {NULL};
+	int fd;
+
+	if (strcmp(sb->selftest, "execve") == 0) {
+		execve(argv[0], argv, envp);
+		fprintf(stderr, "collector: selftest: execve() returned\n");
+	} else if (strcmp(sb->selftest, "socket") == 0) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		fprintf(stderr, "collector: selftest: socket() returned %d\n",
+		    fd);
+	} else if (sb->selftest_started) {
+		if (write(sb->selftest_pipe[1], "x", 1) == 1)
+			pthread_join(sb->selftest_thread, NULL);
+	}
+}
+#endif
+
+static int
+main_before_serve(void *arg, char *err, size_t errsz)
+{
+	struct main_sandbox *sb = arg;
+
+#ifdef CANDOR_SANDBOX_SELFTEST
+	if (sb->selftest != NULL && strcmp(sb->selftest, "thread") == 0) {
+		if (pipe(sb->selftest_pipe) != 0 ||
+		    pthread_create(&sb->selftest_thread, NULL,
+		    selftest_thread_main, sb) != 0) {
+			snprintf(err, errsz, "selftest: cannot start a thread");
+			return -1;
+		}
+		sb->selftest_started = 1;
+	}
+#endif
+	if (sandbox_drop_privileges(sb->user, err, errsz) != 0)
+		return -1;
+	if (sb->seccomp && sandbox_seccomp(err, errsz) != 0)
+		return -1;
+	return 0;
+}
 
 static int
 check_form(const char *path)
@@ -101,9 +196,10 @@ need_arg(int argc, char *argv[], int i)
 	return 0;
 }
 
-/* Turn argv into cfg. Returns 0, 1 for --help, -1 for a bad flag. */
+/* Turn argv into cfg and sb. Returns 0, 1 for --help, -1 for a bad flag. */
 static int
-parse_flags(int argc, char *argv[], struct collector_config *cfg)
+parse_flags(int argc, char *argv[], struct collector_config *cfg,
+    struct main_sandbox *sb)
 {
 	int i;
 	int have_port = 0, have_bind = 0, have_db = 0, have_fill = 0;
@@ -117,6 +213,14 @@ parse_flags(int argc, char *argv[], struct collector_config *cfg)
 			fprintf(stderr, "collector: %s: unexpected argument "
 			    "(flags start with --)\n", a);
 			return -1;
+		}
+		if (strcmp(a, "--no-sandbox") == 0) {
+			sb->seccomp = 0;
+			continue;
+		}
+		if (strcmp(a, "--no-api") == 0) {
+			cfg->no_api = 1;
+			continue;
 		}
 		if (need_arg(argc, argv, i) != 0)
 			return -1;
@@ -166,10 +270,27 @@ parse_flags(int argc, char *argv[], struct collector_config *cfg)
 		} else if (strcmp(a, "--rate-burst") == 0) {
 			if (parse_uint(a, v, 1, 100000, &cfg->rate_burst) != 0)
 				return -1;
+		} else if (strcmp(a, "--api-k") == 0) {
+			if (parse_uint(a, v, 5, 1000000, &cfg->api_k) != 0)
+				return -1;
 		} else if (strcmp(a, "--tls-cert") == 0) {
 			cfg->tls_cert = v;
 		} else if (strcmp(a, "--tls-key") == 0) {
 			cfg->tls_key = v;
+		} else if (strcmp(a, "--user") == 0) {
+			sb->user = v;
+#ifdef CANDOR_SANDBOX_SELFTEST
+		} else if (strcmp(a, "--sandbox-selftest") == 0) {
+			if (strcmp(v, "execve") != 0 &&
+			    strcmp(v, "socket") != 0 &&
+			    strcmp(v, "thread") != 0) {
+				fprintf(stderr, "collector: --sandbox-selftest: "
+				    "expected execve, socket or thread (got "
+				    "\"%s\")\n", v);
+				return -1;
+			}
+			sb->selftest = v;
+#endif
 		} else {
 			fprintf(stderr, "collector: %s: unknown flag (see "
 			    "--help)\n", a);
@@ -191,6 +312,15 @@ parse_flags(int argc, char *argv[], struct collector_config *cfg)
 		    "or neither\n");
 		return -1;
 	}
+	/* A --user that cannot work fails before anything is opened. */
+	{
+		char err[256];
+
+		if (sandbox_check_user(sb->user, err, sizeof(err)) != 0) {
+			fprintf(stderr, "collector: %s\n", err);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -198,6 +328,7 @@ int
 main(int argc, char *argv[])
 {
 	struct collector_config cfg;
+	struct main_sandbox sb;
 	struct collector *c = NULL;
 	char err[512];
 	sigset_t set;
@@ -206,7 +337,11 @@ main(int argc, char *argv[])
 	if (argc == 3 && strcmp(argv[1], "--check-form") == 0)
 		return check_form(argv[2]);
 	collector_config_defaults(&cfg);
-	rc = parse_flags(argc, argv, &cfg);
+	memset(&sb, 0, sizeof(sb));
+	sb.seccomp = 1;
+	cfg.before_serve = main_before_serve;
+	cfg.before_serve_arg = &sb;
+	rc = parse_flags(argc, argv, &cfg, &sb);
 	if (rc == 1) {
 		fputs(usage_text, stdout);
 		return 0;
@@ -239,8 +374,16 @@ main(int argc, char *argv[])
 		collector_stop(c);
 		return 1;
 	}
-	fprintf(stderr, "collector: started (%zu form%s)\n", cfg.nforms,
-	    cfg.nforms == 1 ? "" : "s");
+	fprintf(stderr, "collector: started (%zu form%s, %s)\n", cfg.nforms,
+	    cfg.nforms == 1 ? "" : "s", sb.seccomp ? "sandboxed" :
+	    "no seccomp filter: --no-sandbox");
+#ifdef CANDOR_SANDBOX_SELFTEST
+	if (sb.selftest != NULL) {
+		selftest_run(&sb);
+		collector_stop(c);
+		return 3;
+	}
+#endif
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;

@@ -3,8 +3,14 @@
  * is decoded by libmicrohttpd's post processor into a capped list of
  * (key, value) fields. Caps: total body bytes, number of fields, bytes per
  * value (the sealed state may be longer than any answer). A value with an
- * embedded NUL makes the body malformed. Handlers then check the keys
- * against what the page can send (post_keys_allowed) and see only values.
+ * embedded NUL makes the body malformed, and so do a raw NUL byte and a
+ * '%' not followed by two hex digits (browsers send "%00" and "%25"):
+ * libmicrohttpd 0.9.75 decodes those differently depending on where the
+ * body is split into reads, so they are refused before they reach it, and
+ * an escape split between two reads is handed to it whole. A key or value
+ * that is not UTF-8 text is refused too (post_text_ok). Handlers then
+ * check the keys against what the page can send (post_keys_allowed) and
+ * see only values.
  */
 #ifndef CANDOR_COLLECTOR_POST_H
 #define CANDOR_COLLECTOR_POST_H
@@ -41,6 +47,10 @@ struct post {
 	struct post_field *f;
 	size_t n, cap;
 	size_t body; /* bytes seen so far, including any past the cap */
+	int pct;     /* hex digits still due after a '%' (0-2) */
+	int zero;    /* the escape being read began "%0" */
+	char held[3]; /* an escape cut by the end of a chunk, held back */
+	size_t nheld;
 	enum post_err err;
 };
 
@@ -55,6 +65,14 @@ void post_feed(struct post *p, const char *data, size_t len);
 /* The body is complete; returns p->err. */
 enum post_err post_end(struct post *p);
 void post_free(struct post *p);
+
+/*
+ * Is s (len bytes) text a form may carry: well-formed UTF-8 (no overlong
+ * forms, surrogates or code points past U+10FFFF), no NUL, no control
+ * character but tab, CR and LF? post_end() holds every key and value to it;
+ * http.c holds query strings to it. Browsers never send anything else.
+ */
+int post_text_ok(const char *s, size_t len);
 
 /* The first value of key, or NULL. */
 const char *post_get(const struct post *p, const char *key);

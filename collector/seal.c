@@ -81,6 +81,14 @@ seal_open(const struct seal *s, enum seal_purpose p, const char *b64,
 
 	if (n == 0 || n > SEAL_MAX_B64)
 		return NULL;
+	/*
+	 * The base64url alphabet only: libsodium 1.0.18 decodes some bytes
+	 * above 0x7f as if they were letters of it, which would let one blob
+	 * be written in many ways.
+	 */
+	if (strspn(b64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-_") != n)
+		return NULL;
 	box = malloc(n); /* decoded is always shorter */
 	if (box == NULL)
 		return NULL;

@@ -168,6 +168,32 @@ allow_page(const char *key, void *arg)
 	return 0;
 }
 
+/*
+ * Does some key come twice that a browser sends once? Only the boxes of a
+ * multiple-choice item repeat; a second "state" or a second value of a
+ * radio group would otherwise be read as the first and the rest ignored.
+ */
+static int
+survey_repeated_key(const struct req *r)
+{
+	const struct post *p = &r->post;
+	size_t i, j;
+	long iv;
+
+	for (i = 1; i < p->n; i++) {
+		for (j = 0; j < i; j++)
+			if (strcmp(p->f[i].key, p->f[j].key) == 0)
+				break;
+		if (j == i)
+			continue;
+		iv = r->has_st ? form_var_find(r->st.form, p->f[i].key) : -1;
+		if (iv < 0 || r->st.form->vars[iv].item == NULL ||
+		    r->st.form->vars[iv].item->kind != FORM_MULTIPLE)
+			return 1;
+	}
+	return 0;
+}
+
 /* Common checks of every POST: unknown keys, then the honeypot. */
 static int
 survey_post_checks(struct req *r, int (*allow)(const char *, void *),
@@ -178,6 +204,11 @@ survey_post_checks(struct req *r, int (*allow)(const char *, void *),
 	if (post_keys_allowed(&r->post, allow, arg) != NULL) {
 		*res = http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_UNKNOWN_FIELD,
 		    REJ_UNKNOWN_FIELD);
+		return -1;
+	}
+	if (survey_repeated_key(r)) {
+		*res = http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_BAD_REQUEST,
+		    REJ_BAD_REQUEST);
 		return -1;
 	}
 	hp = post_get(&r->post, "website");

@@ -623,6 +623,182 @@ parse_choices(struct ctx *c, json_t *obj, const char *path,
 		problem(c, p, "more than one exclusive choice");
 }
 
+static void unknown_keys(struct ctx *c, json_t *obj, const char *path,
+    const char *const *keys);
+
+/* The group of level lv that covers choice value v, or -1. */
+static long
+gen_group_of(const struct form_gen_level *lv, long v)
+{
+	for (size_t g = 0; g < lv->ngroups; g++)
+		for (size_t j = 0; j < lv->groups[g].nof; j++)
+			if (lv->groups[g].of[j] == v)
+				return (long)g;
+	return -1;
+}
+
+/* One group {"value", "label", "of"} of a generalization level. */
+static void
+parse_gen_group(struct ctx *c, json_t *e, const char *q,
+    struct form_item *it, struct form_gen_level *lv)
+{
+	static const char *const keys[] = {"value", "label", "of", NULL};
+	char p[PATH_MAX_LEN], r[PATH_MAX_LEN];
+	struct form_gen_group *g = &lv->groups[lv->ngroups];
+	json_t *of = json_object_get(e, "of"), *x;
+	size_t i;
+	double val;
+
+	if (!json_is_object(e)) {
+		problem(c, q, "a group must be an object");
+		return;
+	}
+	unknown_keys(c, e, q, keys);
+	if (!get_number(c, e, q, "value", 1, &val)) {
+		if (json_object_get(e, "value") == NULL)
+			problem(c, diag_path_key(p, q, "value"), "missing");
+		return;
+	}
+	if (val < -1000 || val > 1000) {
+		problem(c, diag_path_key(p, q, "value"), "value %g out of range "
+		    "-1000..1000", val);
+		return;
+	}
+	for (size_t j = 0; j < lv->ngroups; j++)
+		if (lv->groups[j].value == (long)val) {
+			problem(c, diag_path_key(p, q, "value"), "duplicate "
+			    "value %ld in this level", (long)val);
+			return;
+		}
+	for (size_t j = 0; j < it->nchoices; j++)
+		if (it->choices[j].missing && it->choices[j].value == (long)val) {
+			problem(c, diag_path_key(p, q, "value"), "%ld is the "
+			    "code of a \"missing\" choice", (long)val);
+			return;
+		}
+	diag_path_key(p, q, "of");
+	if (!json_is_array(of) || json_array_size(of) == 0) {
+		problem(c, p, "must be a non-empty array of choice values");
+		return;
+	}
+	g->value = (long)val;
+	get_text(c, e, q, "label", 1, &g->label);
+	g->of = calloc(json_array_size(of), sizeof(*g->of));
+	if (g->of == NULL) {
+		text_free(&g->label);
+		return;
+	}
+	lv->ngroups++;
+	json_array_foreach(of, i, x) {
+		const struct form_choice *ch;
+		long v;
+		diag_path_idx(r, p, i);
+		if (!json_is_integer(x)) {
+			problem(c, r, "must be an integer choice value");
+			continue;
+		}
+		v = (long)json_integer_value(x);
+		ch = form_choice_find(it, v);
+		if (ch == NULL) {
+			problem(c, r, "%ld is not a choice of the item", v);
+			continue;
+		}
+		if (ch->missing) {
+			problem(c, r, "%ld is a \"missing\" choice; it stays "
+			    "as it is", v);
+			continue;
+		}
+		if (gen_group_of(lv, v) >= 0) {
+			problem(c, r, "choice %ld is in more than one group", v);
+			continue;
+		}
+		g->of[g->nof++] = v;
+	}
+}
+
+/*
+ * "generalize": [level, ...], each level [group, ...]. Every non-missing
+ * choice is in exactly one group of each level, and each level is a
+ * coarsening of the one before: the choices of one group of level L-1 all
+ * land in one group of level L.
+ */
+static void
+parse_generalize(struct ctx *c, json_t *obj, const char *path,
+    struct form_item *it)
+{
+	char p[PATH_MAX_LEN], q[PATH_MAX_LEN], r[PATH_MAX_LEN];
+	json_t *arr = json_object_get(obj, "generalize"), *lvj, *e;
+	size_t l, gi;
+
+	if (arr == NULL)
+		return;
+	diag_path_key(p, path, "generalize");
+	if (it->kind != FORM_SINGLE && it->kind != FORM_DURATION) {
+		problem(c, p, "only a single-choice or duration item is "
+		    "generalized");
+		return;
+	}
+	if (!it->quasi_identifier) {
+		problem(c, p, "only a quasi-identifier is generalized (set "
+		    "\"quasi_identifier\": true)");
+		return;
+	}
+	if (!json_is_array(arr) || json_array_size(arr) == 0 ||
+	    json_array_size(arr) > FORM_GEN_MAX_LEVELS) {
+		problem(c, p, "must be an array of 1 to %d levels",
+		    FORM_GEN_MAX_LEVELS);
+		return;
+	}
+	it->generalize = calloc(json_array_size(arr), sizeof(*it->generalize));
+	if (it->generalize == NULL)
+		return;
+	json_array_foreach(arr, l, lvj) {
+		struct form_gen_level *lv = &it->generalize[it->ngeneralize];
+		diag_path_idx(q, p, l);
+		if (!json_is_array(lvj) || json_array_size(lvj) == 0 ||
+		    json_array_size(lvj) > FORM_MAX_CHOICES) {
+			problem(c, q, "a level must be an array of 1 to %d "
+			    "groups", FORM_MAX_CHOICES);
+			continue;
+		}
+		lv->groups = calloc(json_array_size(lvj), sizeof(*lv->groups));
+		if (lv->groups == NULL)
+			continue;
+		it->ngeneralize++;
+		json_array_foreach(lvj, gi, e)
+			parse_gen_group(c, e, diag_path_idx(r, q, gi), it, lv);
+		for (size_t j = 0; j < it->nchoices; j++)
+			if (!it->choices[j].missing &&
+			    gen_group_of(lv, it->choices[j].value) < 0)
+				problem(c, q, "choice %ld is in no group",
+				    it->choices[j].value);
+		if (it->ngeneralize < 2)
+			continue;
+		/* A coarsening: every group of level L-1 lies in one group. */
+		const struct form_gen_level *prev = lv - 1;
+		for (size_t g = 0; g < prev->ngroups; g++) {
+			const struct form_gen_group *pg = &prev->groups[g];
+			long first = -1;
+			for (size_t j = 0; j < pg->nof; j++) {
+				long ng = gen_group_of(lv, pg->of[j]);
+				if (ng < 0)
+					continue;
+				if (first < 0) {
+					first = ng;
+				} else if (ng != first) {
+					char s[PATH_MAX_LEN];
+					problem(c, diag_path_key(r,
+					    diag_path_idx(s, q, (size_t)ng), "of"),
+					    "not a coarsening of level %zu: "
+					    "group %ld of that level is split",
+					    l - 1, pg->value);
+					break;
+				}
+			}
+		}
+	}
+}
+
 static size_t
 count_item_vars(json_t *item)
 {
@@ -672,7 +848,8 @@ parse_rows(struct ctx *c, json_t *obj, const char *path, struct form_item *it)
 static const char *const item_keys[] = {
 	"var", "kind", "label", "help", "required", "show_if",
 	"quasi_identifier", "free_text", "choices", "rows", "min", "max",
-	"unit", "min_label", "max_label", "yes", "no", "max_length", NULL,
+	"unit", "min_label", "max_label", "yes", "no", "max_length",
+	"generalize", NULL,
 };
 
 static int
@@ -819,6 +996,7 @@ parse_item(struct ctx *c, json_t *obj, const char *path, size_t ipage,
 		    "item", kind);
 	if (it->kind != FORM_GRID && json_object_get(obj, "rows") != NULL)
 		problem(c, diag_path_key(p, path, "rows"), "only a grid has rows");
+	parse_generalize(c, obj, path, it);
 	if (var != NULL)
 		it->ivar = declare_var(c, diag_path_key(p, path, "var"), it->var,
 		    type, it, NULL, NULL);
@@ -1281,6 +1459,15 @@ item_free(struct form_item *it)
 	}
 	free(it->rows);
 	form_cond_free(it->show_if);
+	for (size_t l = 0; l < it->ngeneralize; l++) {
+		struct form_gen_level *lv = &it->generalize[l];
+		for (size_t g = 0; g < lv->ngroups; g++) {
+			text_free(&lv->groups[g].label);
+			free(lv->groups[g].of);
+		}
+		free(lv->groups);
+	}
+	free(it->generalize);
 }
 
 void

@@ -71,6 +71,26 @@ struct form_row {
 	size_t ivar; /* index into form->vars */
 };
 
+/*
+ * A generalization hierarchy of a quasi-identifier ("generalize"): each
+ * level maps every non-missing choice to the code of one group; each level
+ * is a coarsening of the one before. Row-level exports use it to make the
+ * quasi-identifiers k-anonymous (docs/exports.md).
+ */
+#define FORM_GEN_MAX_LEVELS 8
+
+struct form_gen_group {
+	long value;             /* the code written for the group */
+	struct form_text label;
+	long *of;               /* the choice values it covers */
+	size_t nof;
+};
+
+struct form_gen_level {
+	struct form_gen_group *groups;
+	size_t ngroups;
+};
+
 struct form_item {
 	enum form_kind kind;
 	char *var; /* NULL for FORM_GRID */
@@ -90,6 +110,8 @@ struct form_item {
 	struct form_cond *show_if; /* NULL: always shown */
 	size_t ivar;               /* index into form->vars; unused for grids */
 	size_t ipage;
+	struct form_gen_level *generalize; /* single, duration; NULL: none */
+	size_t ngeneralize;                /* levels above the original codes */
 };
 
 struct form_page {

@@ -34,6 +34,16 @@ enum stmt {
 	STMT_FOREACH_FORM,
 	STMT_COUNT_ALL,
 	STMT_COUNT_FORM,
+	STMT_BEGIN_READ,
+	STMT_TOKEN_PUT,
+	STMT_TOKEN_GET,
+	STMT_TOKEN_ALL,
+	STMT_TOKEN_REVOKE,
+	STMT_AUDIT_PUT,
+	STMT_AUDIT_ALL,
+	STMT_RELEASE_LATEST,
+	STMT_RELEASE_PUT,
+	STMT_CHANGES_GET,
 	STMT__MAX
 };
 
@@ -79,7 +89,45 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT count(*) FROM response",
 	/* STMT_COUNT_FORM */
 	"SELECT count(*) FROM response WHERE form_id = ?1",
+	/* STMT_BEGIN_READ: the snapshot starts at the first read. */
+	"BEGIN DEFERRED",
+	/* STMT_TOKEN_PUT */
+	"INSERT INTO token (id, role, label, hash, created) "
+	"VALUES (?1, ?2, ?3, ?4, ?5)",
+	/* STMT_TOKEN_GET */
+	"SELECT id, role, label, hash, created, revoked FROM token "
+	"WHERE id = ?1",
+	/* STMT_TOKEN_ALL */
+	"SELECT id, role, label, hash, created, revoked FROM token "
+	"ORDER BY created, id",
+	/* STMT_TOKEN_REVOKE: the first revocation date stays. */
+	"UPDATE token SET revoked = coalesce(revoked, ?2) WHERE id = ?1",
+	/* STMT_AUDIT_PUT */
+	"INSERT INTO audit (day, token_id, token_label, endpoint, status, "
+	"rows) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	/* STMT_AUDIT_ALL */
+	"SELECT seq, day, token_id, token_label, endpoint, status, rows "
+	"FROM audit ORDER BY seq",
+	/* STMT_RELEASE_LATEST */
+	"SELECT seq, day, n_rows, changes_at, body, sha256 FROM release "
+	"WHERE form_id = ?1 AND kind = ?2 ORDER BY seq DESC LIMIT 1",
+	/* STMT_RELEASE_PUT: seq is one more than the latest of its kind. */
+	"INSERT INTO release (form_id, kind, seq, day, n_rows, changes_at, "
+	"body, sha256) SELECT ?1, ?2, coalesce(max(seq), 0) + 1, ?3, ?4, ?5, "
+	"?6, ?7 FROM release WHERE form_id = ?1 AND kind = ?2 "
+	"RETURNING seq",
+	/* STMT_CHANGES_GET */
+	"SELECT changes FROM form_changes WHERE form_id = ?1",
 };
+
+/*
+ * A date and nothing finer: "YYYY-MM-DD" of a real day ('+0 days' makes
+ * SQLite normalize, so 2026-02-30 does not read as itself).
+ */
+#define STORE_DAY_CHECK(col)                                               \
+	"(" col " GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]' AND "  \
+	"date(" col ", '+0 days') IS " col ")"
+
 
 /*
  * Migrations: migrations[v] takes a file from user_version v to v + 1.
@@ -112,6 +160,72 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  state BLOB NOT NULL"
 	") STRICT;"
 	"CREATE INDEX draft_expires ON draft (expires);",
+	/*
+	 * 2 -> 3: the researcher API. Tokens (only a keyed hash of the
+	 * secret), the audit trail of API calls (a day, never a time; no
+	 * respondent data, no address), the published releases, and a
+	 * per-form change counter kept by triggers so that every insert and
+	 * every withdrawal counts, whoever writes the row; and the response
+	 * index by form gains the id.
+	 */
+	"CREATE TABLE token ("
+	"  id TEXT PRIMARY KEY CHECK (length(id) = 8 AND"
+	"    id NOT GLOB '*[^a-z2-7]*'),"
+	"  role TEXT NOT NULL CHECK (role IN ('summary', 'export')),"
+	"  label TEXT NOT NULL CHECK (length(label) BETWEEN 1 AND 200),"
+	"  hash BLOB NOT NULL CHECK (length(hash) = 32),"
+	"  created TEXT NOT NULL CHECK " STORE_DAY_CHECK("created") ","
+	"  revoked TEXT CHECK (revoked IS NULL OR "
+	    STORE_DAY_CHECK("revoked") ")"
+	") STRICT;"
+	"CREATE TABLE audit ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  day TEXT NOT NULL CHECK " STORE_DAY_CHECK("day") ","
+	"  token_id TEXT,"
+	"  token_label TEXT,"
+	"  endpoint TEXT NOT NULL CHECK (length(endpoint) <= 200),"
+	"  status INTEGER NOT NULL CHECK (status BETWEEN 100 AND 599),"
+	"  rows INTEGER NOT NULL CHECK (rows >= 0)"
+	") STRICT;"
+	"CREATE TABLE release ("
+	"  form_id TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('summary', 'export')),"
+	"  seq INTEGER NOT NULL CHECK (seq >= 1),"
+	"  day TEXT NOT NULL CHECK " STORE_DAY_CHECK("day") ","
+	"  n_rows INTEGER NOT NULL CHECK (n_rows >= 0),"
+	"  changes_at INTEGER NOT NULL CHECK (changes_at >= 0),"
+	"  body BLOB NOT NULL,"
+	"  sha256 BLOB NOT NULL CHECK (length(sha256) = 32),"
+	"  PRIMARY KEY (form_id, kind, seq)"
+	") STRICT;"
+	"CREATE TABLE form_changes ("
+	"  form_id TEXT PRIMARY KEY,"
+	"  changes INTEGER NOT NULL CHECK (changes >= 0)"
+	") STRICT;"
+	/* Rows stored before the counter existed count once each. */
+	"INSERT INTO form_changes (form_id, changes) "
+	"  SELECT form_id, count(*) FROM response GROUP BY form_id;"
+	"CREATE TRIGGER response_changes_insert AFTER INSERT ON response "
+	"BEGIN"
+	"  INSERT OR IGNORE INTO form_changes (form_id, changes)"
+	"    VALUES (NEW.form_id, 0);"
+	"  UPDATE form_changes SET changes = changes + 1"
+	"    WHERE form_id = NEW.form_id;"
+	"END;"
+	"CREATE TRIGGER response_changes_delete AFTER DELETE ON response "
+	"BEGIN"
+	"  INSERT OR IGNORE INTO form_changes (form_id, changes)"
+	"    VALUES (OLD.form_id, 0);"
+	"  UPDATE form_changes SET changes = changes + 1"
+	"    WHERE form_id = OLD.form_id;"
+	"END;"
+	/*
+	 * Reads walk one form's rows in id order (store_foreach): with the
+	 * id in the index that is an index scan, not a sort of the whole
+	 * table through temporary files.
+	 */
+	"DROP INDEX response_form;"
+	"CREATE INDEX response_form_id ON response (form_id, id);",
 };
 
 static int pragma(struct store *s, const char *sql);
@@ -657,6 +771,289 @@ store_count(struct store *s, const char *form_id, long *n)
 	}
 	*n = (long)sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+int
+store_snapshot_begin(struct store *s)
+{
+	return exec_simple(s, STMT_BEGIN_READ);
+}
+
+int
+store_snapshot_end(struct store *s)
+{
+	if (sqlite3_get_autocommit(s->db))
+		return STORE_OK; /* defensive: SQLite ended it already */
+	return exec_simple(s, STMT_COMMIT);
+}
+
+/* A statement returning one integer row (or none: *n = 0). */
+static int
+step_int(struct store *s, sqlite3_stmt *st, long long *n)
+{
+	int rc = sqlite3_step(st);
+
+	*n = 0;
+	if (rc == SQLITE_ROW) {
+		*n = (long long)sqlite3_column_int64(st, 0);
+		rc = sqlite3_step(st);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = fail(s, rc);
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+int
+store_changes(struct store *s, const char *form_id, long long *n)
+{
+	sqlite3_stmt *st = stmt(s, STMT_CHANGES_GET);
+
+	*n = 0;
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_text(st, 1, form_id, -1, SQLITE_STATIC);
+	return step_int(s, st, n);
+}
+
+/* Copy a text column into a fixed buffer; -1 when NULL or too long. */
+static int
+col_text(sqlite3_stmt *st, int i, char *out, size_t outsz, int null_ok)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	int n = sqlite3_column_bytes(st, i);
+
+	out[0] = '\0';
+	if (t == NULL)
+		return null_ok ? 0 : -1;
+	if (n < 0 || (size_t)n >= outsz)
+		return -1;
+	memcpy(out, t, (size_t)n);
+	out[n] = '\0';
+	return 0;
+}
+
+int
+store_token_create(struct store *s, const struct store_token *t)
+{
+	sqlite3_stmt *st = stmt(s, STMT_TOKEN_PUT);
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, t->role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, t->label, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, t->hash, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, t->created, -1, SQLITE_STATIC);
+	return step_done(s, st);
+}
+
+/* The current row of a token statement into *t (bytes from disk). */
+static int
+token_row(struct store *s, sqlite3_stmt *st, struct store_token *t)
+{
+	if (col_text(st, 0, t->id, sizeof(t->id), 0) != 0 ||
+	    col_text(st, 1, t->role, sizeof(t->role), 0) != 0 ||
+	    col_text(st, 2, t->label, sizeof(t->label), 0) != 0 ||
+	    sqlite3_column_bytes(st, 3) != STORE_HASH_LEN ||
+	    col_text(st, 4, t->created, sizeof(t->created), 0) != 0 ||
+	    col_text(st, 5, t->revoked, sizeof(t->revoked), 1) != 0) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "malformed token row");
+		return STORE_ERR;
+	}
+	memcpy(t->hash, sqlite3_column_blob(st, 3), STORE_HASH_LEN);
+	return STORE_OK;
+}
+
+int
+store_token_get(struct store *s, const char *id, struct store_token *out)
+{
+	sqlite3_stmt *st = stmt(s, STMT_TOKEN_GET);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = token_row(s, st, out);
+	else if (rc == SQLITE_DONE)
+		rc = STORE_NOTFOUND;
+	else
+		rc = fail(s, rc);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+store_token_foreach(struct store *s,
+    int (*cb)(const struct store_token *t, void *arg), void *arg)
+{
+	sqlite3_stmt *st = stmt(s, STMT_TOKEN_ALL);
+	struct store_token t;
+	int rc;
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&t, 0, sizeof(t));
+		if ((rc = token_row(s, st, &t)) != STORE_OK ||
+		    (rc = cb(&t, arg)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK : fail(s, rc);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+store_token_revoke(struct store *s, const char *id, const char *day)
+{
+	sqlite3_stmt *st = stmt(s, STMT_TOKEN_REVOKE);
+	int rc;
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+	if ((rc = step_done(s, st)) != STORE_OK)
+		return rc;
+	return sqlite3_changes(s->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+int
+store_audit_append(struct store *s, const struct store_audit *a)
+{
+	sqlite3_stmt *st = stmt(s, STMT_AUDIT_PUT);
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_text(st, 1, a->day, -1, SQLITE_STATIC);
+	if (a->token_id != NULL) {
+		sqlite3_bind_text(st, 2, a->token_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, a->token_label, -1, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(st, 2);
+		sqlite3_bind_null(st, 3);
+	}
+	sqlite3_bind_text(st, 4, a->endpoint, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, a->status);
+	sqlite3_bind_int64(st, 6, a->rows);
+	return step_done(s, st);
+}
+
+int
+store_audit_foreach(struct store *s,
+    int (*cb)(const struct store_audit *a, void *arg), void *arg)
+{
+	sqlite3_stmt *st = stmt(s, STMT_AUDIT_ALL);
+	struct store_audit a;
+	int rc;
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&a, 0, sizeof(a));
+		a.seq = (long long)sqlite3_column_int64(st, 0);
+		a.token_id = (const char *)sqlite3_column_text(st, 2);
+		a.token_label = (const char *)sqlite3_column_text(st, 3);
+		a.endpoint = (const char *)sqlite3_column_text(st, 4);
+		a.status = sqlite3_column_int(st, 5);
+		a.rows = (long)sqlite3_column_int64(st, 6);
+		if (col_text(st, 1, a.day, sizeof(a.day), 0) != 0 ||
+		    a.endpoint == NULL) {
+			snprintf(s->errmsg, sizeof(s->errmsg), "malformed "
+			    "audit row %lld", a.seq);
+			sqlite3_reset(st);
+			return STORE_ERR;
+		}
+		if ((rc = cb(&a, arg)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK : fail(s, rc);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+store_release_latest(struct store *s, const char *form_id, const char *kind,
+    struct store_release *out)
+{
+	sqlite3_stmt *st = stmt(s, STMT_RELEASE_LATEST);
+	int rc, n;
+
+	memset(out, 0, sizeof(*out));
+	out->form_id = form_id;
+	out->kind = kind;
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_text(st, 1, form_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return STORE_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW) {
+		rc = fail(s, rc);
+		sqlite3_reset(st);
+		return rc;
+	}
+	out->seq = (long)sqlite3_column_int64(st, 0);
+	out->n_rows = (long)sqlite3_column_int64(st, 2);
+	out->changes_at = (long long)sqlite3_column_int64(st, 3);
+	n = sqlite3_column_bytes(st, 4);
+	if (col_text(st, 1, out->day, sizeof(out->day), 0) != 0 || n < 0 ||
+	    sqlite3_column_bytes(st, 5) != 32) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "malformed release row");
+		sqlite3_reset(st);
+		return STORE_ERR;
+	}
+	out->len = (size_t)n;
+	if ((out->body = malloc(out->len ? out->len : 1)) == NULL) {
+		sqlite3_reset(st);
+		return STORE_NOMEM;
+	}
+	if (out->len)
+		memcpy(out->body, sqlite3_column_blob(st, 4), out->len);
+	memcpy(out->sha256, sqlite3_column_blob(st, 5), 32);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+int
+store_release_insert(struct store *s, struct store_release *r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_RELEASE_PUT);
+	long long seq;
+	int rc;
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	crypto_hash_sha256(r->sha256, r->body, r->len);
+	sqlite3_bind_text(st, 1, r->form_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, r->n_rows);
+	sqlite3_bind_int64(st, 5, r->changes_at);
+	/* A zero-length blob must still be a blob, not NULL. */
+	if (r->len > 0)
+		sqlite3_bind_blob64(st, 6, r->body, r->len, SQLITE_STATIC);
+	else
+		sqlite3_bind_zeroblob(st, 6, 0);
+	sqlite3_bind_blob(st, 7, r->sha256, 32, SQLITE_STATIC);
+	if ((rc = step_int(s, st, &seq)) != STORE_OK)
+		return rc;
+	r->seq = (long)seq;
 	return STORE_OK;
 }
 

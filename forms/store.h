@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_ID_LEN 16   /* response ids: 128 random bits */
 #define STORE_HASH_LEN 32 /* keyed hashes of receipt and resume codes */
 #define STORE_KEY_LEN 32
@@ -120,6 +120,91 @@ struct store_row {
 int store_foreach(struct store *s, const char *form_id,
     int (*cb)(const struct store_row *row, void *arg), void *arg);
 int store_count(struct store *s, const char *form_id, long *n);
+
+/*
+ * Read snapshots. Between store_snapshot_begin() and store_snapshot_end()
+ * every read of this connection sees the database as of the first read,
+ * whatever other connections commit meanwhile (BEGIN DEFERRED ... COMMIT;
+ * WAL readers never block the writer). A release is built inside one, so
+ * its change counter and its rows agree.
+ */
+int store_snapshot_begin(struct store *s);
+int store_snapshot_end(struct store *s);
+
+/*
+ * The per-form change counter: every insert and every withdrawal of a
+ * response of form_id adds one, in the same transaction (triggers, so
+ * imports count too). *n is 0 for a form never written.
+ */
+int store_changes(struct store *s, const char *form_id, long long *n);
+
+/* ---- researcher API: tokens, audit trail, releases (schema 3) ---- */
+
+#define STORE_TOKEN_ID_LEN 8 /* lower-case base32 (a-z, 2-7) */
+#define STORE_LABEL_MAX 200  /* bytes of a token label */
+
+struct store_token {
+	char id[STORE_TOKEN_ID_LEN + 1];
+	char role[8];  /* "summary" or "export" */
+	char label[STORE_LABEL_MAX + 1];
+	unsigned char hash[STORE_HASH_LEN]; /* keyed hash of the secret */
+	char created[11]; /* "YYYY-MM-DD" */
+	char revoked[11]; /* "YYYY-MM-DD", or "" while valid */
+};
+
+/* Store a new token (revoked is ignored: a new token is valid). */
+int store_token_create(struct store *s, const struct store_token *t);
+/* The token with this id into *out; STORE_NOTFOUND if none. */
+int store_token_get(struct store *s, const char *id, struct store_token *out);
+/* Call cb for every token, oldest first; a non-zero return stops. */
+int store_token_foreach(struct store *s,
+    int (*cb)(const struct store_token *t, void *arg), void *arg);
+/*
+ * Revoke the token on day ("YYYY-MM-DD"); a token already revoked keeps
+ * its first date. STORE_NOTFOUND if there is no such token.
+ */
+int store_token_revoke(struct store *s, const char *id, const char *day);
+
+/* One API call. Nothing about the caller but the token. */
+struct store_audit {
+	long long seq;           /* set by the store */
+	char day[11];            /* "YYYY-MM-DD" */
+	const char *token_id;    /* NULL: no valid token */
+	const char *token_label; /* NULL with token_id */
+	const char *endpoint;    /* path pattern, at most 200 bytes */
+	int status;              /* HTTP status answered */
+	long rows;               /* response rows served (0 for none) */
+};
+
+int store_audit_append(struct store *s, const struct store_audit *a);
+/* Call cb for every audit row in order; a non-zero return stops. */
+int store_audit_foreach(struct store *s,
+    int (*cb)(const struct store_audit *a, void *arg), void *arg);
+
+/* A published release: the exact bytes served for a form and kind. */
+struct store_release {
+	const char *form_id;
+	const char *kind;     /* "summary" or "export" */
+	long seq;             /* 1, 2, ... per form and kind; set by the store */
+	char day[11];         /* "YYYY-MM-DD" */
+	long n_rows;          /* responses published in it */
+	long long changes_at; /* store_changes() when it was built */
+	void *body;           /* store_release_latest(): malloc'd, caller frees */
+	size_t len;
+	unsigned char sha256[32]; /* of body; set by store_release_insert() */
+};
+
+/*
+ * The latest release of form_id and kind into *out (out->body malloc'd,
+ * the caller frees it); STORE_NOTFOUND when there is none.
+ */
+int store_release_latest(struct store *s, const char *form_id,
+    const char *kind, struct store_release *out);
+/*
+ * Store r as the next release of its form and kind: sets r->seq and
+ * r->sha256. r->body is only read.
+ */
+int store_release_insert(struct store *s, struct store_release *r);
 
 /* Today's date (UTC) as "YYYY-MM-DD", or the month when month is set. */
 void store_period_now(char out[11], int month);

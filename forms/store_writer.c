@@ -59,6 +59,10 @@ run_job(struct store *s, struct store_job *j)
 		    &j->out_len);
 	case STORE_JOB_DRAFT_DELETE:
 		return store_draft_delete(s, j->hash);
+	case STORE_JOB_AUDIT:
+		return store_audit_append(s, &j->audit);
+	case STORE_JOB_RELEASE:
+		return store_release_insert(s, &j->release);
 	default:
 		return STORE_ERR;
 	}

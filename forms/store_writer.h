@@ -21,6 +21,8 @@ enum store_job_kind {
 	STORE_JOB_DRAFT_PUT,
 	STORE_JOB_DRAFT_GET,
 	STORE_JOB_DRAFT_DELETE,
+	STORE_JOB_AUDIT,   /* append audit */
+	STORE_JOB_RELEASE, /* insert release; sets release.seq, .sha256 */
 	STORE_JOB__MAX
 };
 
@@ -34,6 +36,8 @@ struct store_job {
 	size_t state_len;
 	void *out_state;       /* DRAFT_GET result, malloc'd; caller frees */
 	size_t out_len;
+	struct store_audit audit;     /* AUDIT */
+	struct store_release release; /* RELEASE: body owned by the caller */
 	int rc;                /* result, set before done() is called */
 	/*
 	 * Called on the writer thread after the commit (or the failure). It

@@ -2,15 +2,18 @@
 # Install the Debian 12 packages Candor needs, skipping those already
 # present. Usage: scripts/deps.sh [run|test]
 #   run   build and run the collector and the analysis
-#   test  also what the test suite needs (libcurl, R, Chromium, Node.js, ...)
+#   test  also what the tests and benchmarks need (libcurl, R, PSPP,
+#         Chromium, Node.js, sqlmap, wrk, pandas, ...)
 set -euo pipefail
 
 what=${1:-run}
 pkgs=(build-essential cmake pkg-config
-      libmicrohttpd-dev libsqlite3-dev libgsl-dev libsodium-dev libjansson-dev)
+      libmicrohttpd-dev libsqlite3-dev libgsl-dev libsodium-dev libjansson-dev
+      libseccomp-dev libssl-dev)
 if [ "$what" = test ]; then
 	pkgs+=(clang libclang-rt-14-dev libcurl4-openssl-dev sqlite3
-	       r-base-core r-cran-sandwich chromium nodejs npm openssl)
+	       r-base-core r-cran-sandwich chromium nodejs npm openssl
+	       pspp sqlmap wrk python3-pandas python3-scipy time)
 fi
 
 missing=()

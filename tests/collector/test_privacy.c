@@ -102,7 +102,13 @@ main(void)
 		absent_from(paths[i], ref, strlen(ref));
 		/* Not even the client's port number as text in the log. */
 	}
-	CHECK(test_file_contains(db, "mini", 4) == 1); /* the search works */
+	/*
+	 * The search works. Started as root, the collector runs as nobody,
+	 * which cannot search this 0700 directory, so SQLite skips the
+	 * checkpoint at close and the rows may still be in the WAL.
+	 */
+	CHECK(test_file_contains(db, "mini", 4) == 1 ||
+	    test_file_contains(wal, "mini", 4) == 1);
 
 	cl_client_free(&c);
 	test_rmtree(dir);
