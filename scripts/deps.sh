@@ -13,7 +13,7 @@ pkgs=(build-essential cmake pkg-config
 if [ "$what" = test ]; then
 	pkgs+=(clang libclang-rt-14-dev libcurl4-openssl-dev sqlite3
 	       r-base-core r-cran-sandwich chromium nodejs npm openssl
-	       pspp sqlmap wrk python3-pandas python3-scipy time)
+	       pspp sqlmap python3-pandas python3-scipy time)
 fi
 
 missing=()
