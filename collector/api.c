@@ -178,50 +178,25 @@ api_audit_fill(struct api_call *a, struct store_job *j)
 
 /* ---- writer jobs from a worker ---- */
 
-struct api_wait {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int done;
-};
-
-static void
-api_wait_done(struct store_job *job, void *arg)
-{
-	struct api_wait *wt = arg;
-
-	(void)job;
-	pthread_mutex_lock(&wt->mu);
-	wt->done = 1;
-	pthread_cond_signal(&wt->cv);
-	pthread_mutex_unlock(&wt->mu);
-}
-
 /* Run j on the writer thread and wait for its commit; returns j->rc. */
 static int
 api_writer_run(struct collector *c, struct store_job *j)
 {
-	struct api_wait wt = {PTHREAD_MUTEX_INITIALIZER,
-	    PTHREAD_COND_INITIALIZER, 0};
+	struct store_waiter wt;
 	int rc = STORE_ERR;
 
-	j->done = api_wait_done;
-	j->arg = &wt;
+	store_waiter_init(&wt, j);
 	if (pthread_mutex_lock(&c->wmu) == 0) {
 		if (c->w != NULL)
 			rc = store_writer_enqueue(c->w, j);
 		pthread_mutex_unlock(&c->wmu);
 	}
 	if (rc != STORE_OK) {
+		store_waiter_destroy(&wt);
 		j->rc = rc;
 		return rc;
 	}
-	pthread_mutex_lock(&wt.mu);
-	while (!wt.done)
-		pthread_cond_wait(&wt.cv, &wt.mu);
-	pthread_mutex_unlock(&wt.mu);
-	pthread_cond_destroy(&wt.cv);
-	pthread_mutex_destroy(&wt.mu);
-	return j->rc;
+	return store_waiter_wait(&wt, j);
 }
 
 /* ---- parsing (daemon thread) ---- */

@@ -41,6 +41,7 @@ struct collector {
 	int tls;
 	char *tls_cert, *tls_key; /* PEM contents, alive as long as d */
 	atomic_int inflight;      /* connections suspended on a storage job */
+	char swept[11];           /* day drafts were last swept (daemon thread) */
 	struct api *api;          /* the researcher API; NULL with no_api */
 	atomic_int gate;          /* 0 until before_serve ran, 1 open, -1 failed */
 	FILE *log;

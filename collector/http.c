@@ -238,6 +238,32 @@ http_job_detached(struct collector *c, struct store_job *job)
 		free(job);
 }
 
+/*
+ * Expired drafts are deleted at start and then once a day, on the first
+ * request of the day (the daemon thread's own state, so no lock): a
+ * collector that runs for weeks keeps no draft past its expiry date.
+ */
+static void
+http_sweep_drafts(struct collector *c)
+{
+	struct sweep {
+		struct store_job job; /* first: freed through &job */
+		char today[11];
+	} *sw;
+	char today[11];
+
+	store_period_now(today, 0);
+	if (strcmp(today, c->swept) == 0)
+		return;
+	memcpy(c->swept, today, sizeof(today));
+	if ((sw = calloc(1, sizeof(*sw))) == NULL)
+		return; /* tried again tomorrow; reads ignore expired drafts */
+	memcpy(sw->today, today, sizeof(today));
+	sw->job.kind = STORE_JOB_DRAFT_SWEEP;
+	sw->job.date = sw->today;
+	http_job_detached(c, &sw->job);
+}
+
 /* ---- requests ---- */
 
 static void
@@ -544,6 +570,7 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 
 	(void)version;
 	if (r == NULL) {
+		http_sweep_drafts(c);
 		r = req_new(c, conn, url, method);
 		if (r == NULL)
 			return MHD_NO;
@@ -767,10 +794,15 @@ collector_open_store(struct collector *c, char *err, size_t errsz)
 		store_close(s);
 		return -1;
 	}
-	/* Expired drafts are removed at start; reads ignore them anyway. */
+	/*
+	 * Expired drafts are removed at start, then daily by
+	 * http_sweep_drafts(); reads ignore them anyway.
+	 */
 	store_period_now(today, 0);
 	if (store_draft_sweep(s, today) != STORE_OK)
 		http_log(c, "expired drafts not swept: %s", store_errmsg(s));
+	else
+		memcpy(c->swept, today, sizeof(c->swept));
 	if (store_writer_start(s, 256, &c->w) != STORE_OK) {
 		snprintf(err, errsz, "--db %s: cannot start the writer",
 		    c->cfg.db_path);

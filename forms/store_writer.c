@@ -26,12 +26,6 @@ struct store_writer {
 };
 
 /* A synchronous waiter for store_writer_run(). */
-struct waiter {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int done;
-};
-
 static const double lat_bounds[8] = {1, 2, 5, 10, 25, 50, 100, 250};
 
 static double
@@ -59,6 +53,8 @@ run_job(struct store *s, struct store_job *j)
 		    &j->out_len);
 	case STORE_JOB_DRAFT_DELETE:
 		return store_draft_delete(s, j->hash);
+	case STORE_JOB_DRAFT_SWEEP:
+		return store_draft_sweep(s, j->date);
 	case STORE_JOB_AUDIT:
 		return store_audit_append(s, &j->audit);
 	case STORE_JOB_RELEASE:
@@ -219,7 +215,7 @@ store_writer_enqueue(struct store_writer *w, struct store_job *job)
 static void
 waiter_done(struct store_job *job, void *arg)
 {
-	struct waiter *wt = arg;
+	struct store_waiter *wt = arg;
 
 	(void)job;
 	pthread_mutex_lock(&wt->mu);
@@ -228,24 +224,46 @@ waiter_done(struct store_job *job, void *arg)
 	pthread_mutex_unlock(&wt->mu);
 }
 
+void
+store_waiter_init(struct store_waiter *wt, struct store_job *job)
+{
+	pthread_mutex_init(&wt->mu, NULL);
+	pthread_cond_init(&wt->cv, NULL);
+	wt->done = 0;
+	job->done = waiter_done;
+	job->arg = wt;
+}
+
+int
+store_waiter_wait(struct store_waiter *wt, struct store_job *job)
+{
+	pthread_mutex_lock(&wt->mu);
+	while (!wt->done)
+		pthread_cond_wait(&wt->cv, &wt->mu);
+	pthread_mutex_unlock(&wt->mu);
+	store_waiter_destroy(wt);
+	return job->rc;
+}
+
+void
+store_waiter_destroy(struct store_waiter *wt)
+{
+	pthread_cond_destroy(&wt->cv);
+	pthread_mutex_destroy(&wt->mu);
+}
+
 int
 store_writer_run(struct store_writer *w, struct store_job *job)
 {
-	struct waiter wt = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-	    0};
+	struct store_waiter wt;
 	int rc;
 
-	job->done = waiter_done;
-	job->arg = &wt;
-	if ((rc = store_writer_enqueue(w, job)) != STORE_OK)
+	store_waiter_init(&wt, job);
+	if ((rc = store_writer_enqueue(w, job)) != STORE_OK) {
+		store_waiter_destroy(&wt);
 		return rc;
-	pthread_mutex_lock(&wt.mu);
-	while (!wt.done)
-		pthread_cond_wait(&wt.cv, &wt.mu);
-	pthread_mutex_unlock(&wt.mu);
-	pthread_cond_destroy(&wt.cv);
-	pthread_mutex_destroy(&wt.mu);
-	return job->rc;
+	}
+	return store_waiter_wait(&wt, job);
 }
 
 size_t

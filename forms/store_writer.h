@@ -11,6 +11,7 @@
 #ifndef CANDOR_STORE_WRITER_H
 #define CANDOR_STORE_WRITER_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "store.h"
@@ -21,6 +22,7 @@ enum store_job_kind {
 	STORE_JOB_DRAFT_PUT,
 	STORE_JOB_DRAFT_GET,
 	STORE_JOB_DRAFT_DELETE,
+	STORE_JOB_DRAFT_SWEEP, /* delete drafts expired before date */
 	STORE_JOB_AUDIT,   /* append audit */
 	STORE_JOB_RELEASE, /* insert release; sets release.seq, .sha256 */
 	STORE_JOB__MAX
@@ -31,7 +33,7 @@ struct store_job {
 	struct store_response resp; /* INSERT */
 	unsigned char hash[STORE_HASH_LEN]; /* WITHDRAW, DRAFT_* */
 	const char *form_id;   /* DRAFT_PUT */
-	const char *date;      /* DRAFT_PUT: expiry; DRAFT_GET: today */
+	const char *date;      /* DRAFT_PUT: expiry; DRAFT_GET, _SWEEP: today */
 	const void *state;     /* DRAFT_PUT */
 	size_t state_len;
 	void *out_state;       /* DRAFT_GET result, malloc'd; caller frees */
@@ -61,6 +63,20 @@ int store_writer_start(struct store *s, size_t max_batch,
 int store_writer_enqueue(struct store_writer *w, struct store_job *job);
 /* Queue a job and wait for its result; returns job->rc. */
 int store_writer_run(struct store_writer *w, struct store_job *job);
+/*
+ * The same in steps, for callers that enqueue under a lock of their own:
+ * store_waiter_init() sets job's done() and arg; after a successful
+ * store_writer_enqueue(), store_waiter_wait() blocks until the job is
+ * complete and returns job->rc; after a failed one, store_waiter_destroy().
+ */
+struct store_waiter {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int done;
+};
+void store_waiter_init(struct store_waiter *wt, struct store_job *job);
+int store_waiter_wait(struct store_waiter *wt, struct store_job *job);
+void store_waiter_destroy(struct store_waiter *wt);
 /* Jobs queued and not yet completed. */
 size_t store_writer_depth(struct store_writer *w);
 /* Statistics for /metrics. */
