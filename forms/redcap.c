@@ -1563,27 +1563,43 @@ struct operand {
 	double num;
 };
 
+/*
+ * Copy the text from lp->p up to the delimiter close into buf and step
+ * past the delimiter; -1 with the message open (no delimiter) or toolong.
+ */
+static int
+lp_span(struct lparse *lp, char close, char *buf, size_t size,
+    const char *open, const char *toolong)
+{
+	const char *s = lp->p, *e = strchr(s, close);
+	size_t n;
+
+	if (e == NULL) {
+		lp_err(lp, "%s", open);
+		return -1;
+	}
+	n = (size_t)(e - s);
+	lp->p = e + 1;
+	if (n >= size) {
+		lp_err(lp, "%s", toolong);
+		return -1;
+	}
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return 0;
+}
+
 static int
 lp_operand(struct lparse *lp, struct operand *o)
 {
 	memset(o, 0, sizeof(*o));
 	lp_ws(lp);
 	if (*lp->p == '[') {
-		const char *s = ++lp->p, *e = strchr(s, ']');
 		char buf[128];
-		size_t n;
-		if (e == NULL) {
-			lp_err(lp, "unclosed '['");
+		lp->p++;
+		if (lp_span(lp, ']', buf, sizeof(buf), "unclosed '['",
+		    "field name too long") != 0)
 			return -1;
-		}
-		n = (size_t)(e - s);
-		lp->p = e + 1;
-		if (n >= sizeof(buf)) {
-			lp_err(lp, "field name too long");
-			return -1;
-		}
-		memcpy(buf, s, n);
-		buf[n] = '\0';
 		if (*lp->p == '[') {
 			lp_err(lp, "[%s][...]: events and arms (longitudinal "
 			    "projects) are not supported", buf);
@@ -1626,21 +1642,10 @@ lp_operand(struct lparse *lp, struct operand *o)
 	}
 	if (*lp->p == '\'' || *lp->p == '"') {
 		char q = *lp->p++;
-		const char *s = lp->p, *e = strchr(s, q);
 		char buf[64];
-		size_t n;
-		if (e == NULL) {
-			lp_err(lp, "unterminated quote");
+		if (lp_span(lp, q, buf, sizeof(buf), "unterminated quote",
+		    "value too long") != 0)
 			return -1;
-		}
-		n = (size_t)(e - s);
-		lp->p = e + 1;
-		if (n >= sizeof(buf)) {
-			lp_err(lp, "value too long");
-			return -1;
-		}
-		memcpy(buf, s, n);
-		buf[n] = '\0';
 		if (blank(buf)) {
 			o->is_blank = 1;
 			return 0;
