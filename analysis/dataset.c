@@ -5,10 +5,11 @@
  * a report names exactly the data it describes.
  *
  * Decoding is most of the work of a report, so it is fast: answers in the
- * exact shape form_answers_to_json() writes are read by a scanner made for
- * that shape (anything else goes to form_answers_from_json(), which gives
- * the same answers or the error), and batches of rows are decoded on every
- * core while the store is read. tests/analysis/test_dataset_load_same.c
+ * exact shape form_answers_to_json() writes are read by the form module's
+ * scanner made for that shape (form_answers_fast_decode(); anything else
+ * goes to form_answers_from_json(), which gives the same answers or the
+ * error), and batches of rows are decoded on every core while the store is
+ * read. tests/analysis/test_dataset_load_same.c
  * holds it to the result of decoding one row after the other.
  */
 #include <math.h>
@@ -21,6 +22,7 @@
 #include <openssl/evp.h>
 
 #include "dataset.h"
+#include "form_fast.h"
 #include "stats.h"
 
 /* Grow every column to hold at least want rows; 0 or -1. */
@@ -337,7 +339,6 @@ struct load_ctx {
 	void (*progress)(uint64_t, uint64_t, void *);
 	void *parg;
 	int nomem;
-	struct fastvar *fv; /* fast_decode()'s checks, per variable */
 	/* The batches, used round-robin; `fill` is being filled. */
 	struct batch *b;
 	size_t nb, fill, oldest;
@@ -411,259 +412,6 @@ merge_fails(struct dataset *d, const struct batch *b)
 	return 0;
 }
 
-/*
- * How the fast decoder checks a value of one item variable: the rules of
- * form_value_parse() for the item's kind, precomputed. FV_SLOW calls
- * form_value_parse() itself (decimals, text).
- */
-enum fv_mode { FV_SLOW, FV_CHOICE, FV_RANGE, FV_MULTI };
-
-#define FV_TABLE_MAX 1024 /* widest choice-value range given a table */
-
-struct fastvar {
-	enum fv_mode mode;
-	size_t nlen;      /* strlen of the name */
-	long lo, hi;      /* FV_CHOICE, FV_MULTI: range of the table */
-	int16_t *idx;     /* choice index of value lo + k, or -1 */
-	double min, max;  /* FV_RANGE */
-	uint64_t excl;    /* FV_MULTI: exclusive choices */
-};
-
-/* Precompute the checks of every item variable; 0 or -1 (memory). */
-static int
-fastvars_new(const struct form *f, struct fastvar **out)
-{
-	struct fastvar *fv = calloc(f->nvars ? f->nvars : 1, sizeof(*fv));
-
-	*out = fv;
-	if (fv == NULL)
-		return -1;
-	for (size_t i = 0; i < f->nvars; i++) {
-		const struct form_item *it = f->vars[i].item;
-		fv[i].nlen = strlen(f->vars[i].name);
-		fv[i].mode = FV_SLOW;
-		if (i >= f->nitem_vars || it == NULL)
-			continue;
-		switch (it->kind) {
-		case FORM_YESNO:
-		case FORM_SCALE:
-		case FORM_INTEGER:
-			fv[i].mode = FV_RANGE;
-			fv[i].min = it->min;
-			fv[i].max = it->max;
-			continue;
-		case FORM_SINGLE:
-		case FORM_DURATION:
-		case FORM_GRID:
-		case FORM_MULTIPLE:
-			break;
-		default:
-			continue;
-		}
-		if (it->nchoices == 0 || it->nchoices > FORM_MAX_CHOICES)
-			continue;
-		fv[i].lo = fv[i].hi = it->choices[0].value;
-		for (size_t j = 1; j < it->nchoices; j++) {
-			if (it->choices[j].value < fv[i].lo)
-				fv[i].lo = it->choices[j].value;
-			if (it->choices[j].value > fv[i].hi)
-				fv[i].hi = it->choices[j].value;
-		}
-		if (fv[i].hi - fv[i].lo >= FV_TABLE_MAX)
-			continue;
-		fv[i].idx = malloc((size_t)(fv[i].hi - fv[i].lo + 1) *
-		    sizeof(*fv[i].idx));
-		if (fv[i].idx == NULL)
-			return -1;
-		for (long k = 0; k <= fv[i].hi - fv[i].lo; k++)
-			fv[i].idx[k] = -1;
-		/* The first choice with a value, as choice_index() finds it. */
-		for (size_t j = it->nchoices; j-- > 0;)
-			fv[i].idx[it->choices[j].value - fv[i].lo] = (int16_t)j;
-		for (size_t j = 0; j < it->nchoices; j++)
-			if (it->choices[j].exclusive)
-				fv[i].excl |= (uint64_t)1 << j;
-		fv[i].mode = it->kind == FORM_MULTIPLE ? FV_MULTI : FV_CHOICE;
-	}
-	return 0;
-}
-
-static void
-fastvars_free(const struct form *f, struct fastvar *fv)
-{
-	for (size_t i = 0; fv != NULL && i < f->nvars; i++)
-		free(fv[i].idx);
-	free(fv);
-}
-
-/*
- * One JSON integer as jansson reads it: -?(0|[1-9][0-9]*), here at most 18
- * digits (so it fits a long, and "%lld" would print the same digits). Sets
- * *v, copies the token to tok (for form_value_parse) and moves *pp past it;
- * -1 for anything else (reals, strings, literals, "-0").
- */
-static int
-int_token(const char **pp, long *v, char tok[24])
-{
-	const char *p = *pp;
-	size_t k = 0, digits = 0;
-	long x = 0;
-	int neg = 0;
-
-	if (*p == '-') {
-		neg = 1;
-		tok[k++] = *p++;
-	}
-	if (*p == '0') {
-		if (neg)
-			return -1; /* "-0" would be printed as "0" */
-		tok[k++] = *p++;
-		if (*p >= '0' && *p <= '9')
-			return -1; /* "01" is not JSON */
-	} else if (*p >= '1' && *p <= '9') {
-		while (*p >= '0' && *p <= '9') {
-			if (++digits > 18)
-				return -1;
-			x = x * 10 + (*p - '0');
-			tok[k++] = *p++;
-		}
-	} else
-		return -1;
-	if (*p == '.' || *p == 'e' || *p == 'E')
-		return -1; /* a real: the general path */
-	tok[k] = '\0';
-	*v = neg ? -x : x;
-	*pp = p;
-	return 0;
-}
-
-/* Choice index of value v in fv's table, or -1. */
-static int
-fv_choice(const struct fastvar *fv, long v)
-{
-	return v < fv->lo || v > fv->hi ? -1 : fv->idx[v - fv->lo];
-}
-
-/*
- * Decode answers in the exact shape form_answers_to_json() writes them: a
- * compact object whose keys are item variables in form order, each value
- * an integer or an array of integers. Each value is checked by the rules
- * of form_value_parse() for its kind (struct fastvar), or by
- * form_value_parse() itself with the very string the general path would
- * give it (form_answers_from_json() prints each integer back with "%lld"),
- * so the answers are the same. Returns 0 when decoded, 1 when the text is
- * not in that shape or a value is refused: the caller then clears the
- * answers and runs form_answers_from_json(), which decides and explains.
- */
-static int
-fast_decode(const struct form *f, const struct fastvar *fvs,
-    struct form_answers *a, const char *s)
-{
-	char tok[FORM_MAX_CHOICES][24];
-	const char *vals[FORM_MAX_CHOICES];
-	long lv[FORM_MAX_CHOICES];
-	const char *p = s, *k, *err;
-	size_t next = 0, iv, klen, n;
-
-	if (*p++ != '{')
-		return 1;
-	if (*p == '}')
-		return p[1] == '\0' ? 0 : 1;
-	for (;;) {
-		const struct fastvar *fv;
-		struct form_value *out;
-		if (*p++ != '"')
-			return 1;
-		k = p;
-		while (*p != '"') {
-			if (*p == '\\' || (unsigned char)*p < 0x20)
-				return 1; /* escapes, controls, end of text */
-			p++;
-		}
-		klen = (size_t)(p - k);
-		if (*++p != ':')
-			return 1;
-		p++;
-		/* Keys come in variable order; a later one is never before. */
-		for (iv = next; iv < f->nitem_vars; iv++)
-			if (fvs[iv].nlen == klen && f->vars[iv].name[0] == *k &&
-			    memcmp(f->vars[iv].name, k, klen) == 0)
-				break;
-		if (iv >= f->nitem_vars)
-			return 1; /* unknown, repeated, out of order, a score */
-		next = iv + 1;
-		fv = &fvs[iv];
-		out = &a->v[iv];
-		n = 0;
-		if (*p == '[') {
-			if (f->vars[iv].type != FORM_T_SET)
-				return 1;
-			p++;
-			if (*p == ']')
-				p++;
-			else
-				for (;;) {
-					if (n == FORM_MAX_CHOICES ||
-					    int_token(&p, &lv[n], tok[n]) != 0)
-						return 1;
-					vals[n] = tok[n];
-					n++;
-					if (*p == ',') {
-						p++;
-						continue;
-					}
-					if (*p++ != ']')
-						return 1;
-					break;
-				}
-		} else {
-			if (f->vars[iv].type == FORM_T_SET ||
-			    int_token(&p, &lv[0], tok[0]) != 0)
-				return 1;
-			vals[0] = tok[0];
-			n = 1;
-		}
-		switch (n == 0 ? FV_SLOW : fv->mode) {
-		case FV_CHOICE:
-			if (fv_choice(fv, lv[0]) < 0)
-				return 1;
-			out->i = lv[0];
-			out->r = (double)lv[0];
-			out->set = 1;
-			break;
-		case FV_RANGE:
-			if (lv[0] < fv->min || lv[0] > fv->max)
-				return 1;
-			out->i = lv[0];
-			out->r = (double)lv[0];
-			out->set = 1;
-			break;
-		case FV_MULTI:
-			for (size_t j = 0; j < n; j++) {
-				int ci = fv_choice(fv, lv[j]);
-				if (ci < 0 || (out->mask & ((uint64_t)1 << ci)))
-					return 1;
-				out->mask |= (uint64_t)1 << ci;
-			}
-			if ((out->mask & fv->excl) &&
-			    (out->mask & (out->mask - 1)) != 0)
-				return 1;
-			out->set = 1;
-			break;
-		default:
-			form_value_parse(f, iv, vals, n, out, &err);
-			if (err != NULL)
-				return 1;
-			break;
-		}
-		if (*p == ',') {
-			p++;
-			continue;
-		}
-		return *p == '}' && p[1] == '\0' ? 0 : 1;
-	}
-}
-
 /* form_answers_clear() of every variable, in one sweep. */
 static void
 clear_all(struct form_answers *a)
@@ -692,7 +440,7 @@ decode_batch(struct load_ctx *x, struct batch *b)
 	for (size_t r = 0; r < b->n; r++) {
 		const char *json = b->text + b->off[r];
 		clear_all(a);
-		if (fast_decode(f, x->fv, a, json) != 0) {
+		if (form_answers_fast_decode(a, json) != 0) {
 			clear_all(a);
 			diag_clear(&dg);
 			if (form_answers_from_json(a, json, &dg) != 0) {
@@ -900,14 +648,11 @@ nomem:
 static int
 load_start(struct load_ctx *x)
 {
-	const struct form *f = x->d->form;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t want = ncpu > 1 ? (size_t)ncpu : 0;
 
 	if (want > LOAD_WORKERS_MAX)
 		want = LOAD_WORKERS_MAX;
-	if (fastvars_new(f, &x->fv) != 0)
-		return -1;
 	x->nb = 2 * want + 2;
 	if ((x->b = calloc(x->nb, sizeof(*x->b))) == NULL)
 		return -1;
@@ -1014,7 +759,6 @@ dataset_load(struct store *st, const struct form *f,
 out:
 	load_stop(&x);
 	EVP_MD_CTX_free(x.hs);
-	fastvars_free(f, x.fv);
 	dataset_free(x.d);
 	return rc;
 }

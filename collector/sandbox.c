@@ -113,6 +113,23 @@ static const struct sandbox_rule sandbox_rules[] = {
 	ALLOW(ftruncate),
 	ALLOW(openat),
 	ALLOW(unlink),
+	/*
+	 * SQLite's unix VFS also asks whether -wal, -shm or -journal files
+	 * exist (access) before it opens or recovers them, checks the
+	 * effective uid and the mode of files it creates (geteuid, fchmod on
+	 * its own descriptor) and may resolve the path of one (getcwd,
+	 * readlink, lstat): metadata of files the process may open anyway.
+	 */
+	ALLOW(access),
+	ALLOW(faccessat),
+	ALLOW(faccessat2),
+	ALLOW(geteuid),
+	ALLOW(fchmod),
+	ALLOW(getcwd),
+	ALLOW(readlink),
+	ALLOW(lstat),
+	ALLOW(stat),
+	ALLOW(fstat),
 	/* libsodium and GnuTLS: receipt codes, sealed states, TLS. */
 	ALLOW(getrandom),
 	/* libmicrohttpd (epoll): the listening socket and the epoll and
@@ -154,7 +171,6 @@ static const struct sandbox_rule sandbox_rules_san[] = {
 	ALLOW(getdents),
 	ALLOW(lseek),
 	ALLOW(nanosleep),           /* ThreadSanitizer's background thread */
-	ALLOW(fstat),               /* ThreadSanitizer's fstat interceptor */
 };
 #endif
 

@@ -1,11 +1,20 @@
 /*
  * Sealed state (seal.h). The plaintext of a page state is a small JSON
- * object: form id and version, language, page, the answers in the storage
- * encoding (form_answers_to_json), the start time in whole seconds and the
- * start-token id. States have no age limit: a patient may leave a page open
- * for days. A state is refused when it does not authenticate (tampered) or
- * names a form version this process does not serve ("expired").
+ * object: form id and version, language, page, the start time in whole
+ * seconds, the start-token id, the draft hash if any, and last the answers
+ * as an object in the storage encoding (form_answers_to_json). States have
+ * no age limit: a patient may leave a page open for days. A state is
+ * refused when it does not authenticate (tampered) or names a form version
+ * this process does not serve ("expired").
+ *
+ * Every request opens one, so the plaintext is written and read in its one
+ * exact shape without a JSON tree, and the answers are parsed once, by
+ * form_answers_from_json(). A state in the earlier shape (the answers as a
+ * JSON string, any member order), sealed before an upgrade under the same
+ * key, is still read, by jansson.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +25,8 @@
 
 /* crypto_kdf contexts are exactly 8 bytes. */
 static const char *const seal_ctx[SEAL__MAX] = {"candorst", "candorrc"};
+
+#define SEAL_ID_MAX 64 /* longest form id written in a state */
 
 void
 seal_init(struct seal *s, const unsigned char master[STORE_KEY_LEN])
@@ -114,39 +125,186 @@ fail:
 	return NULL;
 }
 
+/* A form id as it may be written between quotes unescaped. */
+static int
+seal_plain_id(const char *id)
+{
+	size_t n = strlen(id);
+
+	if (n == 0 || n > SEAL_ID_MAX)
+		return 0;
+	return strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
 char *
 seal_state(const struct seal *s, const struct seal_state *st)
 {
 	char tok[SEAL_TOKEN_LEN * 2 + 1], dh[STORE_HASH_LEN * 2 + 1];
 	char *answers = NULL, *plain = NULL, *out = NULL;
-	json_t *o = NULL;
+	size_t alen, cap = 0;
+	int n;
 
+	/* Defensive: form_load() allows [a-z0-9_] ids of 32 bytes at most. */
+	if (!seal_plain_id(st->form->id))
+		return NULL;
 	answers = form_answers_to_json(st->answers, 0, st->form->nitem_vars);
 	if (answers == NULL)
 		goto out;
+	alen = strlen(answers);
+	if (alen > SEAL_MAX_B64)
+		goto out; /* seal_box() refuses it anyway */
 	sodium_bin2hex(tok, sizeof(tok), st->token, sizeof(st->token));
-	o = json_pack("{s:s, s:I, s:i, s:I, s:s, s:I, s:s}", "f", st->form->id,
-	    "v", (json_int_t)st->form->version, "l", st->lang, "p",
-	    (json_int_t)st->page, "a", answers, "t", (json_int_t)st->started,
-	    "k", tok);
-	if (o == NULL)
-		goto out;
-	if (st->has_draft) {
+	if (st->has_draft)
 		sodium_bin2hex(dh, sizeof(dh), st->draft, sizeof(st->draft));
-		if (json_object_set_new(o, "d", json_string(dh)) != 0)
-			goto out;
-	}
-	plain = json_dumps(o, JSON_COMPACT);
-	if (plain == NULL)
+	/* Id, four numbers, two hex strings and punctuation: under 320. */
+	cap = alen + 320;
+	if ((plain = malloc(cap)) == NULL)
 		goto out;
-	out = seal_box(s, SEAL_STATE, plain, strlen(plain));
+	n = snprintf(plain, cap, "{\"f\":\"%s\",\"v\":%ld,\"l\":%d,\"p\":%zu,"
+	    "\"t\":%lld,\"k\":\"%s\"%s%s%s,\"a\":%s}", st->form->id,
+	    st->form->version, st->lang, st->page, st->started, tok,
+	    st->has_draft ? ",\"d\":\"" : "", st->has_draft ? dh : "",
+	    st->has_draft ? "\"" : "", answers);
+	if (n < 0 || (size_t)n >= cap)
+		goto out;
+	out = seal_box(s, SEAL_STATE, plain, (size_t)n);
 out:
 	if (plain != NULL)
-		sodium_memzero(plain, strlen(plain));
+		sodium_memzero(plain, cap);
 	free(plain);
 	free(answers);
-	json_decref(o);
 	return out;
+}
+
+/* The members of a state's plaintext, before they are checked. */
+struct seal_fields {
+	char fid[SEAL_ID_MAX + 1];
+	long long ver, lang, page, started;
+	char tok[SEAL_TOKEN_LEN * 2 + 1];
+	char dh[STORE_HASH_LEN * 2 + 1];
+	int has_dh;
+	const char *answers; /* NUL-terminated, inside the plaintext */
+};
+
+/* Move *pp past the literal lit; -1 if it is not there. */
+static int
+scan_lit(const char **pp, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (strncmp(*pp, lit, n) != 0)
+		return -1;
+	*pp += n;
+	return 0;
+}
+
+/* A string without escapes into out[cap]; -1 if not one or too long. */
+static int
+scan_str(const char **pp, char *out, size_t cap)
+{
+	const char *p = *pp;
+	size_t n = 0;
+
+	if (*p++ != '"')
+		return -1;
+	while (*p != '"') {
+		if (*p == '\0' || *p == '\\' || n + 1 >= cap)
+			return -1;
+		out[n++] = *p++;
+	}
+	out[n] = '\0';
+	*pp = p + 1;
+	return 0;
+}
+
+/* A JSON integer that fits a long long; -1 otherwise. */
+static int
+scan_int(const char **pp, long long *v)
+{
+	const char *p = *pp;
+	char *end;
+
+	if (*p != '-' && (*p < '0' || *p > '9'))
+		return -1;
+	errno = 0;
+	*v = strtoll(p, &end, 10);
+	if (errno != 0 || end == p)
+		return -1;
+	*pp = end;
+	return 0;
+}
+
+/*
+ * Read the plaintext in the shape seal_state() writes; 0, or -1 when it is
+ * in any other. On success the answers end where the plaintext's closing
+ * brace was (overwritten with NUL).
+ */
+static int
+seal_scan(char *plain, size_t len, struct seal_fields *sf)
+{
+	const char *p = plain;
+	char *last = plain + len - 1;
+
+	if (len < 2 || *last != '}' ||
+	    scan_lit(&p, "{\"f\":") != 0 ||
+	    scan_str(&p, sf->fid, sizeof(sf->fid)) != 0 ||
+	    scan_lit(&p, ",\"v\":") != 0 || scan_int(&p, &sf->ver) != 0 ||
+	    scan_lit(&p, ",\"l\":") != 0 || scan_int(&p, &sf->lang) != 0 ||
+	    scan_lit(&p, ",\"p\":") != 0 || scan_int(&p, &sf->page) != 0 ||
+	    scan_lit(&p, ",\"t\":") != 0 ||
+	    scan_int(&p, &sf->started) != 0 ||
+	    scan_lit(&p, ",\"k\":") != 0 ||
+	    scan_str(&p, sf->tok, sizeof(sf->tok)) != 0)
+		return -1;
+	sf->has_dh = 0;
+	if (scan_lit(&p, ",\"d\":") == 0) {
+		if (scan_str(&p, sf->dh, sizeof(sf->dh)) != 0)
+			return -1;
+		sf->has_dh = 1;
+	}
+	if (scan_lit(&p, ",\"a\":") != 0 || *p != '{' || p >= last)
+		return -1;
+	/* No NUL inside: the answers are exactly the bytes up to last. */
+	if (memchr(p, '\0', (size_t)(last - p)) != NULL)
+		return -1;
+	*last = '\0';
+	sf->answers = p;
+	return 0;
+}
+
+/*
+ * The earlier shape, by jansson: any member order, the answers as a JSON
+ * string. *o keeps sf->answers alive; the caller frees it.
+ */
+static int
+seal_unpack_old(const char *plain, size_t len, json_t **o,
+    struct seal_fields *sf)
+{
+	json_error_t jerr;
+	const char *fid = NULL, *tok = NULL, *dh = NULL;
+	json_int_t ver = 0, page = 0, started = 0;
+	int lang = 0;
+
+	*o = json_loadb(plain, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (*o == NULL)
+		return -1;
+	if (json_unpack(*o, "{s:s, s:I, s:i, s:I, s:s, s:I, s:s, s?s}", "f",
+	    &fid, "v", &ver, "l", &lang, "p", &page, "a", &sf->answers, "t",
+	    &started, "k", &tok, "d", &dh) != 0)
+		return -1;
+	if (strlen(fid) >= sizeof(sf->fid) || strlen(tok) >= sizeof(sf->tok) ||
+	    (dh != NULL && strlen(dh) >= sizeof(sf->dh)))
+		return -1;
+	memcpy(sf->fid, fid, strlen(fid) + 1);
+	memcpy(sf->tok, tok, strlen(tok) + 1);
+	sf->has_dh = dh != NULL;
+	if (dh != NULL)
+		memcpy(sf->dh, dh, strlen(dh) + 1);
+	sf->ver = ver;
+	sf->lang = lang;
+	sf->page = page;
+	sf->started = started;
+	return 0;
 }
 
 /* Hex string of exactly n bytes into out. */
@@ -170,10 +328,7 @@ seal_state_open(const struct seal *s, const char *b64,
 	char *plain;
 	size_t len, i;
 	json_t *o = NULL;
-	json_error_t jerr;
-	const char *fid = NULL, *answers = NULL, *tok = NULL, *dh = NULL;
-	json_int_t ver = 0, page = 0, started = 0;
-	int lang = 0;
+	struct seal_fields sf;
 	enum seal_err rc = SEAL_BAD;
 	struct diag d;
 
@@ -182,32 +337,29 @@ seal_state_open(const struct seal *s, const char *b64,
 	plain = seal_open(s, SEAL_STATE, b64, &len);
 	if (plain == NULL)
 		return SEAL_BAD;
-	o = json_loadb(plain, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (o == NULL)
-		goto out;
 	/* Sealed by us, so malformed means a bug or a key clash: still BAD. */
-	if (json_unpack(o, "{s:s, s:I, s:i, s:I, s:s, s:I, s:s, s?s}", "f",
-	    &fid, "v", &ver, "l", &lang, "p", &page, "a", &answers, "t",
-	    &started, "k", &tok, "d", &dh) != 0)
+	if (seal_scan(plain, len, &sf) != 0 &&
+	    seal_unpack_old(plain, len, &o, &sf) != 0)
 		goto out;
 	for (i = 0; i < nforms; i++)
-		if (strcmp(forms[i]->id, fid) == 0 && forms[i]->version == ver)
+		if (strcmp(forms[i]->id, sf.fid) == 0 &&
+		    forms[i]->version == sf.ver)
 			break;
 	if (i == nforms) {
 		rc = SEAL_EXPIRED;
 		goto out;
 	}
 	st->form = forms[i];
-	if (lang < 0 || (size_t)lang >= st->form->nlangs || page < 0 ||
-	    (size_t)page >= st->form->npages)
+	if (sf.lang < 0 || (unsigned long long)sf.lang >= st->form->nlangs ||
+	    sf.page < 0 || (unsigned long long)sf.page >= st->form->npages)
 		goto out;
-	st->lang = lang;
-	st->page = (size_t)page;
-	st->started = (long long)started;
-	if (seal_hex(tok, st->token, sizeof(st->token)) != 0)
+	st->lang = (int)sf.lang;
+	st->page = (size_t)sf.page;
+	st->started = sf.started;
+	if (seal_hex(sf.tok, st->token, sizeof(st->token)) != 0)
 		goto out;
-	if (dh != NULL) {
-		if (seal_hex(dh, st->draft, sizeof(st->draft)) != 0)
+	if (sf.has_dh) {
+		if (seal_hex(sf.dh, st->draft, sizeof(st->draft)) != 0)
 			goto out;
 		st->has_draft = 1;
 	}
@@ -216,7 +368,7 @@ seal_state_open(const struct seal *s, const char *b64,
 		rc = SEAL_NOMEM;
 		goto out;
 	}
-	if (form_answers_from_json(st->answers, answers, &d) != 0)
+	if (form_answers_from_json(st->answers, sf.answers, &d) != 0)
 		goto out;
 	rc = SEAL_OK;
 out:
@@ -226,6 +378,7 @@ out:
 	json_decref(o);
 	sodium_memzero(plain, len);
 	free(plain);
+	sodium_memzero(&sf, sizeof(sf));
 	return rc;
 }
 

@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "form_fast.h"
 #include "form_internal.h"
 
 #define FORM_FILE_MAX (4u << 20) /* a form file is at most 4 MiB */
@@ -1400,7 +1401,8 @@ form_load_buffer(const char *name, const char *buf, size_t len,
 	parse_root(&c, root);
 	json_decref(root);
 	crypto_hash_sha256(c.f->sha256, (const unsigned char *)buf, len);
-	if (diag->total == before && index_vars(c.f) != 0)
+	if (diag->total == before && (index_vars(c.f) != 0 ||
+	    form_fast_new(c.f, &c.f->fast) != 0))
 		diag_add(diag, name, "out of memory");
 	if (diag->total != before) {
 		form_free(c.f);
@@ -1514,6 +1516,7 @@ form_free(struct form *f)
 	free(f->scores);
 	free(f->vars);
 	free(f->var_order);
+	form_fast_free(f->fast);
 	free(f);
 }
 

@@ -172,6 +172,7 @@ struct form {
 	size_t nitem_vars; /* vars[0..nitem_vars) are answered, the rest computed */
 	size_t *var_order; /* indexes into vars sorted by name, for lookups */
 	unsigned char sha256[32]; /* hash of the file's bytes */
+	struct form_fast *fast; /* answers' JSON fast paths (form_fast.h) */
 };
 
 /*
