@@ -6,6 +6,7 @@
  * accepted by all.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -558,7 +559,9 @@ form_answers_from_json_tree(struct form_answers *a, const char *json,
 			}
 			fv->set = 1;
 			fv->r = json_number_value(v);
-			fv->i = (long)fv->r;
+			/* Only a value a long holds has an integer form. */
+			fv->i = fv->r >= (double)LONG_MIN &&
+			    fv->r < -(double)LONG_MIN ? (long)fv->r : 0;
 			continue;
 		}
 		if (f->vars[iv].type == FORM_T_SET) {
