@@ -1354,13 +1354,9 @@ im_warn(struct im *m, const struct redcap_row *r, enum redcap_col c,
 static char *
 clean(const char *s)
 {
-	size_t n = strlen(s), j = 0;
+	size_t n = strlen(s), j = 0, b = 0;
 	char *o;
 
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		n--;
-	while (n > 0 && isspace((unsigned char)*s))
-		s++, n--;
 	if ((o = malloc(n + 1)) == NULL)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -1370,7 +1366,13 @@ clean(const char *s)
 		else if (ch == '\n' || (ch >= 0x20 && ch != 0x7f))
 			o[j++] = (char)ch;
 	}
-	o[j] = '\0';
+	/* Trimmed after the removal, so "a \x1e" is "a" as "a " is. */
+	while (j > 0 && isspace((unsigned char)o[j - 1]))
+		j--;
+	while (b < j && isspace((unsigned char)o[b]))
+		b++;
+	memmove(o, o + b, j - b);
+	o[j - b] = '\0';
 	return o;
 }
 
