@@ -37,6 +37,21 @@ struct collector_config {
 	unsigned api_k;    /* changes between releases, >= 5; default 10 */
 	int no_api;        /* 1: no /api/ routes, no API threads */
 	/*
+	 * The admin listener: GET/HEAD /metrics and /healthz only, on a
+	 * loopback address (127.0.0.0/8 or ::1; anything else fails the
+	 * start). Off unless admin is 1; there is no public /metrics.
+	 */
+	int admin;
+	const char *admin_addr; /* default 127.0.0.1 */
+	unsigned admin_port;    /* 0: any free port (collector_admin_port) */
+	/*
+	 * For tests: the clock of the metrics' periods and windows, in
+	 * seconds since the epoch, so a test can step across a period
+	 * boundary. NULL (the default): time(). Nothing else reads it.
+	 */
+	long long (*metrics_clock)(void *arg);
+	void *metrics_clock_arg;
+	/*
 	 * Run by collector_start() as its last step, once everything is open
 	 * and every thread is started, before the first connection is served
 	 * (one accepted meanwhile waits): where main.c drops privileges and
@@ -61,6 +76,13 @@ int collector_start(const struct collector_config *cfg, struct collector **out,
     char *err, size_t errsz);
 /* The port actually bound (useful with port 0). */
 unsigned collector_port(const struct collector *c);
+/* The admin listener's bound port; 0 when it is off. */
+unsigned collector_admin_port(const struct collector *c);
+/*
+ * Is addr allowed for the admin listener (a numeric loopback address)?
+ * Returns 0, or -1 with a message naming --admin-addr and the rule in err.
+ */
+int collector_admin_addr_check(const char *addr, char *err, size_t errsz);
 /*
  * Stop accepting connections, finish every queued storage job (answering
  * the connections waiting for them), stop the daemon, close the database

@@ -36,8 +36,11 @@ struct collector {
 	unsigned char key[STORE_KEY_LEN];
 	struct abuse *abuse;
 	struct metrics met;
+	int met_on;               /* met was initialised */
 	struct MHD_Daemon *d;
 	unsigned port;
+	struct MHD_Daemon *admin; /* the loopback metrics listener, or NULL */
+	unsigned admin_port;
 	int tls;
 	char *tls_cert, *tls_key; /* PEM contents, alive as long as d */
 	atomic_int inflight;      /* connections suspended on a storage job */
@@ -54,7 +57,7 @@ enum route {
 	ROUTE_RESUME,   /* GET /resume: form; POST: restore a draft */
 	ROUTE_WITHDRAW, /* GET /withdraw: form; POST: delete a response */
 	ROUTE_HEALTHZ,  /* GET /healthz */
-	ROUTE_METRICS,  /* GET /metrics */
+	ROUTE_METRICS,  /* no public path: metrics are on the admin listener */
 	ROUTE_CSS,      /* GET /static/app.css */
 	ROUTE_JS,       /* GET /static/app.js */
 	ROUTE_API,      /* /api/...: the researcher API (api.c) */

@@ -47,7 +47,8 @@ static const struct http_route {
 	{"/resume", M_READ | MB(M_POST), 1},            /* ROUTE_RESUME */
 	{"/withdraw", M_READ | MB(M_POST), 1},          /* ROUTE_WITHDRAW */
 	{"/healthz", M_READ, 0},                        /* ROUTE_HEALTHZ */
-	{"/metrics", M_READ, 0},                        /* ROUTE_METRICS */
+	/* No public path: metrics are on the admin listener only. */
+	{NULL, M_READ, 0},                              /* ROUTE_METRICS */
 	{"/static/app.css", M_READ, 0},                 /* ROUTE_CSS */
 	{"/static/app.js", M_READ, 0},                  /* ROUTE_JS */
 	/* The API answers every method itself: 405 is audited too. */
@@ -195,6 +196,8 @@ http_job(struct req *r, enum hres (*cont)(struct req *r))
 	r->job_pending = 1;
 	r->inflight = 1;
 	atomic_fetch_add(&c->inflight, 1);
+	/* A period that ended is closed before this job can be counted. */
+	metrics_tick(&c->met);
 	/*
 	 * Suspend before queueing: done() may run at once on the writer
 	 * thread, and resuming a connection that is not suspended is
@@ -229,6 +232,7 @@ http_job_detached(struct collector *c, struct store_job *job)
 
 	job->done = http_detached_done;
 	job->arg = NULL;
+	metrics_tick(&c->met);
 	if (pthread_mutex_lock(&c->wmu) == 0) {
 		if (c->w != NULL)
 			rc = store_writer_enqueue(c->w, job);
@@ -493,6 +497,32 @@ http_add(struct MHD_Response *resp, const char *k, const char *v)
 	return MHD_add_response_header(resp, k, v) == MHD_YES ? 0 : -1;
 }
 
+/*
+ * The headers every response carries, on both listeners: ctype NULL is
+ * HTML; hsts only where TLS is on. Returns 0, or -1 when one could not be
+ * added.
+ */
+static int
+http_headers(struct MHD_Response *resp, const char *ctype, int cacheable,
+    int hsts)
+{
+	int bad = 0;
+
+	bad |= http_add(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype != NULL
+	    ? ctype : "text/html; charset=utf-8");
+	bad |= http_add(resp, "Content-Security-Policy", HTTP_CSP);
+	bad |= http_add(resp, "X-Content-Type-Options", "nosniff");
+	bad |= http_add(resp, "Referrer-Policy", "no-referrer");
+	bad |= http_add(resp, "X-Frame-Options", "DENY");
+	bad |= http_add(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	bad |= http_add(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cacheable
+	    ? "public, max-age=3600" : "no-store");
+	if (hsts)
+		bad |= http_add(resp, "Strict-Transport-Security",
+		    "max-age=31536000");
+	return bad;
+}
+
 /* Queue r->resp with the headers every response carries. */
 static enum MHD_Result
 http_respond(struct req *r)
@@ -529,18 +559,7 @@ http_respond(struct req *r)
 	}
 	if (resp == NULL)
 		return MHD_NO;
-	bad |= http_add(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->resp.ctype
-	    ? r->resp.ctype : "text/html; charset=utf-8");
-	bad |= http_add(resp, "Content-Security-Policy", HTTP_CSP);
-	bad |= http_add(resp, "X-Content-Type-Options", "nosniff");
-	bad |= http_add(resp, "Referrer-Policy", "no-referrer");
-	bad |= http_add(resp, "X-Frame-Options", "DENY");
-	bad |= http_add(resp, "Cross-Origin-Opener-Policy", "same-origin");
-	bad |= http_add(resp, MHD_HTTP_HEADER_CACHE_CONTROL, r->resp.cacheable
-	    ? "public, max-age=3600" : "no-store");
-	if (c->tls)
-		bad |= http_add(resp, "Strict-Transport-Security",
-		    "max-age=31536000");
+	bad |= http_headers(resp, r->resp.ctype, r->resp.cacheable, c->tls);
 	if (r->resp.location != NULL)
 		bad |= http_add(resp, MHD_HTTP_HEADER_LOCATION,
 		    r->resp.location);
@@ -640,6 +659,268 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 	return http_respond(r);
 }
 
+/* ---- the admin listener ---- */
+
+/*
+ * Metrics live on a listener of their own that binds loopback only, so no
+ * public route exposes them. It serves GET and HEAD of /metrics and
+ * /healthz and nothing else, takes no body, and has the tightest limits:
+ * a few connections, a short idle timeout, a small memory pool.
+ */
+#define HTTP_ADMIN_CONNS 8            /* connections, from any address */
+#define HTTP_ADMIN_TIMEOUT 15         /* seconds idle */
+#define HTTP_ADMIN_MEMORY (16 * 1024) /* bytes per connection */
+
+enum admin_page {
+	ADMIN_METRICS,     /* GET /metrics: metrics_expose() */
+	ADMIN_HEALTHZ,     /* GET /healthz */
+	ADMIN_NOT_FOUND,   /* any other path */
+	ADMIN_BAD_METHOD,  /* a method but GET and HEAD */
+	ADMIN_BAD_REQUEST, /* a request with a body */
+	ADMIN__MAX
+};
+
+static const struct http_admin_page {
+	const char *path;  /* exact path, or NULL */
+	unsigned status;
+	const char *text;  /* fixed plain-text body; NULL: the metrics */
+} http_admin_pages[ADMIN__MAX] = {
+	{"/metrics", MHD_HTTP_OK, NULL},                  /* ADMIN_METRICS */
+	{"/healthz", MHD_HTTP_OK, "ok\n"},                /* ADMIN_HEALTHZ */
+	{NULL, MHD_HTTP_NOT_FOUND, "Not found.\n"},       /* ADMIN_NOT_FOUND */
+	{NULL, MHD_HTTP_METHOD_NOT_ALLOWED, "GET or HEAD only.\n"},
+	                                                  /* ADMIN_BAD_METHOD */
+	{NULL, MHD_HTTP_BAD_REQUEST, "No body is taken here.\n"},
+	                                                  /* ADMIN_BAD_REQUEST */
+};
+
+static enum MHD_Result http_accept_gate(void *cls,
+    const struct sockaddr *addr, socklen_t addrlen);
+
+/* The con_cls of an admin request past its first handler call. */
+static int http_admin_seen;
+
+static enum MHD_Result
+http_admin_respond(struct collector *c, struct MHD_Connection *conn,
+    enum admin_page pg)
+{
+	static const char fail[] = "Internal error.\n";
+	struct MHD_Response *resp;
+	struct html h;
+	const char *text = http_admin_pages[pg].text;
+	const char *ctype = "text/plain; charset=utf-8";
+	unsigned status = http_admin_pages[pg].status;
+	char *body = NULL;
+	size_t len = 0;
+	enum MHD_Result ret;
+	int bad;
+
+	if (text == NULL) {
+		html_init(&h, HTTP_PAGE_MAX);
+		metrics_expose(&c->met, &h);
+		body = html_take(&h, &len);
+		if (body == NULL) {
+			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+			text = fail;
+		} else
+			ctype = "text/plain; version=0.0.4; charset=utf-8";
+	}
+	if (body != NULL) {
+		resp = MHD_create_response_from_buffer(len, body,
+		    MHD_RESPMEM_MUST_FREE);
+		if (resp == NULL)
+			free(body);
+	} else
+		resp = MHD_create_response_from_buffer(strlen(text),
+		    (void *)text, MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return MHD_NO;
+	/* Plain HTTP on loopback: no HSTS; every other header as usual. */
+	bad = http_headers(resp, ctype, 0, 0);
+	if (pg == ADMIN_BAD_METHOD)
+		bad |= http_add(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	if (bad) {
+		MHD_destroy_response(resp);
+		return MHD_NO;
+	}
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum admin_page
+http_admin_route(const char *url)
+{
+	size_t i;
+
+	for (i = 0; i < ADMIN__MAX; i++)
+		if (http_admin_pages[i].path != NULL &&
+		    strcmp(http_admin_pages[i].path, url) == 0)
+			return (enum admin_page)i;
+	return ADMIN_NOT_FOUND;
+}
+
+static enum MHD_Result
+http_admin_access(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct collector *c = cls;
+	enum admin_page pg = http_admin_route(url);
+	enum req_method m = http_method(method);
+
+	(void)version;
+	(void)upload_data;
+	if (*con_cls == NULL) {
+		*con_cls = &http_admin_seen;
+		/* Refusals at once: the connection closes, keep-alive is moot. */
+		if (pg != ADMIN_NOT_FOUND && m != M_GET && m != M_HEAD)
+			return http_admin_respond(c, conn, ADMIN_BAD_METHOD);
+		if (http_declared_over(conn, 0))
+			return http_admin_respond(c, conn, ADMIN_BAD_REQUEST);
+		return MHD_YES; /* answer on a later call: keeps keep-alive */
+	}
+	if (*upload_data_size > 0)
+		return MHD_NO; /* an undeclared (chunked) body: close */
+	return http_admin_respond(c, conn, pg);
+}
+
+/* Fill ss with addr and port when addr is a numeric loopback address. */
+static int
+http_admin_sockaddr(const char *addr, unsigned port,
+    struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (addr == NULL || port > 65535)
+		return -1;
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
+		if ((ntohl(sin->sin_addr.s_addr) >> 24) != 127)
+			return -1;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
+		if (!IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr))
+			return -1;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		return 0;
+	}
+	return -1;
+}
+
+int
+collector_admin_addr_check(const char *addr, char *err, size_t errsz)
+{
+	struct sockaddr_storage ss;
+
+	if (http_admin_sockaddr(addr, 0, &ss) == 0)
+		return 0;
+	snprintf(err, errsz, "--admin-addr %s: must be a numeric loopback "
+	    "address, 127.0.0.0/8 or ::1 (the admin listener is never "
+	    "public)", addr != NULL ? addr : "(none)");
+	return -1;
+}
+
+/*
+ * Start the admin daemon (before the sandbox: bind is not allowed after
+ * it). Connections wait in http_accept_gate() like the survey listener's.
+ */
+static int
+http_admin_start(struct collector *c, char *err, size_t errsz)
+{
+	struct sockaddr_storage ss;
+	const union MHD_DaemonInfo *di;
+	unsigned int flags;
+
+	/* Checked by collector_start(); here only the address is made. */
+	if (http_admin_sockaddr(c->cfg.admin_addr, c->cfg.admin_port,
+	    &ss) != 0) {
+		if (collector_admin_addr_check(c->cfg.admin_addr, err,
+		    errsz) == 0)
+			snprintf(err, errsz, "--admin-port: must be 0..65535");
+		return -1;
+	}
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
+	    MHD_USE_ERROR_LOG;
+	flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES
+	    ? MHD_USE_EPOLL : MHD_USE_POLL;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	c->admin = MHD_start_daemon(flags, (uint16_t)c->cfg.admin_port,
+	    http_accept_gate, c,
+	    http_admin_access, c,
+	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, c,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_ADMIN_CONNS,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)HTTP_ADMIN_CONNS,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_ADMIN_TIMEOUT,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_ADMIN_MEMORY,
+	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, c,
+	    MHD_OPTION_END);
+	if (c->admin == NULL) {
+		snprintf(err, errsz, "--admin-addr %s --admin-port %u: cannot "
+		    "listen (address in use, or not allowed)", c->cfg.admin_addr,
+		    c->cfg.admin_port);
+		return -1;
+	}
+	di = MHD_get_daemon_info(c->admin, MHD_DAEMON_INFO_BIND_PORT);
+	if (di == NULL || di->port == 0) {
+		snprintf(err, errsz, "--admin-port: cannot read the bound port");
+		return -1;
+	}
+	c->admin_port = di->port;
+	return 0;
+}
+
+/* The writer's statistics for the metrics (metrics_opts.sample). */
+static int
+http_writer_sample(void *arg, struct store_writer_stats *st)
+{
+	struct collector *c = arg;
+	int have = 0;
+
+	if (pthread_mutex_lock(&c->wmu) != 0)
+		return 0;
+	if (c->w != NULL) {
+		store_writer_stats(c->w, st);
+		have = 1;
+	}
+	pthread_mutex_unlock(&c->wmu);
+	return have;
+}
+
+/*
+ * Periods are UTC months when every served form stores months (a daily
+ * count would tell those rows' day), else UTC days.
+ */
+static int
+http_metrics_start(struct collector *c, char *err, size_t errsz)
+{
+	struct metrics_opts o;
+	size_t i;
+
+	memset(&o, 0, sizeof(o));
+	o.clock = c->cfg.metrics_clock;
+	o.clock_arg = c->cfg.metrics_clock_arg;
+	o.month = c->nforms > 0;
+	for (i = 0; i < c->nforms; i++)
+		if (!c->forms[i]->date_month)
+			o.month = 0;
+	o.sample = http_writer_sample;
+	o.sample_arg = c;
+	if (metrics_init(&c->met, &o) != 0) {
+		snprintf(err, errsz, "cannot create a mutex");
+		return -1;
+	}
+	c->met_on = 1;
+	return 0;
+}
+
 /* ---- start and stop ---- */
 
 void
@@ -660,6 +941,7 @@ collector_config_defaults(struct collector_config *c)
 	c->max_fields = 400;
 	c->log = stderr;
 	c->api_k = API_K_DEFAULT;
+	c->admin_addr = "127.0.0.1";
 }
 
 /*
@@ -739,6 +1021,8 @@ collector_free(struct collector *c)
 	free(c->tls_cert);
 	seal_wipe(&c->seal);
 	sodium_memzero(c->key, sizeof(c->key));
+	if (c->met_on)
+		metrics_free(&c->met);
 	pthread_mutex_destroy(&c->wmu);
 	free(c);
 }
@@ -841,6 +1125,13 @@ collector_start(const struct collector_config *cfg, struct collector **out,
 		snprintf(err, errsz, "--port: must be 0..65535");
 		return -1;
 	}
+	if (cfg->admin && cfg->admin_port > 65535) {
+		snprintf(err, errsz, "--admin-port: must be 0..65535");
+		return -1;
+	}
+	if (cfg->admin && collector_admin_addr_check(cfg->admin_addr, err,
+	    errsz) != 0)
+		return -1;
 	if (sodium_init() < 0) {
 		snprintf(err, errsz, "libsodium cannot be initialised");
 		return -1;
@@ -866,13 +1157,13 @@ collector_start(const struct collector_config *cfg, struct collector **out,
 	c->log = cfg->log != NULL ? cfg->log : stderr;
 	atomic_init(&c->inflight, 0);
 	atomic_init(&c->gate, 0);
-	metrics_init(&c->met);
 	if (pthread_mutex_init(&c->wmu, NULL) != 0) {
 		free(c);
 		snprintf(err, errsz, "cannot create a mutex");
 		return -1;
 	}
-	if (collector_load_forms(c, err, errsz) != 0)
+	if (collector_load_forms(c, err, errsz) != 0 ||
+	    http_metrics_start(c, err, errsz) != 0)
 		goto fail;
 	c->abuse = abuse_new(cfg->rate_burst, cfg->rate_per_minute);
 	if (c->abuse == NULL) {
@@ -960,6 +1251,8 @@ collector_start(const struct collector_config *cfg, struct collector **out,
 		goto fail;
 	}
 	c->port = di->port;
+	if (cfg->admin && http_admin_start(c, err, errsz) != 0)
+		goto fail;
 	/* Keep this the last step: every thread must exist before it. */
 	if (cfg->before_serve != NULL &&
 	    cfg->before_serve(cfg->before_serve_arg, err, errsz) != 0)
@@ -969,6 +1262,8 @@ collector_start(const struct collector_config *cfg, struct collector **out,
 	return 0;
 fail:
 	atomic_store(&c->gate, -1);
+	if (c->admin != NULL)
+		MHD_stop_daemon(c->admin);
 	if (c->d != NULL)
 		MHD_stop_daemon(c->d);
 	api_stop(c); /* its queued calls need the writer */
@@ -984,6 +1279,12 @@ collector_port(const struct collector *c)
 	return c->port;
 }
 
+unsigned
+collector_admin_port(const struct collector *c)
+{
+	return c->admin != NULL ? c->admin_port : 0;
+}
+
 void
 collector_stop(struct collector *c)
 {
@@ -994,6 +1295,10 @@ collector_stop(struct collector *c)
 
 	if (c == NULL)
 		return;
+	/* 0. No more scrapes (nothing of the admin listener is suspended). */
+	if (c->admin != NULL)
+		MHD_stop_daemon(c->admin);
+	c->admin = NULL;
 	/* 1. No new connections. */
 	ls = MHD_quiesce_daemon(c->d);
 	/* 1b. Finish the API calls queued (they audit through the writer). */

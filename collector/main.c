@@ -59,6 +59,13 @@ static const char usage_text[] =
 "                          export release only after N changes (responses\n"
 "                          added or withdrawn), 5..1000000 (default 10)\n"
 "  --no-api                no /api/ routes\n"
+"  --admin-port N          serve GET /metrics and /healthz on a separate\n"
+"                          loopback listener on this port, 0..65535; 0\n"
+"                          picks a free one (default: none; the survey\n"
+"                          port has no /metrics)\n"
+"  --admin-addr ADDR       its address: 127.0.0.0/8 or ::1 only, never a\n"
+"                          public one (default 127.0.0.1; needs\n"
+"                          --admin-port)\n"
 "  --check-form FILE       check a form file and print its problems\n"
 "                          (exit 0 valid, 1 not)\n"
 "  --help                  this text\n"
@@ -203,6 +210,7 @@ parse_flags(int argc, char *argv[], struct collector_config *cfg,
 {
 	int i;
 	int have_port = 0, have_bind = 0, have_db = 0, have_fill = 0;
+	int have_admin_addr = 0;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -251,6 +259,21 @@ parse_flags(int argc, char *argv[], struct collector_config *cfg,
 			}
 			if (parse_uint(a, v, 0, 65535, &cfg->port) != 0)
 				return -1;
+		} else if (strcmp(a, "--admin-port") == 0) {
+			if (cfg->admin++) {
+				fprintf(stderr, "collector: --admin-port: given "
+				    "twice\n");
+				return -1;
+			}
+			if (parse_uint(a, v, 0, 65535, &cfg->admin_port) != 0)
+				return -1;
+		} else if (strcmp(a, "--admin-addr") == 0) {
+			if (have_admin_addr++) {
+				fprintf(stderr, "collector: --admin-addr: given "
+				    "twice\n");
+				return -1;
+			}
+			cfg->admin_addr = v;
 		} else if (strcmp(a, "--min-fill-seconds") == 0) {
 			if (have_fill++) {
 				fprintf(stderr, "collector: --min-fill-seconds: "
@@ -312,6 +335,19 @@ parse_flags(int argc, char *argv[], struct collector_config *cfg,
 		    "or neither\n");
 		return -1;
 	}
+	if (have_admin_addr && !cfg->admin) {
+		fprintf(stderr, "collector: --admin-addr: needs --admin-port\n");
+		return -1;
+	}
+	if (cfg->admin) {
+		char err[256];
+
+		if (collector_admin_addr_check(cfg->admin_addr, err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "collector: %s\n", err);
+			return -1;
+		}
+	}
 	/* A --user that cannot work fails before anything is opened. */
 	{
 		char err[256];
@@ -370,7 +406,12 @@ main(int argc, char *argv[])
 	    cfg.tls_cert != NULL ? "s" : "",
 	    strchr(cfg.bind_addr, ':') != NULL ? "[" : "", cfg.bind_addr,
 	    strchr(cfg.bind_addr, ':') != NULL ? "]" : "",
-	    collector_port(c)) < 0 || fflush(stdout) != 0) {
+	    collector_port(c)) < 0 ||
+	    /* Second line, in the same write: the metrics listener. */
+	    (cfg.admin && printf("metrics on http://%s%s%s:%u/metrics\n",
+	    strchr(cfg.admin_addr, ':') != NULL ? "[" : "", cfg.admin_addr,
+	    strchr(cfg.admin_addr, ':') != NULL ? "]" : "",
+	    collector_admin_port(c)) < 0) || fflush(stdout) != 0) {
 		collector_stop(c);
 		return 1;
 	}

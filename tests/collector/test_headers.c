@@ -1,12 +1,31 @@
 /*
  * Security headers on every kind of response (pages, refusals, redirects,
- * static files, metrics), no-store on survey pages, and pages that need no
- * inline script or style (the CSP forbids both).
+ * static files, and the admin listener's metrics and health check),
+ * no-store on survey pages, and pages that need no inline script or style
+ * (the CSP forbids both).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "client.h"
+
+#define T_NOON 1773144005LL /* 2026-03-10 12:00:05 UTC */
+
+/* A fixed metrics clock: the submission below is within one period. */
+static long long
+fixed_clock(void *arg)
+{
+	(void)arg;
+	return T_NOON;
+}
+
+static void
+with_admin(struct collector_config *cfg)
+{
+	cfg->admin = 1;
+	cfg->admin_port = 0;
+	cfg->metrics_clock = fixed_clock;
+}
 
 static const char csp[] = "default-src 'none'; style-src 'self'; "
     "script-src 'self'; img-src 'self'; form-action 'self'; "
@@ -68,12 +87,15 @@ int
 main(void)
 {
 	struct cl_server s;
-	struct cl_client c;
+	struct cl_client c, admin;
 	struct cl_resp r;
+	const char *forms[1];
 	char *st, *v;
 
-	CL_REQUIRE(cl_server_start(&s, "tests/collector/mini.json") == 0);
+	forms[0] = cl_fixture("tests/collector/mini.json", 0);
+	CL_REQUIRE(cl_server_start_cfg(&s, forms, 1, with_admin) == 0);
 	CL_REQUIRE(cl_client_init(&c, s.port) == 0);
+	CL_REQUIRE(cl_client_init(&admin, collector_admin_port(s.c)) == 0);
 
 	cl_get(&c, "/", &r);
 	check_headers("/", &r, 1);
@@ -131,20 +153,40 @@ main(void)
 	check_headers("healthz", &r, 1);
 	cl_resp_free(&r);
 
+	/* The survey listener has no metrics: a 404 like any other. */
 	cl_get(&c, "/metrics", &r);
+	CHECK_INT(r.status, 404);
+	check_headers("public /metrics", &r, 1);
+	cl_resp_free(&r);
+
+	cl_get(&admin, "/metrics", &r);
 	CHECK_INT(r.status, 200);
 	check_headers("metrics", &r, 1);
+	v = cl_header(&r, "Content-Type");
+	CHECK(v != NULL && strncmp(v, "text/plain; version=0.0.4", 25) == 0);
+	free(v);
 	CHECK(cl_contains(r.body, "# TYPE candor_submissions_total counter"));
-	CHECK(cl_contains(r.body, "candor_submissions_total 1\n"));
-	CHECK(cl_contains(r.body, "candor_queue_depth 0\n"));
-	CHECK(cl_contains(r.body,
-	    "# TYPE candor_commit_latency_ms histogram"));
-	CHECK(cl_contains(r.body,
-	    "candor_commit_latency_ms_bucket{le=\"+Inf\"} "));
+	/* Stored above, but published only once the day is over. */
+	CHECK(cl_contains(r.body, "candor_submissions_total 0\n"));
+	CHECK(!cl_contains(r.body, "candor_queue_depth"));
+	CHECK(cl_contains(r.body, "# TYPE candor_commit_latency_ms gauge"));
+	CHECK(!cl_contains(r.body, "candor_commit_latency_ms_bucket"));
 	CHECK(cl_contains(r.body,
 	    "candor_rejections_total{reason=\"honeypot\"} 0"));
 	cl_resp_free(&r);
 
+	cl_get(&admin, "/healthz", &r);
+	CHECK_INT(r.status, 200);
+	CHECK_STR(r.body, "ok\n");
+	check_headers("admin healthz", &r, 1);
+	cl_resp_free(&r);
+
+	cl_get(&admin, "/nope", &r);
+	CHECK_INT(r.status, 404);
+	check_headers("admin 404", &r, 1);
+	cl_resp_free(&r);
+
+	cl_client_free(&admin);
 	cl_client_free(&c);
 	cl_server_cleanup(&s);
 	return test_done();

@@ -1,15 +1,37 @@
 /*
  * Every way a request is turned away, one static function each: the status
- * it gets, that nothing is stored, and that /metrics counts the reason.
- * (Too-fast submissions have their own test: they need a fill time.)
+ * it gets, that nothing is stored, and that the admin listener's metrics
+ * count the reason: at once for the refusals no respondent's storing can
+ * move, at the end of the day for those of the patient flow (no_consent,
+ * token_reused; metrics.c says why). (Too-fast submissions have their own
+ * test: they need a fill time.)
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "client.h"
 
+#define T_NOON 1773144005LL /* 2026-03-10 12:00:05 UTC */
+
 static struct cl_server s;
-static struct cl_client c;
+static struct cl_client c, admin;
+static atomic_llong fake_now;
+
+static long long
+fake_clock(void *arg)
+{
+	(void)arg;
+	return atomic_load(&fake_now);
+}
+
+static void
+with_admin(struct collector_config *cfg)
+{
+	cfg->admin = 1;
+	cfg->admin_port = 0;
+	cfg->metrics_clock = fake_clock;
+}
 
 static long
 rejections(const char *reason)
@@ -18,7 +40,19 @@ rejections(const char *reason)
 
 	snprintf(name, sizeof(name), "candor_rejections_total{reason=\"%s\"}",
 	    reason);
-	return cl_metric(&c, name);
+	return cl_metric(&admin, name);
+}
+
+/*
+ * A reason published per period: still at its last published value
+ * (before) today, then its total once the clock has moved to tomorrow.
+ */
+static long
+rejections_next_day(const char *reason, long before)
+{
+	CHECK_INT(rejections(reason), before);
+	atomic_fetch_add(&fake_now, 86400);
+	return rejections(reason);
 }
 
 /* Without both consent boxes the consent page comes back; no state. */
@@ -40,7 +74,7 @@ reject_bad_no_consent(void)
 	CHECK(cl_contains(r.body, "<a href=\"#f-consent\">"));
 	CHECK(!cl_contains(r.body, "name=\"state\""));
 	cl_resp_free(&r);
-	CHECK_INT(rejections("no_consent"), 2);
+	CHECK_INT(rejections_next_day("no_consent", 0), 2);
 }
 
 static void
@@ -171,7 +205,7 @@ reject_bad_token_reused(void)
 	cl_resp_free(&r);
 	CHECK_INT(cl_count_rows(s.db, "mini"), before + 1);
 	free(st);
-	CHECK_INT(rejections("token_reused"), 1);
+	CHECK_INT(rejections_next_day("token_reused", 0), 1);
 }
 
 static void
@@ -204,8 +238,13 @@ reject_bad_method_and_type(void)
 int
 main(void)
 {
-	CL_REQUIRE(cl_server_start(&s, "tests/collector/mini.json") == 0);
+	const char *forms[1];
+
+	atomic_store(&fake_now, T_NOON);
+	forms[0] = cl_fixture("tests/collector/mini.json", 0);
+	CL_REQUIRE(cl_server_start_cfg(&s, forms, 1, with_admin) == 0);
 	CL_REQUIRE(cl_client_init(&c, s.port) == 0);
+	CL_REQUIRE(cl_client_init(&admin, collector_admin_port(s.c)) == 0);
 
 	reject_bad_no_consent();
 	reject_bad_honeypot();
@@ -218,6 +257,7 @@ main(void)
 	reject_bad_method_and_type();
 	CHECK_INT(cl_count_rows(s.db, NULL), 1); /* only the one good submit */
 
+	cl_client_free(&admin);
 	cl_client_free(&c);
 	cl_server_cleanup(&s);
 	return test_done();
