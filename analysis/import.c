@@ -557,8 +557,15 @@ import_csv(const struct form *f, struct store *st, const char *csv_path,
 		goto out;
 	}
 	failed = r != 0;
-	if ((src = store_begin(st)) != STORE_OK) {
+	/*
+	 * The rows go in in the file's order: mark the file, so the
+	 * collector rebuilds it (store_compact) at its next start or stop.
+	 */
+	if ((src = store_begin(st)) != STORE_OK ||
+	    (src = store_mark_uncompacted(st)) != STORE_OK) {
 		diag_add(diag, csv_path, "database: %s", store_errmsg(st));
+		if (store_in_transaction(st))
+			store_rollback(st);
 		goto out;
 	}
 	in_tx = 1;

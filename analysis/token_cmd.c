@@ -252,9 +252,26 @@ audit_row(const struct store_audit *a, void *arg)
 	return 0;
 }
 
+static int
+audit_fail_row(const struct store_audit_fail_row *a, void *arg)
+{
+	int *n = arg;
+
+	if ((*n)++ == 0)
+		printf("\ncalls without a valid token (counted per day, "
+		    "endpoint and status)\n%-10s  %-40s  %6s  %8s\n", "DAY",
+		    "ENDPOINT", "STATUS", "CALLS");
+	put_clean(a->day, 10);
+	printf("  ");
+	put_clean(a->endpoint, 40);
+	printf("  %6d  %8lld\n", a->status, a->n);
+	return 0;
+}
+
 int
 cmd_audit(const char *const *val)
 {
+	int nfail = 0;
 	struct audit_ctx x = {0, 0, 5, 5, 8};
 	struct store *s;
 	int rc = 1;
@@ -275,6 +292,9 @@ cmd_audit(const char *const *val)
 		if (store_audit_foreach(s, audit_row, &x) != STORE_OK)
 			goto fail;
 	}
+	if (store_schema_version(s) >= 4 &&
+	    store_audit_fail_foreach(s, audit_fail_row, &nfail) != STORE_OK)
+		goto fail;
 	if (store_snapshot_end(s) != STORE_OK)
 		goto fail;
 	rc = fflush(stdout) == 0 ? 0 : 1;

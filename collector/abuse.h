@@ -1,15 +1,10 @@
 /*
- * Abuse control without identity. Two mechanisms live here, both in memory
- * only and both forgotten when the process exits:
- *
- *  - a token bucket per client address. Addresses are hashed with a key
- *    drawn at start-up into a fixed table; the address itself is never
- *    stored, logged or compared. Two addresses that share a slot share a
- *    bucket, which only makes the limit stricter for them.
- *  - the set of start-token ids already used by a submission, so a sealed
- *    state cannot be submitted twice. The set is bounded (ABUSE_MAX_USED
- *    ids) and is lost on restart: after a restart an old state could be
- *    submitted once more. docs/collector.md says so.
+ * Abuse control without identity: a token bucket per client address, in
+ * memory only and forgotten when the process exits. Addresses are hashed
+ * with a key drawn at start-up into a fixed table; the address itself is
+ * never stored, logged or compared. Two addresses that share a slot share a
+ * bucket, which only makes the limit stricter for them. (Start tokens are
+ * spent durably in the store, with the response: store_submit.)
  */
 #ifndef CANDOR_COLLECTOR_ABUSE_H
 #define CANDOR_COLLECTOR_ABUSE_H
@@ -17,10 +12,8 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
-#include "seal.h"
-
-#define ABUSE_SLOTS 4096            /* token buckets */
-#define ABUSE_MAX_USED (1u << 20)   /* start tokens remembered */
+#define ABUSE_SLOTS 4096  /* token buckets */
+#define ABUSE_TAG_LEN 8   /* crypto_shorthash_BYTES */
 
 struct abuse;
 
@@ -33,17 +26,12 @@ void abuse_free(struct abuse *a);
 /* Take one token for this client; 1 allowed, 0 over the limit. */
 int abuse_allow(struct abuse *a, const struct sockaddr *sa);
 
-enum abuse_token {
-	ABUSE_TOKEN_FRESH = 0, /* recorded now as used */
-	ABUSE_TOKEN_USED,      /* was already used */
-	ABUSE_TOKEN_FULL,      /* the set is full: refuse, try later */
-	ABUSE_TOKEN__MAX
-};
-/* Atomically check and mark a start token as used. */
-enum abuse_token abuse_token_use(struct abuse *a,
-    const unsigned char id[SEAL_TOKEN_LEN]);
-/* Forget a token again (its submission failed to store). */
-void abuse_token_release(struct abuse *a,
-    const unsigned char id[SEAL_TOKEN_LEN]);
+/*
+ * A tag of the client's address (the /64 of an IPv6 one) under the
+ * process's random key: equal for the same client while the process runs,
+ * meaningless after it, never stored.
+ */
+void abuse_tag(const struct abuse *a, const struct sockaddr *sa,
+    unsigned char tag[ABUSE_TAG_LEN]);
 
 #endif

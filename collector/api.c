@@ -162,12 +162,17 @@ api_answer(struct req *r)
 	return H_DONE;
 }
 
-/* The audit row of call a into job j (pointers into a). */
+/*
+ * The audit of call a into job j (pointers into a): a row for a call with a
+ * valid token; for one without, one more in the counter of its day,
+ * endpoint pattern and status (audit_fail), so failed calls cost a bounded
+ * number of rows however many arrive.
+ */
 static void
 api_audit_fill(struct api_call *a, struct store_job *j)
 {
 	memset(j, 0, sizeof(*j));
-	j->kind = STORE_JOB_AUDIT;
+	j->kind = a->authed ? STORE_JOB_AUDIT : STORE_JOB_AUDIT_FAIL;
 	store_period_now(j->audit.day, 0);
 	j->audit.token_id = a->authed ? a->tok.id : NULL;
 	j->audit.token_label = a->authed ? a->tok.label : NULL;

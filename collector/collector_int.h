@@ -21,6 +21,7 @@
 #include "metrics.h"
 #include "pages.h"
 #include "post.h"
+#include "receipt.h"
 #include "seal.h"
 #include "store_writer.h"
 
@@ -35,6 +36,7 @@ struct collector {
 	struct seal seal;
 	unsigned char key[STORE_KEY_LEN];
 	struct abuse *abuse;
+	struct receipts *receipts; /* receipts waiting to be shown once */
 	struct metrics met;
 	int met_on;               /* met was initialised */
 	struct MHD_Daemon *d;
@@ -53,7 +55,7 @@ struct collector {
 enum route {
 	ROUTE_INDEX,    /* GET /: the open surveys */
 	ROUTE_SURVEY,   /* GET /s/<id>: consent; POST: every survey step */
-	ROUTE_THANKS,   /* GET /s/<id>/thanks?r=: the receipt, once */
+	ROUTE_THANKS,   /* GET /s/<id>/thanks?t=: the receipt, once */
 	ROUTE_RESUME,   /* GET /resume: form; POST: restore a draft */
 	ROUTE_WITHDRAW, /* GET /withdraw: form; POST: delete a response */
 	ROUTE_HEALTHZ,  /* GET /healthz */
@@ -105,6 +107,7 @@ struct req {
 	int has_st;
 	char code[CODE_LEN + 1];
 	char *blob;             /* a sealed state (draft put / resume) */
+	char *dblob;            /* a draft sealed under its code (draft put) */
 	char *answers_json, *scores_json;
 	char period[11], expires[11];
 	enum ui_lang ul;

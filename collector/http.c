@@ -51,8 +51,12 @@ static const struct http_route {
 	{NULL, M_READ, 0},                              /* ROUTE_METRICS */
 	{"/static/app.css", M_READ, 0},                 /* ROUTE_CSS */
 	{"/static/app.js", M_READ, 0},                  /* ROUTE_JS */
-	/* The API answers every method itself: 405 is audited too. */
-	{NULL, M_READ | MB(M_POST) | MB(M_OTHER), 0},   /* ROUTE_API */
+	/*
+	 * The API answers every method itself: 405 is audited too. Its
+	 * calls count against the address's bucket like /withdraw, so a
+	 * token guesser is slowed as much as a receipt guesser.
+	 */
+	{NULL, M_READ | MB(M_POST) | MB(M_OTHER), 1},   /* ROUTE_API */
 	{NULL, M_READ | MB(M_POST), 1},                 /* ROUTE_NONE */
 };
 
@@ -277,6 +281,7 @@ req_free(struct req *r)
 	if (r->has_st)
 		seal_state_free(&r->st);
 	free(r->blob);
+	free(r->dblob);
 	free(r->answers_json);
 	free(r->scores_json);
 	free(r->job.out_state);
@@ -1014,6 +1019,7 @@ collector_free(struct collector *c)
 	for (i = 0; i < c->nforms; i++)
 		form_free(c->forms[i]);
 	abuse_free(c->abuse);
+	receipts_free(c->receipts);
 	if (c->tls_key != NULL) {
 		sodium_memzero(c->tls_key, strlen(c->tls_key));
 		free(c->tls_key);
@@ -1067,7 +1073,12 @@ collector_open_store(struct collector *c, char *err, size_t errsz)
 	char msg[256], today[11];
 	int rc;
 
-	rc = store_open(c->cfg.db_path, STORE_RDWR, &s, msg, sizeof(msg));
+	/* VACUUM's scratch copy goes beside the database (store.h). */
+	if (store_temp_dir(c->cfg.db_path, msg, sizeof(msg)) != STORE_OK)
+		rc = STORE_NOMEM;
+	else
+		rc = store_open(c->cfg.db_path, STORE_RDWR, &s, msg,
+		    sizeof(msg));
 	if (rc != STORE_OK) {
 		snprintf(err, errsz, "--db %s: %s", c->cfg.db_path, msg);
 		return -1;
@@ -1166,7 +1177,8 @@ collector_start(const struct collector_config *cfg, struct collector **out,
 	    http_metrics_start(c, err, errsz) != 0)
 		goto fail;
 	c->abuse = abuse_new(cfg->rate_burst, cfg->rate_per_minute);
-	if (c->abuse == NULL) {
+	c->receipts = receipts_new();
+	if (c->abuse == NULL || c->receipts == NULL) {
 		snprintf(err, errsz, "out of memory");
 		goto fail;
 	}

@@ -217,6 +217,18 @@ static const struct {
 	[NOTE_TOKEN_REUSED] = {UI_ERR_TITLE, "These answers have already been "
 	    "submitted once. Nothing more was stored.", "Estas respuestas ya se "
 	    "enviaron una vez. No se ha guardado nada más."},
+	[NOTE_SESSION_EXPIRED] = {UI_ERR_TITLE, "This survey was started too "
+	    "long ago, so these answers can no longer be sent. Nothing was "
+	    "stored. Please start again from the survey link.", "Esta encuesta "
+	    "se empezó hace demasiado tiempo, así que estas respuestas ya no se "
+	    "pueden enviar. No se ha guardado nada. Empiece de nuevo desde el "
+	    "enlace de la encuesta."},
+	[NOTE_RECEIPT_GONE] = {UI_THANKS_TITLE, "Your receipt code is shown "
+	    "only once, on the page you saw right after submitting, and cannot "
+	    "be shown again. Answers that were stored stay stored.", "Su código "
+	    "de recibo se muestra una sola vez, en la página que vio justo "
+	    "después de enviar, y no se puede volver a mostrar. Las respuestas "
+	    "guardadas siguen guardadas."},
 	[NOTE_HONEYPOT] = {UI_ERR_TITLE, "The form could not be accepted. "
 	    "Nothing was stored.", "No se pudo aceptar el formulario. No se ha "
 	    "guardado nada."},

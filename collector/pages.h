@@ -33,6 +33,8 @@ enum ui_notice {
 	NOTE_BAD_STATE,
 	NOTE_EXPIRED,
 	NOTE_TOKEN_REUSED,
+	NOTE_SESSION_EXPIRED, /* the state's expiry day or month has passed */
+	NOTE_RECEIPT_GONE,    /* the thank-you page, fetched a second time */
 	NOTE_HONEYPOT,
 	NOTE_UNKNOWN_FIELD,
 	NOTE_TOO_MANY_FIELDS,

@@ -1,11 +1,15 @@
 /*
  * Sealed state (seal.h). The plaintext of a page state is a small JSON
  * object: form id and version, language, page, the start time in whole
- * seconds, the start-token id, the draft hash if any, and last the answers
- * as an object in the storage encoding (form_answers_to_json). States have
- * no age limit: a patient may leave a page open for days. A state is
- * refused when it does not authenticate (tampered) or names a form version
- * this process does not serve ("expired").
+ * seconds, the expiry (a day or a month), the start-token id, the draft
+ * hash if any, and last the answers as an object in the storage encoding
+ * (form_answers_to_json). A state is refused when it does not authenticate
+ * (tampered) or names a form version this process does not serve
+ * ("expired"); its expiry is the caller's to check.
+ *
+ * A draft has the same plaintext with the elapsed fill time in place of
+ * the start time, sealed under a key derived from its resume code alone:
+ * the server keeps no key that opens it.
  *
  * Every request opens one, so the plaintext is written and read in its one
  * exact shape without a JSON tree, and the answers are parsed once, by
@@ -24,7 +28,7 @@
 #include "seal.h"
 
 /* crypto_kdf contexts are exactly 8 bytes. */
-static const char *const seal_ctx[SEAL__MAX] = {"candorst", "candorrc"};
+static const char *const seal_ctx[SEAL__MAX] = {"candorst"};
 
 #define SEAL_ID_MAX 64 /* longest form id written in a state */
 
@@ -49,9 +53,9 @@ seal_wipe(struct seal *s)
 	sodium_memzero(s, sizeof(*s));
 }
 
-char *
-seal_box(const struct seal *s, enum seal_purpose p, const void *plain,
-    size_t len)
+/* seal_box() under any 32-byte key. */
+static char *
+box_key(const unsigned char key[32], const void *plain, size_t len)
 {
 	unsigned char *box = NULL;
 	char *out = NULL;
@@ -70,7 +74,7 @@ seal_box(const struct seal *s, enum seal_purpose p, const void *plain,
 		goto fail;
 	randombytes_buf(box, crypto_secretbox_NONCEBYTES);
 	if (crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, plain, len,
-	    box, s->key[p]) != 0)
+	    box, key) != 0)
 		goto fail;
 	sodium_bin2base64(out, b64len, box, blen,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
@@ -83,8 +87,15 @@ fail:
 }
 
 char *
-seal_open(const struct seal *s, enum seal_purpose p, const char *b64,
-    size_t *len)
+seal_box(const struct seal *s, enum seal_purpose p, const void *plain,
+    size_t len)
+{
+	return box_key(s->key[p], plain, len);
+}
+
+/* seal_open() under any 32-byte key. */
+static char *
+open_key(const unsigned char key[32], const char *b64, size_t *len)
 {
 	size_t n = strlen(b64), blen = 0;
 	unsigned char *box = NULL;
@@ -114,7 +125,7 @@ seal_open(const struct seal *s, enum seal_purpose p, const char *b64,
 		goto fail;
 	if (crypto_secretbox_open_easy((unsigned char *)plain,
 	    box + crypto_secretbox_NONCEBYTES,
-	    blen - crypto_secretbox_NONCEBYTES, box, s->key[p]) != 0)
+	    blen - crypto_secretbox_NONCEBYTES, box, key) != 0)
 		goto fail;
 	plain[*len] = '\0';
 	free(box);
@@ -123,6 +134,44 @@ fail:
 	free(box);
 	free(plain);
 	return NULL;
+}
+
+char *
+seal_open(const struct seal *s, enum seal_purpose p, const char *b64,
+    size_t *len)
+{
+	return open_key(s->key[p], b64, len);
+}
+
+/*
+ * The key of a draft: BLAKE2b of the canonical resume code under a fixed
+ * domain key. The code holds 128 random bits, so no slow hash is needed;
+ * the lookup hash (store_hash_code) is keyed with the installation key, so
+ * the two never coincide.
+ */
+static void
+draft_key(const char *code, unsigned char key[32])
+{
+	static const char domain[] = "candor draft key";
+
+	crypto_generichash(key, 32, (const unsigned char *)code, strlen(code),
+	    (const unsigned char *)domain, sizeof(domain) - 1);
+}
+
+/* A period string: "YYYY-MM-DD" or "YYYY-MM" (digits and dashes only). */
+static int
+seal_period_ok(const char *p)
+{
+	size_t n = strlen(p), i;
+
+	if (n != 7 && n != 10)
+		return 0;
+	for (i = 0; i < n; i++) {
+		int dash = i == 4 || i == 7;
+		if (dash ? p[i] != '-' : (p[i] < '0' || p[i] > '9'))
+			return 0;
+	}
+	return 1;
 }
 
 /* A form id as it may be written between quotes unescaped. */
@@ -136,8 +185,13 @@ seal_plain_id(const char *id)
 	return strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
-char *
-seal_state(const struct seal *s, const struct seal_state *st)
+/*
+ * The plaintext of st with t as its time member (the start time of a page
+ * state, the elapsed seconds of a draft), sealed under key.
+ */
+static char *
+seal_plain_box(const unsigned char key[32], const struct seal_state *st,
+    long long t)
 {
 	char tok[SEAL_TOKEN_LEN * 2 + 1], dh[STORE_HASH_LEN * 2 + 1];
 	char *answers = NULL, *plain = NULL, *out = NULL;
@@ -145,7 +199,8 @@ seal_state(const struct seal *s, const struct seal_state *st)
 	int n;
 
 	/* Defensive: form_load() allows [a-z0-9_] ids of 32 bytes at most. */
-	if (!seal_plain_id(st->form->id))
+	if (!seal_plain_id(st->form->id) ||
+	    (st->expires[0] != '\0' && !seal_period_ok(st->expires)))
 		return NULL;
 	answers = form_answers_to_json(st->answers, 0, st->form->nitem_vars);
 	if (answers == NULL)
@@ -156,18 +211,19 @@ seal_state(const struct seal *s, const struct seal_state *st)
 	sodium_bin2hex(tok, sizeof(tok), st->token, sizeof(st->token));
 	if (st->has_draft)
 		sodium_bin2hex(dh, sizeof(dh), st->draft, sizeof(st->draft));
-	/* Id, four numbers, two hex strings and punctuation: under 320. */
-	cap = alen + 320;
+	/* Id, four numbers, a date, two hex strings, punctuation: < 340. */
+	cap = alen + 340;
 	if ((plain = malloc(cap)) == NULL)
 		goto out;
 	n = snprintf(plain, cap, "{\"f\":\"%s\",\"v\":%ld,\"l\":%d,\"p\":%zu,"
-	    "\"t\":%lld,\"k\":\"%s\"%s%s%s,\"a\":%s}", st->form->id,
-	    st->form->version, st->lang, st->page, st->started, tok,
-	    st->has_draft ? ",\"d\":\"" : "", st->has_draft ? dh : "",
-	    st->has_draft ? "\"" : "", answers);
+	    "\"t\":%lld%s%s%s,\"k\":\"%s\"%s%s%s,\"a\":%s}",
+	    st->form->id, st->form->version, st->lang, st->page, t,
+	    st->expires[0] ? ",\"e\":\"" : "", st->expires,
+	    st->expires[0] ? "\"" : "", tok, st->has_draft ? ",\"d\":\"" : "",
+	    st->has_draft ? dh : "", st->has_draft ? "\"" : "", answers);
 	if (n < 0 || (size_t)n >= cap)
 		goto out;
-	out = seal_box(s, SEAL_STATE, plain, (size_t)n);
+	out = box_key(key, plain, (size_t)n);
 out:
 	if (plain != NULL)
 		sodium_memzero(plain, cap);
@@ -176,9 +232,28 @@ out:
 	return out;
 }
 
+char *
+seal_state(const struct seal *s, const struct seal_state *st)
+{
+	return seal_plain_box(s->key[SEAL_STATE], st, st->started);
+}
+
+char *
+seal_draft(const struct seal_state *st, const char *code, long long elapsed)
+{
+	unsigned char key[32];
+	char *out;
+
+	draft_key(code, key);
+	out = seal_plain_box(key, st, elapsed < 0 ? 0 : elapsed);
+	sodium_memzero(key, sizeof(key));
+	return out;
+}
+
 /* The members of a state's plaintext, before they are checked. */
 struct seal_fields {
 	char fid[SEAL_ID_MAX + 1];
+	char exp[11]; /* "" in states sealed before expiries existed */
 	long long ver, lang, page, started;
 	char tok[SEAL_TOKEN_LEN * 2 + 1];
 	char dh[STORE_HASH_LEN * 2 + 1];
@@ -252,8 +327,14 @@ seal_scan(char *plain, size_t len, struct seal_fields *sf)
 	    scan_lit(&p, ",\"l\":") != 0 || scan_int(&p, &sf->lang) != 0 ||
 	    scan_lit(&p, ",\"p\":") != 0 || scan_int(&p, &sf->page) != 0 ||
 	    scan_lit(&p, ",\"t\":") != 0 ||
-	    scan_int(&p, &sf->started) != 0 ||
-	    scan_lit(&p, ",\"k\":") != 0 ||
+	    scan_int(&p, &sf->started) != 0)
+		return -1;
+	sf->exp[0] = '\0';
+	if (scan_lit(&p, ",\"e\":") == 0 &&
+	    (scan_str(&p, sf->exp, sizeof(sf->exp)) != 0 ||
+	    !seal_period_ok(sf->exp)))
+		return -1;
+	if (scan_lit(&p, ",\"k\":") != 0 ||
 	    scan_str(&p, sf->tok, sizeof(sf->tok)) != 0)
 		return -1;
 	sf->has_dh = 0;
@@ -321,8 +402,9 @@ seal_hex(const char *hex, unsigned char *out, size_t n)
 	return 0;
 }
 
-enum seal_err
-seal_state_open(const struct seal *s, const char *b64,
+/* Open a blob sealed by seal_plain_box() under key into st. */
+static enum seal_err
+seal_plain_open(const unsigned char key[32], const char *b64,
     struct form *const *forms, size_t nforms, struct seal_state *st)
 {
 	char *plain;
@@ -333,8 +415,9 @@ seal_state_open(const struct seal *s, const char *b64,
 	struct diag d;
 
 	memset(st, 0, sizeof(*st));
+	memset(&sf, 0, sizeof(sf));
 	diag_init(&d);
-	plain = seal_open(s, SEAL_STATE, b64, &len);
+	plain = open_key(key, b64, &len);
 	if (plain == NULL)
 		return SEAL_BAD;
 	/* Sealed by us, so malformed means a bug or a key clash: still BAD. */
@@ -356,6 +439,7 @@ seal_state_open(const struct seal *s, const char *b64,
 	st->lang = (int)sf.lang;
 	st->page = (size_t)sf.page;
 	st->started = sf.started;
+	memcpy(st->expires, sf.exp, sizeof(st->expires));
 	if (seal_hex(sf.tok, st->token, sizeof(st->token)) != 0)
 		goto out;
 	if (sf.has_dh) {
@@ -379,6 +463,31 @@ out:
 	sodium_memzero(plain, len);
 	free(plain);
 	sodium_memzero(&sf, sizeof(sf));
+	return rc;
+}
+
+enum seal_err
+seal_state_open(const struct seal *s, const char *b64,
+    struct form *const *forms, size_t nforms, struct seal_state *st)
+{
+	return seal_plain_open(s->key[SEAL_STATE], b64, forms, nforms, st);
+}
+
+enum seal_err
+seal_draft_open(const char *code, const char *b64, struct form *const *forms,
+    size_t nforms, long long now, struct seal_state *st)
+{
+	unsigned char key[32];
+	enum seal_err rc;
+
+	draft_key(code, key);
+	rc = seal_plain_open(key, b64, forms, nforms, st);
+	sodium_memzero(key, sizeof(key));
+	if (rc == SEAL_OK) {
+		/* The time member of a draft is the elapsed fill time. */
+		long long el = st->started;
+		st->started = el >= 0 && el <= now ? now - el : now;
+	}
 	return rc;
 }
 

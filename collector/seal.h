@@ -3,9 +3,10 @@
  * the page itself, encrypted and authenticated with a key only the server
  * holds (libsodium secretbox under subkeys derived from the store key), so
  * there is no server session and no cookie. A blob is
- * base64url(nonce || secretbox(plaintext)); each purpose (page state,
- * receipt on the thank-you URL) has its own subkey, so one kind of blob can
- * never be replayed as another.
+ * base64url(nonce || secretbox(plaintext)); each purpose has its own
+ * subkey, so one kind of blob can never be replayed as another. Drafts are
+ * the exception: they are stored, so they are sealed under a key derived
+ * from the respondent's resume code instead (seal_draft).
  */
 #ifndef CANDOR_COLLECTOR_SEAL_H
 #define CANDOR_COLLECTOR_SEAL_H
@@ -20,7 +21,6 @@
 
 enum seal_purpose {
 	SEAL_STATE,   /* the hidden "state" field of survey pages */
-	SEAL_RECEIPT, /* the r= parameter of the thank-you page */
 	SEAL__MAX
 };
 
@@ -54,6 +54,12 @@ struct seal_state {
 	size_t page;       /* index of the page being shown */
 	struct form_answers *answers; /* owned */
 	long long started; /* Unix seconds at consent; minimum fill time only */
+	/*
+	 * The day or month ("YYYY-MM-DD", "YYYY-MM", the form's period)
+	 * through which the state and its start token are valid; "" in a
+	 * state sealed before expiries existed (the caller sets one).
+	 */
+	char expires[11];
 	unsigned char token[SEAL_TOKEN_LEN]; /* single-use start token id */
 	int has_draft;     /* resumed from a draft: delete it on submit */
 	unsigned char draft[STORE_HASH_LEN];
@@ -76,5 +82,20 @@ char *seal_state(const struct seal *s, const struct seal_state *st);
 enum seal_err seal_state_open(const struct seal *s, const char *b64,
     struct form *const *forms, size_t nforms, struct seal_state *st);
 void seal_state_free(struct seal_state *st);
+
+/*
+ * A draft: st sealed under a key derived from the resume code (the
+ * canonical form, code.h) with the elapsed fill time in place of the start
+ * time; NULL on failure. Only the holder of the code can open it.
+ */
+char *seal_draft(const struct seal_state *st, const char *code,
+    long long elapsed);
+/*
+ * Open a draft with its code; on SEAL_OK st->started is now minus the
+ * elapsed time, so the minimum fill time counts only time spent on pages.
+ */
+enum seal_err seal_draft_open(const char *code, const char *b64,
+    struct form *const *forms, size_t nforms, long long now,
+    struct seal_state *st);
 
 #endif

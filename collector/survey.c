@@ -17,6 +17,47 @@
 
 #include "collector_int.h"
 
+/* ---- expiry of a state ---- */
+
+/*
+ * The day or month through which a state started now stays valid: today
+ * plus the draft lifetime, cut to the form's period, so no expiry is finer
+ * than the date a response carries.
+ */
+static void
+survey_expiry(const struct collector *c, const struct form *f,
+    char out[11])
+{
+	time_t t = time(NULL) + (time_t)c->cfg.draft_days * 86400;
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 11, f->date_month ? "%Y-%m" : "%Y-%m-%d", &tm) == 0)
+		store_period_now(out, f->date_month);
+}
+
+/* Has the state's expiry passed? (A day or month lasts to its end.) */
+static int
+survey_expired(const struct seal_state *st)
+{
+	char today[11];
+	size_t n = strlen(st->expires);
+
+	store_period_now(today, 0);
+	return n == 0 || strncmp(st->expires, today, n) < 0;
+}
+
+/* The keyed hash under which a spent start token is kept. */
+static void
+survey_token_hash(const struct collector *c, const struct seal_state *st,
+    unsigned char out[STORE_HASH_LEN])
+{
+	char hex[2 * SEAL_TOKEN_LEN + 3] = "t:";
+
+	sodium_bin2hex(hex + 2, sizeof(hex) - 2, st->token, sizeof(st->token));
+	store_hash_code(c->key, hex, out);
+}
+
 /* ---- languages ---- */
 
 /* The interface language of a tag, or -1 when we have none for it. */
@@ -334,10 +375,7 @@ survey_submit(struct req *r)
 	struct collector *c = r->c;
 	const struct form *f = r->st.form;
 	struct diag all, mine;
-	unsigned char hash[STORE_HASH_LEN];
-	enum abuse_token tk;
 	long long now = (long long)time(NULL);
-	size_t i;
 
 	diag_init(&all);
 	diag_init(&mine);
@@ -359,24 +397,14 @@ survey_submit(struct req *r)
 		metrics_reject(&c->met, REJ_TOO_FAST);
 		return survey_show(r, MHD_HTTP_OK, NULL, 0, 1, 0, 0);
 	}
-	tk = abuse_token_use(c->abuse, r->st.token);
-	if (tk == ABUSE_TOKEN_USED)
-		return http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_TOKEN_REUSED,
-		    REJ_TOKEN_REUSED);
-	if (tk != ABUSE_TOKEN_FRESH)
-		return http_refuse(r, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    NOTE_UNAVAILABLE, REJ__MAX);
 	form_score(f, r->st.answers);
 	r->answers_json = form_answers_to_json(r->st.answers, 0, f->nitem_vars);
 	r->scores_json = form_answers_to_json(r->st.answers, f->nitem_vars,
 	    f->nvars);
-	if (r->answers_json == NULL || r->scores_json == NULL) {
-		abuse_token_release(c->abuse, r->st.token);
+	if (r->answers_json == NULL || r->scores_json == NULL)
 		return http_refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    NOTE_INTERNAL, REJ__MAX);
-	}
 	code_new(r->code);
-	store_hash_code(c->key, r->code, hash);
 	store_period_now(r->period, f->date_month);
 	memset(&r->job, 0, sizeof(r->job));
 	r->job.kind = STORE_JOB_INSERT;
@@ -387,32 +415,61 @@ survey_submit(struct req *r)
 	memcpy(r->job.resp.period, r->period, sizeof(r->period));
 	r->job.resp.answers = r->answers_json;
 	r->job.resp.scores = r->scores_json;
-	memcpy(r->job.resp.receipt_hash, hash, sizeof(hash));
-	sodium_memzero(hash, sizeof(hash));
+	store_hash_code(c->key, r->code, r->job.resp.receipt_hash);
+	/*
+	 * One savepoint spends the start token, stores the answers and
+	 * deletes the draft they were resumed from: a failed insert loses
+	 * neither the draft nor the token.
+	 */
+	r->job.has_token = 1;
+	survey_token_hash(c, &r->st, r->job.token_hash);
+	memcpy(r->expires, r->st.expires, sizeof(r->expires));
+	r->job.date = r->expires;
 	if (r->st.has_draft) {
-		/* The draft is no longer needed once the answers are in. */
-		struct store_job *dj = calloc(1, sizeof(*dj));
-		if (dj != NULL) {
-			dj->kind = STORE_JOB_DRAFT_DELETE;
-			for (i = 0; i < STORE_HASH_LEN; i++)
-				dj->hash[i] = r->st.draft[i];
-			http_job_detached(c, dj);
-		}
+		r->job.has_draft = 1;
+		memcpy(r->job.hash, r->st.draft, STORE_HASH_LEN);
 	}
 	return http_job(r, survey_submitted);
 }
 
-/* After the insert job: the receipt on success, the answers kept if not. */
+/* The index of f among the served forms. */
+static size_t
+survey_form_index(const struct collector *c, const struct form *f)
+{
+	size_t i;
+
+	for (i = 0; i < c->nforms; i++)
+		if (c->forms[i] == f)
+			return i;
+	return 0;
+}
+
+/* The client's address tag (abuse_tag), for the one-time receipt. */
+static void
+survey_client_tag(struct req *r, unsigned char tag[ABUSE_TAG_LEN])
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	abuse_tag(r->c->abuse, ci != NULL ? ci->client_addr : NULL, tag);
+}
+
+/*
+ * After the insert job: on success a 303 to the thank-you page with a
+ * one-time ticket (receipt.h), the answers kept on the page if not.
+ */
 static enum hres
 survey_submitted(struct req *r)
 {
 	struct collector *c = r->c;
-	char *plain = NULL, *blob = NULL;
-	json_t *o;
+	char ticket[RECEIPT_TICKET_LEN + 1];
+	unsigned char tag[ABUSE_TAG_LEN];
 	size_t need;
 
+	if (r->job.rc == STORE_EXISTS)
+		return http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_TOKEN_REUSED,
+		    REJ_TOKEN_REUSED);
 	if (r->job.rc != STORE_OK) {
-		abuse_token_release(c->abuse, r->st.token);
 		metrics_reject(&c->met, REJ_STORAGE);
 		http_log(c, "submission not stored: %s",
 		    store_strerror(r->job.rc));
@@ -420,26 +477,17 @@ survey_submitted(struct req *r)
 		    1, 0);
 	}
 	metrics_count(&c->met, MET_SUBMISSIONS);
-	o = json_pack("{s:s, s:i, s:s}", "r", r->code, "l", r->st.lang, "f",
-	    r->st.form->id);
-	if (o != NULL)
-		plain = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	if (plain != NULL)
-		blob = seal_box(&c->seal, SEAL_RECEIPT, plain, strlen(plain));
-	if (plain != NULL)
-		sodium_memzero(plain, strlen(plain));
-	free(plain);
-	if (blob == NULL)
+	survey_client_tag(r, tag);
+	if (receipts_put(c->receipts, tag, survey_form_index(c, r->st.form),
+	    r->st.lang, r->code, ticket) != 0)
 		goto fail;
-	need = strlen("/s/") + strlen(r->st.form->id) + strlen("/thanks?r=") +
-	    strlen(blob) + 1;
+	need = strlen("/s/") + strlen(r->st.form->id) + strlen("/thanks?t=") +
+	    sizeof(ticket);
 	r->resp.location = malloc(need);
 	if (r->resp.location == NULL)
 		goto fail;
-	snprintf(r->resp.location, need, "/s/%s/thanks?r=%s", r->st.form->id,
-	    blob);
-	free(blob);
+	snprintf(r->resp.location, need, "/s/%s/thanks?t=%s", r->st.form->id,
+	    ticket);
 	r->resp.status = MHD_HTTP_SEE_OTHER;
 	html_lit(&r->resp.body, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
 	    "<meta charset=\"utf-8\"><title>Stored</title></head><body><p>"
@@ -449,7 +497,6 @@ survey_submitted(struct req *r)
 	return H_DONE;
 fail:
 	/* Stored, but the receipt cannot be shown: say so honestly. */
-	free(blob);
 	http_log(c, "receipt page could not be built");
 	return http_refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NOTE_INTERNAL,
 	    REJ__MAX);
@@ -460,22 +507,29 @@ static enum hres
 survey_save(struct req *r)
 {
 	struct collector *c = r->c;
-	time_t exp = time(NULL) + (time_t)c->cfg.draft_days * 86400;
-	struct tm tm;
+	long long now = (long long)time(NULL);
 
-	r->blob = seal_state(&c->seal, &r->st);
-	if (r->blob == NULL || gmtime_r(&exp, &tm) == NULL ||
-	    strftime(r->expires, sizeof(r->expires), "%Y-%m-%d", &tm) == 0)
-		return http_refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    NOTE_INTERNAL, REJ__MAX);
+	/*
+	 * The draft holds the elapsed fill time, not a clock time, and is
+	 * sealed under its resume code; it expires with the state.
+	 */
 	code_new(r->code);
 	memset(&r->job, 0, sizeof(r->job));
-	r->job.kind = STORE_JOB_DRAFT_PUT;
 	store_hash_code(c->key, r->code, r->job.hash);
+	r->dblob = seal_draft(&r->st, r->code, now - r->st.started);
+	/* The page shown now continues from the draft, and deletes it. */
+	r->st.has_draft = 1;
+	memcpy(r->st.draft, r->job.hash, STORE_HASH_LEN);
+	r->blob = seal_state(&c->seal, &r->st);
+	if (r->dblob == NULL || r->blob == NULL)
+		return http_refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    NOTE_INTERNAL, REJ__MAX);
+	memcpy(r->expires, r->st.expires, sizeof(r->expires));
+	r->job.kind = STORE_JOB_DRAFT_PUT;
 	r->job.form_id = r->st.form->id;
 	r->job.date = r->expires;
-	r->job.state = r->blob;
-	r->job.state_len = strlen(r->blob);
+	r->job.state = r->dblob;
+	r->job.state_len = strlen(r->dblob);
 	return http_job(r, survey_saved);
 }
 
@@ -526,6 +580,7 @@ survey_consent_post(struct req *r)
 		    NOTE_INTERNAL, REJ__MAX);
 	r->has_st = 1;
 	r->st.started = (long long)time(NULL);
+	survey_expiry(r->c, f, r->st.expires);
 	randombytes_buf(r->st.token, sizeof(r->st.token));
 	r->st.page = 0;
 	if (!form_page_visible(f, 0, r->st.answers) &&
@@ -593,6 +648,12 @@ survey_page_post(struct req *r, const char *blob)
 	}
 	r->has_st = 1;
 	f = r->st.form;
+	/* A state sealed before states had an expiry gets one now. */
+	if (r->st.expires[0] == '\0')
+		survey_expiry(c, f, r->st.expires);
+	if (survey_expired(&r->st))
+		return http_refuse(r, MHD_HTTP_BAD_REQUEST,
+		    NOTE_SESSION_EXPIRED, REJ_EXPIRED_STATE);
 	if (survey_post_checks(r, allow_page, &r->st, &res) != 0)
 		return res;
 	action = post_get(&r->post, "action");
@@ -667,37 +728,23 @@ survey_get(struct req *r)
 static enum hres
 survey_thanks(struct req *r)
 {
-	const char *blob = http_query(r, "r");
-	char *plain = NULL;
-	size_t len = 0;
-	json_t *o = NULL;
-	const char *code = NULL, *fid = NULL;
-	int lang = 0;
+	unsigned char tag[ABUSE_TAG_LEN];
 	char canon[CODE_LEN + 1];
-	enum hres res;
+	int lang = 0;
 
-	if (blob != NULL)
-		plain = seal_open(&r->c->seal, SEAL_RECEIPT, blob, &len);
-	if (plain != NULL)
-		o = json_loadb(plain, len, 0, NULL);
-	if (o == NULL || json_unpack(o, "{s:s, s:i, s:s}", "r", &code, "l",
-	    &lang, "f", &fid) != 0 || strcmp(fid, r->form->id) != 0 ||
-	    lang < 0 || (size_t)lang >= r->form->nlangs ||
-	    code_parse(code, strlen(code), canon) != 0) {
-		res = http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_BAD_STATE,
-		    REJ_BAD_STATE);
-		goto out;
+	survey_client_tag(r, tag);
+	if (receipts_take(r->c->receipts, http_query(r, "t"), tag,
+	    survey_form_index(r->c, r->form), canon, &lang) != 0 ||
+	    lang < 0 || (size_t)lang >= r->form->nlangs) {
+		/* Taken, expired, another client's, or never issued. */
+		r->ul = survey_ui_lang(r);
+		return http_refuse(r, MHD_HTTP_NOT_FOUND, NOTE_RECEIPT_GONE,
+		    REJ__MAX);
 	}
 	r->resp.status = MHD_HTTP_OK;
 	pages_thanks(&r->resp.body, r->form, lang, canon);
-	res = H_DONE;
-out:
-	json_decref(o);
-	if (plain != NULL)
-		sodium_memzero(plain, len);
-	free(plain);
 	sodium_memzero(canon, sizeof(canon));
-	return res;
+	return H_DONE;
 }
 
 /* ---- resume and withdraw ---- */
@@ -765,8 +812,15 @@ survey_resumed(struct req *r)
 		    NOTE_INTERNAL, REJ__MAX);
 	memcpy(blob, r->job.out_state, r->job.out_len);
 	blob[r->job.out_len] = '\0';
-	se = seal_state_open(&c->seal, blob, c->forms, c->nforms, &r->st);
+	if (r->job.out_scheme == STORE_DRAFT_CODE)
+		se = seal_draft_open(r->code, blob, c->forms, c->nforms,
+		    (long long)time(NULL), &r->st);
+	else /* saved before drafts were sealed under their code */
+		se = seal_state_open(&c->seal, blob, c->forms, c->nforms,
+		    &r->st);
 	free(blob);
+	if (se == SEAL_OK && r->st.expires[0] == '\0')
+		survey_expiry(c, r->st.form, r->st.expires);
 	if (se == SEAL_EXPIRED)
 		return http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_EXPIRED,
 		    REJ_EXPIRED_STATE);
@@ -774,6 +828,9 @@ survey_resumed(struct req *r)
 		return http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_BAD_STATE,
 		    REJ_BAD_STATE);
 	r->has_st = 1;
+	if (survey_expired(&r->st))
+		return http_refuse(r, MHD_HTTP_BAD_REQUEST,
+		    NOTE_SESSION_EXPIRED, REJ_EXPIRED_STATE);
 	r->st.has_draft = 1;
 	for (i = 0; i < STORE_HASH_LEN; i++)
 		r->st.draft[i] = r->job.hash[i];

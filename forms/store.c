@@ -44,6 +44,13 @@ enum stmt {
 	STMT_RELEASE_LATEST,
 	STMT_RELEASE_PUT,
 	STMT_CHANGES_GET,
+	STMT_SPEND,
+	STMT_SPENT_SWEEP,
+	STMT_AUDIT_FAIL,
+	STMT_AUDIT_FAIL_ALL,
+	STMT_DIRTY_PUT,
+	STMT_DIRTY_GET,
+	STMT_DIRTY_DEL,
 	STMT__MAX
 };
 
@@ -70,15 +77,19 @@ static const char *const stmts[STMT__MAX] = {
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	/* STMT_WITHDRAW */
 	"DELETE FROM response WHERE receipt_hash = ?1",
-	/* STMT_DRAFT_PUT */
-	"INSERT OR REPLACE INTO draft (code_hash, form_id, expires, state) "
-	"VALUES (?1, ?2, ?3, ?4)",
-	/* STMT_DRAFT_GET */
-	"SELECT state FROM draft WHERE code_hash = ?1 AND expires >= ?2",
+	/* STMT_DRAFT_PUT: a new draft is always sealed under its code. */
+	"INSERT OR REPLACE INTO draft (code_hash, form_id, expires, scheme, "
+	"state) VALUES (?1, ?2, ?3, 2, ?4)",
+	/*
+	 * STMT_DRAFT_GET: expires is a day or a month; it is compared with
+	 * today cut to the same length, so a month lasts to its end.
+	 */
+	"SELECT state, scheme FROM draft WHERE code_hash = ?1 AND "
+	"expires >= substr(?2, 1, length(expires))",
 	/* STMT_DRAFT_DELETE */
 	"DELETE FROM draft WHERE code_hash = ?1",
 	/* STMT_DRAFT_SWEEP */
-	"DELETE FROM draft WHERE expires < ?1",
+	"DELETE FROM draft WHERE expires < substr(?1, 1, length(expires))",
 	/* STMT_FOREACH_ALL */
 	"SELECT id, form_id, form_version, consent_version, period, answers, "
 	"scores FROM response ORDER BY id",
@@ -118,6 +129,29 @@ static const char *const stmts[STMT__MAX] = {
 	"RETURNING seq",
 	/* STMT_CHANGES_GET */
 	"SELECT changes FROM form_changes WHERE form_id = ?1",
+	/* STMT_SPEND: a start token is spent once; a second use conflicts. */
+	"INSERT INTO start_spent (token_hash, expires) VALUES (?1, ?2)",
+	/* STMT_SPENT_SWEEP: once its state has expired a token is moot. */
+	"DELETE FROM start_spent WHERE "
+	"expires < substr(?1, 1, length(expires))",
+	/* STMT_AUDIT_FAIL: one counter per day, endpoint and status. */
+	"INSERT INTO audit_fail (day, endpoint, status, n) "
+	"VALUES (?1, ?2, ?3, 1) ON CONFLICT (day, endpoint, status) "
+	"DO UPDATE SET n = n + 1",
+	/* STMT_AUDIT_FAIL_ALL */
+	"SELECT day, endpoint, status, n FROM audit_fail "
+	"ORDER BY day, endpoint, status",
+	/*
+	 * STMT_DIRTY_PUT: rows were written since the last compaction (the
+	 * layout may follow their order). Set in the writer's first batch,
+	 * cleared by store_compact(); a file found with it (a crash, a
+	 * failed compaction) is compacted when next opened read-write.
+	 */
+	"INSERT OR IGNORE INTO meta (key, value) VALUES ('uncompacted', x'01')",
+	/* STMT_DIRTY_GET */
+	"SELECT count(*) FROM meta WHERE key = 'uncompacted'",
+	/* STMT_DIRTY_DEL */
+	"DELETE FROM meta WHERE key = 'uncompacted'",
 };
 
 /*
@@ -226,9 +260,94 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	 */
 	"DROP INDEX response_form;"
 	"CREATE INDEX response_form_id ON response (form_id, id);",
+	/*
+	 * 3 -> 4: nothing at rest orders or times a response.
+	 * - response is keyed by its random id alone (WITHOUT ROWID): a
+	 *   rowid table numbered rows in submission order. The rows are
+	 *   copied in id order; the file is vacuumed after the upgrade
+	 *   (store_compact), so pages and cells follow the ids too.
+	 * - A draft says how it is sealed: scheme 1, under the installation
+	 *   key (drafts saved before this version, read until they expire),
+	 *   or 2, under a key derived from its resume code, which only the
+	 *   respondent holds. Its expiry is a day or a month, never finer
+	 *   than the form's period.
+	 * - start_spent holds a keyed hash of every start token used by a
+	 *   stored response, until its state expires, so a restart cannot
+	 *   turn one survey into two responses.
+	 * - API calls without a valid token are counted per day, endpoint
+	 *   and status (audit_fail) instead of a row each; the rows already
+	 *   kept become counts.
+	 */
+	"CREATE TABLE response_v4 ("
+	"  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+	"  form_id TEXT NOT NULL,"
+	"  form_version INTEGER NOT NULL,"
+	"  consent_version TEXT NOT NULL,"
+	"  period TEXT NOT NULL CHECK ("
+	"    period GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]' OR"
+	"    period GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),"
+	"  answers TEXT NOT NULL CHECK (json_valid(answers)),"
+	"  scores TEXT NOT NULL CHECK (json_valid(scores)),"
+	"  receipt_hash BLOB NOT NULL UNIQUE CHECK (length(receipt_hash) = 32)"
+	") STRICT, WITHOUT ROWID;"
+	"INSERT INTO response_v4 SELECT id, form_id, form_version,"
+	"  consent_version, period, answers, scores, receipt_hash"
+	"  FROM response ORDER BY id;"
+	"DROP TABLE response;"
+	"ALTER TABLE response_v4 RENAME TO response;"
+	"CREATE INDEX response_form_id ON response (form_id);"
+	"CREATE TRIGGER response_changes_insert AFTER INSERT ON response "
+	"BEGIN"
+	"  INSERT OR IGNORE INTO form_changes (form_id, changes)"
+	"    VALUES (NEW.form_id, 0);"
+	"  UPDATE form_changes SET changes = changes + 1"
+	"    WHERE form_id = NEW.form_id;"
+	"END;"
+	"CREATE TRIGGER response_changes_delete AFTER DELETE ON response "
+	"BEGIN"
+	"  INSERT OR IGNORE INTO form_changes (form_id, changes)"
+	"    VALUES (OLD.form_id, 0);"
+	"  UPDATE form_changes SET changes = changes + 1"
+	"    WHERE form_id = OLD.form_id;"
+	"END;"
+	"CREATE TABLE draft_v4 ("
+	"  code_hash BLOB PRIMARY KEY CHECK (length(code_hash) = 32),"
+	"  form_id TEXT NOT NULL,"
+	"  expires TEXT NOT NULL CHECK ("
+	"    expires GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]' OR"
+	"    expires GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),"
+	"  scheme INTEGER NOT NULL CHECK (scheme IN (1, 2)),"
+	"  state BLOB NOT NULL"
+	") STRICT, WITHOUT ROWID;"
+	"INSERT INTO draft_v4 SELECT code_hash, form_id, expires, 1, state"
+	"  FROM draft ORDER BY code_hash;"
+	"DROP TABLE draft;"
+	"ALTER TABLE draft_v4 RENAME TO draft;"
+	"CREATE INDEX draft_expires ON draft (expires);"
+	"CREATE TABLE start_spent ("
+	"  token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),"
+	"  expires TEXT NOT NULL CHECK ("
+	"    expires GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]' OR"
+	"    expires GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]')"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX start_spent_expires ON start_spent (expires);"
+	"CREATE TABLE audit_fail ("
+	"  day TEXT NOT NULL CHECK " STORE_DAY_CHECK("day") ","
+	"  endpoint TEXT NOT NULL CHECK (length(endpoint) <= 200),"
+	"  status INTEGER NOT NULL CHECK (status BETWEEN 400 AND 599),"
+	"  n INTEGER NOT NULL CHECK (n >= 1),"
+	"  PRIMARY KEY (day, endpoint, status)"
+	") STRICT, WITHOUT ROWID;"
+	"INSERT INTO audit_fail (day, endpoint, status, n)"
+	"  SELECT day, endpoint, status, count(*) FROM audit"
+	"  WHERE token_id IS NULL AND status BETWEEN 400 AND 599"
+	"  GROUP BY day, endpoint, status;"
+	"DELETE FROM audit WHERE token_id IS NULL AND"
+	"  status BETWEEN 400 AND 599;",
 };
 
 static int pragma(struct store *s, const char *sql);
+static int step_int(struct store *s, sqlite3_stmt *st, long long *n);
 
 struct store {
 	sqlite3 *db;
@@ -246,6 +365,7 @@ static const char *const rc_text[STORE_RC__MAX] = {
 	"database is locked",
 	"database was written by a newer version",
 	"out of memory",
+	"already exists",
 };
 
 const char *
@@ -489,6 +609,44 @@ pragma(struct store *s, const char *sql)
 	return rc == SQLITE_OK ? STORE_OK : fail(s, rc);
 }
 
+/*
+ * Migrate, and after a step that rebuilt the response table, compact the
+ * file so the old table's pages (in submission order) leave no trace.
+ */
+static int
+store_migrate_compact(struct store *s, int target)
+{
+	int v = store_schema_version(s), rc;
+
+	if ((rc = store_migrate(s, target)) != STORE_OK)
+		return rc;
+	if (v >= 1 && v < 4 && target >= 4)
+		return store_compact(s);
+	return STORE_OK;
+}
+
+int
+store_compact_pending(struct store *s)
+{
+	sqlite3_stmt *st;
+	long long dirty = 0;
+	int rc;
+
+	if (store_schema_version(s) < 4)
+		return STORE_OK;
+	if ((st = stmt(s, STMT_DIRTY_GET)) == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	if ((rc = step_int(s, st, &dirty)) != STORE_OK)
+		return rc;
+	return dirty > 0 ? store_compact(s) : STORE_OK;
+}
+
+int
+store_mark_uncompacted(struct store *s)
+{
+	return exec_simple(s, STMT_DIRTY_PUT);
+}
+
 int
 store_open(const char *path, enum store_mode mode, struct store **out,
     char *err, size_t errsz)
@@ -568,9 +726,14 @@ store_open_version(const char *path, enum store_mode mode, int target,
 			goto out;
 		}
 	}
+	/*
+	 * secure_delete is set whatever SQLite was built with: a withdrawn
+	 * row's bytes are overwritten, not left in a free block or page.
+	 */
 	if ((rc = pragma(s, "PRAGMA synchronous = FULL")) != STORE_OK ||
+	    (rc = pragma(s, "PRAGMA secure_delete = ON")) != STORE_OK ||
 	    (rc = pragma(s, "PRAGMA foreign_keys = ON")) != STORE_OK ||
-	    (rc = store_migrate(s, target)) != STORE_OK ||
+	    (rc = store_migrate_compact(s, target)) != STORE_OK ||
 	    (target >= 1 && (rc = ensure_key(s)) != STORE_OK))
 		goto out;
 out:
@@ -638,6 +801,41 @@ store_withdraw(struct store *s, const unsigned char hash[STORE_HASH_LEN])
 }
 
 int
+store_submit(struct store *s, const struct store_response *r,
+    const unsigned char token_hash[STORE_HASH_LEN], const char *expires,
+    const unsigned char *draft_hash)
+{
+	sqlite3_stmt *st = stmt(s, STMT_SPEND);
+	int rc;
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_blob(st, 1, token_hash, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, expires, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE) {
+		int ext = sqlite3_extended_errcode(s->db);
+		int r2 = fail(s, rc);
+		sqlite3_reset(st);
+		if (ext == SQLITE_CONSTRAINT_PRIMARYKEY) {
+			snprintf(s->errmsg, sizeof(s->errmsg), "start token "
+			    "already used");
+			return STORE_EXISTS;
+		}
+		return r2;
+	}
+	sqlite3_reset(st);
+	if ((rc = store_insert(s, r)) != STORE_OK)
+		return rc;
+	if (draft_hash != NULL) {
+		rc = store_draft_delete(s, draft_hash);
+		if (rc != STORE_OK && rc != STORE_NOTFOUND)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+int
 store_draft_put(struct store *s, const unsigned char hash[STORE_HASH_LEN],
     const char *form_id, const char *expires, const void *state, size_t len)
 {
@@ -654,13 +852,14 @@ store_draft_put(struct store *s, const unsigned char hash[STORE_HASH_LEN],
 
 int
 store_draft_get(struct store *s, const unsigned char hash[STORE_HASH_LEN],
-    const char *today, void **state, size_t *len)
+    const char *today, void **state, size_t *len, int *scheme)
 {
 	sqlite3_stmt *st = stmt(s, STMT_DRAFT_GET);
 	int rc;
 
 	*state = NULL;
 	*len = 0;
+	*scheme = 0;
 	if (st == NULL)
 		return fail(s, sqlite3_errcode(s->db));
 	sqlite3_bind_blob(st, 1, hash, STORE_HASH_LEN, SQLITE_STATIC);
@@ -682,6 +881,7 @@ store_draft_get(struct store *s, const unsigned char hash[STORE_HASH_LEN],
 	}
 	if (*len)
 		memcpy(*state, sqlite3_column_blob(st, 0), *len);
+	*scheme = sqlite3_column_int(st, 1);
 	sqlite3_reset(st);
 	return STORE_OK;
 }
@@ -696,11 +896,81 @@ int
 store_draft_sweep(struct store *s, const char *today)
 {
 	sqlite3_stmt *st = stmt(s, STMT_DRAFT_SWEEP);
+	int rc;
 
 	if (st == NULL)
 		return fail(s, sqlite3_errcode(s->db));
 	sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
+	if ((rc = step_done(s, st)) != STORE_OK)
+		return rc;
+	if ((st = stmt(s, STMT_SPENT_SWEEP)) == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
 	return step_done(s, st);
+}
+
+int
+store_checkpoint(struct store *s)
+{
+	int rc, nlog = -1, nckpt = -1;
+
+	/*
+	 * No busy handler: a reader in an older snapshot must not stall the
+	 * writer thread; the caller retries later.
+	 */
+	sqlite3_busy_timeout(s->db, 0);
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, &nlog, &nckpt);
+	sqlite3_busy_timeout(s->db, 5000);
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "a reader holds an "
+		    "older snapshot");
+		return STORE_BUSY;
+	}
+	if (rc != SQLITE_OK)
+		return fail(s, rc);
+	return nlog == 0 ? STORE_OK : STORE_BUSY;
+}
+
+int
+store_temp_dir(const char *db_path, char *err, size_t errsz)
+{
+	const char *slash = strrchr(db_path, '/');
+	char *dir, *old = sqlite3_temp_directory;
+
+	if (slash == NULL)
+		dir = sqlite3_mprintf(".");
+	else if (slash == db_path)
+		dir = sqlite3_mprintf("/");
+	else
+		dir = sqlite3_mprintf("%.*s", (int)(slash - db_path), db_path);
+	if (dir == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return STORE_NOMEM;
+	}
+	sqlite3_temp_directory = dir;
+	sqlite3_free(old);
+	return STORE_OK;
+}
+
+int
+store_compact(struct store *s)
+{
+	int rc;
+
+	if (!sqlite3_get_autocommit(s->db)) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "cannot compact inside "
+		    "a transaction");
+		return STORE_ERR;
+	}
+	if ((rc = pragma(s, "VACUUM")) != STORE_OK)
+		return rc;
+	if (store_schema_version(s) >= 4 &&
+	    (rc = exec_simple(s, STMT_DIRTY_DEL)) != STORE_OK)
+		return rc;
+	/* Readers may still hold the WAL; the caller may try again. */
+	rc = store_checkpoint(s);
+	return rc == STORE_BUSY ? STORE_OK : rc;
 }
 
 int
@@ -947,6 +1217,51 @@ store_audit_append(struct store *s, const struct store_audit *a)
 	sqlite3_bind_int(st, 5, a->status);
 	sqlite3_bind_int64(st, 6, a->rows);
 	return step_done(s, st);
+}
+
+int
+store_audit_fail(struct store *s, const char *day, const char *endpoint,
+    int status)
+{
+	sqlite3_stmt *st = stmt(s, STMT_AUDIT_FAIL);
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, endpoint, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, status);
+	return step_done(s, st);
+}
+
+int
+store_audit_fail_foreach(struct store *s,
+    int (*cb)(const struct store_audit_fail_row *r, void *arg), void *arg)
+{
+	sqlite3_stmt *st = stmt(s, STMT_AUDIT_FAIL_ALL);
+	struct store_audit_fail_row r;
+	int rc;
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		if (col_text(st, 0, r.day, sizeof(r.day), 0) != 0 ||
+		    (r.endpoint = (const char *)sqlite3_column_text(st, 1)) ==
+		        NULL) {
+			sqlite3_reset(st);
+			snprintf(s->errmsg, sizeof(s->errmsg), "malformed "
+			    "audit counter");
+			return STORE_ERR;
+		}
+		r.status = sqlite3_column_int(st, 2);
+		r.n = sqlite3_column_int64(st, 3);
+		if ((rc = cb(&r, arg)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : fail(s, rc);
 }
 
 int

@@ -6,6 +6,13 @@
  * date (day or month, UTC) and the answers and scores: nothing else about
  * the respondent. Receipt and resume codes are stored as keyed hashes.
  *
+ * Nothing at rest orders or times a response: the response table is keyed
+ * by the random id alone (WITHOUT ROWID), deleted content is overwritten
+ * (secure_delete), store_checkpoint() empties the WAL after a withdrawal,
+ * and store_compact() rebuilds the file in key order, so page numbers,
+ * cell positions and free pages follow the random ids, not the order of
+ * submission.
+ *
  * A struct store is one connection and is not thread-safe: the collector
  * gives its read-write store to the writer thread (store_writer.h) alone,
  * and the analysis opens its own read-only one.
@@ -16,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_ID_LEN 16   /* response ids: 128 random bits */
 #define STORE_HASH_LEN 32 /* keyed hashes of receipt and resume codes */
 #define STORE_KEY_LEN 32
@@ -30,6 +37,7 @@ enum store_rc {
 	STORE_BUSY,     /* locked by another writer for too long */
 	STORE_VERSION,  /* file is from a newer Candor */
 	STORE_NOMEM,
+	STORE_EXISTS,   /* a unique key is taken (a start token spent twice) */
 	STORE_RC__MAX
 };
 
@@ -89,19 +97,76 @@ int store_set_max_pages(struct store *s, long pages);
 int store_in_transaction(struct store *s);
 
 int store_insert(struct store *s, const struct store_response *r);
+/*
+ * A submission from the collector, all or nothing (the caller holds a
+ * savepoint): spend the start token (its keyed hash, kept until expires,
+ * a day or a month), insert the response, and delete the draft it was
+ * resumed from when draft_hash is not NULL (a draft already gone is not
+ * an error). STORE_EXISTS when the token was spent before.
+ */
+int store_submit(struct store *s, const struct store_response *r,
+    const unsigned char token_hash[STORE_HASH_LEN], const char *expires,
+    const unsigned char *draft_hash);
 /* Delete the response whose receipt hash matches; STORE_NOTFOUND if none. */
 int store_withdraw(struct store *s, const unsigned char hash[STORE_HASH_LEN]);
 
-/* Drafts ("save and continue later"): state is an opaque sealed blob. */
+/*
+ * Drafts ("save and continue later"): state is an opaque blob sealed under
+ * a key derived from the resume code (scheme STORE_DRAFT_CODE). expires is
+ * a day "YYYY-MM-DD" or a month "YYYY-MM"; a draft is readable through the
+ * end of it.
+ */
+enum store_draft_scheme {
+	STORE_DRAFT_INSTALL = 1, /* sealed with the installation key (schema <= 3) */
+	STORE_DRAFT_CODE = 2     /* sealed under a key derived from the code */
+};
 int store_draft_put(struct store *s, const unsigned char hash[STORE_HASH_LEN],
     const char *form_id, const char *expires, const void *state, size_t len);
-/* On STORE_OK *state is malloc'd (caller frees). Expired drafts: NOTFOUND. */
+/*
+ * On STORE_OK *state is malloc'd (caller frees) and *scheme says how it is
+ * sealed. Expired drafts: NOTFOUND.
+ */
 int store_draft_get(struct store *s, const unsigned char hash[STORE_HASH_LEN],
-    const char *today, void **state, size_t *len);
+    const char *today, void **state, size_t *len, int *scheme);
 int store_draft_delete(struct store *s,
     const unsigned char hash[STORE_HASH_LEN]);
-/* Delete drafts that expired before today ("YYYY-MM-DD"). */
+/*
+ * Delete the drafts and spent start tokens that expired before today
+ * ("YYYY-MM-DD").
+ */
 int store_draft_sweep(struct store *s, const char *today);
+
+/*
+ * Checkpoint the WAL into the database and truncate it to zero bytes, so
+ * no WAL frame keeps a page as it was before the last commit (a withdrawn
+ * row). It never waits: STORE_BUSY when a reader still uses an older
+ * snapshot (try again later), STORE_OK when the WAL is empty.
+ */
+int store_checkpoint(struct store *s);
+/*
+ * Rebuild the file in key order (VACUUM) and empty the WAL: page numbers,
+ * cell positions and overflow pages then follow the random ids, and there
+ * are no free pages. Takes time and space in proportion to the database;
+ * run at a clean stop and after an import.
+ */
+int store_compact(struct store *s);
+/*
+ * Make SQLite put its temporary files (the copy VACUUM builds) in the
+ * database's own directory: the only directory the confined collector can
+ * write, and the one place where a copy of the answers may lie. Sets a
+ * process-wide SQLite setting: call it before the threads that use SQLite
+ * start, while no other thread uses SQLite.
+ */
+int store_temp_dir(const char *db_path, char *err, size_t errsz);
+/*
+ * Note, inside the current transaction, that rows are being written whose
+ * layout may follow their order, until store_compact() clears the mark.
+ * store_compact_pending() compacts a file that carries the mark (left by a
+ * crash or a failed compaction); store_writer_start() calls it, so the
+ * collector compacts such a file before it serves.
+ */
+int store_mark_uncompacted(struct store *s);
+int store_compact_pending(struct store *s);
 
 /* Read API for the analysis and exports. */
 struct store_row {
@@ -177,6 +242,22 @@ struct store_audit {
 };
 
 int store_audit_append(struct store *s, const struct store_audit *a);
+/*
+ * A call without a valid token (401) or refused before one was checked
+ * (429): one more in the counter of its day, endpoint pattern and status.
+ * The table grows by at most one row per day, endpoint and status.
+ */
+int store_audit_fail(struct store *s, const char *day, const char *endpoint,
+    int status);
+struct store_audit_fail_row {
+	char day[11];
+	const char *endpoint;
+	int status;
+	long long n;
+};
+/* Call cb for every counter, by day, endpoint and status. */
+int store_audit_fail_foreach(struct store *s,
+    int (*cb)(const struct store_audit_fail_row *r, void *arg), void *arg);
 /* Call cb for every audit row in order; a non-zero return stops. */
 int store_audit_foreach(struct store *s,
     int (*cb)(const struct store_audit *a, void *arg), void *arg);

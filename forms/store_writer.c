@@ -22,6 +22,8 @@ struct store_writer {
 	struct store_job *head, *tail;
 	size_t depth; /* queued + in the running batch */
 	int stopping;
+	int wrote;        /* something was committed since start */
+	int ckpt_pending; /* a committed deletion may still be in the WAL */
 	struct store_writer_stats st;
 };
 
@@ -42,6 +44,9 @@ run_job(struct store *s, struct store_job *j)
 {
 	switch (j->kind) {
 	case STORE_JOB_INSERT:
+		if (j->has_token)
+			return store_submit(s, &j->resp, j->token_hash, j->date,
+			    j->has_draft ? j->hash : NULL);
 		return store_insert(s, &j->resp);
 	case STORE_JOB_WITHDRAW:
 		return store_withdraw(s, j->hash);
@@ -50,7 +55,7 @@ run_job(struct store *s, struct store_job *j)
 		    j->state, j->state_len);
 	case STORE_JOB_DRAFT_GET:
 		return store_draft_get(s, j->hash, j->date, &j->out_state,
-		    &j->out_len);
+		    &j->out_len, &j->out_scheme);
 	case STORE_JOB_DRAFT_DELETE:
 		return store_draft_delete(s, j->hash);
 	case STORE_JOB_DRAFT_SWEEP:
@@ -59,9 +64,22 @@ run_job(struct store *s, struct store_job *j)
 		return store_audit_append(s, &j->audit);
 	case STORE_JOB_RELEASE:
 		return store_release_insert(s, &j->release);
+	case STORE_JOB_AUDIT_FAIL:
+		return store_audit_fail(s, j->audit.day, j->audit.endpoint,
+		    j->audit.status);
 	default:
 		return STORE_ERR;
 	}
+}
+
+/* Did this job delete something that must not stay in the WAL? */
+static int
+deletes(const struct store_job *j)
+{
+	return (j->kind == STORE_JOB_WITHDRAW && j->rc == STORE_OK) ||
+	    j->kind == STORE_JOB_DRAFT_DELETE ||
+	    j->kind == STORE_JOB_DRAFT_SWEEP ||
+	    (j->kind == STORE_JOB_INSERT && j->has_draft && j->rc == STORE_OK);
 }
 
 static void
@@ -69,9 +87,11 @@ run_batch(struct store_writer *w, struct store_job *batch)
 {
 	struct store_job *j, *next;
 	double t0 = now_ms();
-	int rc;
+	int rc, del = 0;
 
 	rc = store_begin(w->s);
+	if (rc == STORE_OK && !w->wrote)
+		rc = store_mark_uncompacted(w->s);
 	if (rc == STORE_OK) {
 		for (j = batch; j != NULL; j = j->next) {
 			if (store_savepoint(w->s) != STORE_OK) {
@@ -99,6 +119,20 @@ run_batch(struct store_writer *w, struct store_job *batch)
 		if (rc != STORE_OK)
 			store_rollback(w->s);
 	}
+	if (rc == STORE_OK) {
+		w->wrote = 1;
+		for (j = batch; j != NULL; j = j->next)
+			del |= deletes(j);
+		if (del)
+			w->ckpt_pending = 1;
+	}
+	/*
+	 * Empty the WAL before anyone is told the deletion is done, so an
+	 * acknowledged withdrawal is in no file. A reader in an older
+	 * snapshot makes it wait for the retry in writer_main().
+	 */
+	if (w->ckpt_pending && store_checkpoint(w->s) == STORE_OK)
+		w->ckpt_pending = 0;
 	double ms = now_ms() - t0;
 	pthread_mutex_lock(&w->mu);
 	w->st.commits++;
@@ -139,8 +173,22 @@ writer_main(void *arg)
 		size_t n = 1;
 
 		pthread_mutex_lock(&w->mu);
-		while (w->head == NULL && !w->stopping)
-			pthread_cond_wait(&w->wake, &w->mu);
+		while (w->head == NULL && !w->stopping) {
+			if (!w->ckpt_pending) {
+				pthread_cond_wait(&w->wake, &w->mu);
+				continue;
+			}
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += 1;
+			if (pthread_cond_timedwait(&w->wake, &w->mu, &ts) != 0 &&
+			    w->head == NULL && !w->stopping) {
+				pthread_mutex_unlock(&w->mu);
+				if (store_checkpoint(w->s) == STORE_OK)
+					w->ckpt_pending = 0;
+				pthread_mutex_lock(&w->mu);
+			}
+		}
 		if (w->head == NULL) {
 			pthread_mutex_unlock(&w->mu);
 			break;
@@ -168,6 +216,12 @@ store_writer_start(struct store *s, size_t max_batch, struct store_writer **out)
 	*out = NULL;
 	if (w == NULL)
 		return STORE_NOMEM;
+	/*
+	 * A file a crash left in submission order is rebuilt first. Best
+	 * effort (a full disk cannot hold the copy): the mark stays, and the
+	 * next start or clean stop tries again.
+	 */
+	(void)store_compact_pending(s);
 	w->s = s;
 	w->max_batch = max_batch ? max_batch : 256;
 	if (pthread_mutex_init(&w->mu, NULL) != 0) {
@@ -296,6 +350,10 @@ store_writer_stop(struct store_writer *w)
 	pthread_mutex_unlock(&w->mu);
 	/* The thread drains the queue before it sees `stopping`. */
 	pthread_join(w->thread, NULL);
+	if (w->wrote)
+		(void)store_compact(w->s); /* best effort: data is safe */
+	else if (w->ckpt_pending)
+		(void)store_checkpoint(w->s);
 	store_close(w->s);
 	pthread_cond_destroy(&w->wake);
 	pthread_mutex_destroy(&w->mu);

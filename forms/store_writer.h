@@ -17,7 +17,7 @@
 #include "store.h"
 
 enum store_job_kind {
-	STORE_JOB_INSERT,
+	STORE_JOB_INSERT,  /* store_insert(), or store_submit() with a token */
 	STORE_JOB_WITHDRAW,
 	STORE_JOB_DRAFT_PUT,
 	STORE_JOB_DRAFT_GET,
@@ -25,19 +25,28 @@ enum store_job_kind {
 	STORE_JOB_DRAFT_SWEEP, /* delete drafts expired before date */
 	STORE_JOB_AUDIT,   /* append audit */
 	STORE_JOB_RELEASE, /* insert release; sets release.seq, .sha256 */
+	STORE_JOB_AUDIT_FAIL, /* count a failed API call (audit) */
 	STORE_JOB__MAX
 };
 
 struct store_job {
 	enum store_job_kind kind;
 	struct store_response resp; /* INSERT */
+	/*
+	 * INSERT from the collector: the start token's keyed hash, spent in
+	 * the same savepoint (has_token), kept until date; and the draft to
+	 * delete with it (has_draft, hash).
+	 */
+	int has_token, has_draft;
+	unsigned char token_hash[STORE_HASH_LEN];
 	unsigned char hash[STORE_HASH_LEN]; /* WITHDRAW, DRAFT_* */
 	const char *form_id;   /* DRAFT_PUT */
-	const char *date;      /* DRAFT_PUT: expiry; DRAFT_GET, _SWEEP: today */
+	const char *date;      /* DRAFT_PUT, INSERT: expiry; DRAFT_GET, _SWEEP: today */
 	const void *state;     /* DRAFT_PUT */
 	size_t state_len;
 	void *out_state;       /* DRAFT_GET result, malloc'd; caller frees */
 	size_t out_len;
+	int out_scheme;        /* DRAFT_GET: enum store_draft_scheme */
 	struct store_audit audit;     /* AUDIT */
 	struct store_release release; /* RELEASE: body owned by the caller */
 	int rc;                /* result, set before done() is called */
@@ -53,7 +62,13 @@ struct store_job {
 
 struct store_writer;
 
-/* The writer takes ownership of s and closes it in store_writer_stop(). */
+/*
+ * The writer takes ownership of s and closes it in store_writer_stop().
+ * After every commit that withdrew a response or deleted a draft it empties
+ * the WAL (store_checkpoint), retrying each second while a reader holds an
+ * older snapshot; at stop, when anything was written, it compacts the file
+ * (store_compact) so no order of submission is left in its layout.
+ */
 int store_writer_start(struct store *s, size_t max_batch,
     struct store_writer **out);
 /*

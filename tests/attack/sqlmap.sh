@@ -66,7 +66,7 @@ for _ in 1 2 3; do
 	loc=$(curl -s --max-time 10 -o /dev/null -w '%{redirect_url}' \
 		--data "state=$c&action=submit&fn_walk=0&fn_work=1&website=" \
 		"$base/s/mini")
-	receipt=${loc#*\?r=}
+	receipt=${loc#*\?t=}
 done
 [ -n "$receipt" ] || fail "cannot submit"
 
@@ -128,7 +128,7 @@ attack "resume POST" -u "$base/resume" \
 attack "withdraw POST" -u "$base/withdraw" \
 	--data "code=7Q3K-9M2P-4X8V-1B6N-5C0D-HJ&lang=en"
 attack "consent page query" -u "$base/s/mini?lang=en"
-attack "thank-you query" -u "$base/s/mini/thanks?r=$receipt"
+attack "thank-you query" -u "$base/s/mini/thanks?t=$receipt"
 
 # The researcher API, when this collector has it.
 api=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$base/api/v1/forms")

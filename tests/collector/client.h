@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -98,6 +99,7 @@ struct cl_client {
 	const char *user_agent; /* NULL: curl's default */
 	const char *referer;
 	const char *accept_language;
+	const char *source;     /* local address to send from; NULL: any */
 };
 
 static inline int
@@ -143,6 +145,8 @@ cl_request(struct cl_client *c, const char *method, const char *path,
 		curl_easy_setopt(c->h, CURLOPT_USERAGENT, c->user_agent);
 	if (c->referer != NULL)
 		curl_easy_setopt(c->h, CURLOPT_REFERER, c->referer);
+	if (c->source != NULL)
+		curl_easy_setopt(c->h, CURLOPT_INTERFACE, c->source);
 	if (c->accept_language != NULL) {
 		snprintf(hdr, sizeof(hdr), "Accept-Language: %s",
 		    c->accept_language);
@@ -274,6 +278,7 @@ cl_contains(const char *body, const char *needle)
 /* ---- an in-process collector ---- */
 
 struct cl_server {
+	long long clock_skew; /* seconds the metrics clock runs ahead */
 	char dir[256];
 	char db[300];
 	char log_path[300];
@@ -292,9 +297,18 @@ cl_fixture(const char *rel, int slot)
 	return test_src_path(rel, bufs[slot & 3], sizeof(bufs[0]));
 }
 
+/* The metrics clock of a test server: real time plus its skew. */
+static inline long long
+cl_clock(void *arg)
+{
+	return (long long)time(NULL) + *(const long long *)arg;
+}
+
 /*
  * Start a collector on 127.0.0.1, port 0, serving the given forms, with no
- * minimum fill time and no rate limit unless changed in cfg_hook.
+ * minimum fill time and no rate limit, and the admin listener on a free
+ * loopback port with a metrics clock the test can move (cl_metric_after),
+ * unless changed in cfg_hook.
  */
 static inline int
 cl_server_start_cfg(struct cl_server *s, const char *const *forms,
@@ -320,6 +334,11 @@ cl_server_start_cfg(struct cl_server *s, const char *const *forms,
 	s->cfg.min_fill_seconds = 0;
 	s->cfg.rate_per_minute = 0;
 	s->cfg.log = s->log;
+	s->cfg.admin = 1;
+	s->cfg.admin_port = 0;
+	s->clock_skew = 0;
+	s->cfg.metrics_clock = cl_clock;
+	s->cfg.metrics_clock_arg = &s->clock_skew;
 	if (cfg_hook != NULL)
 		cfg_hook(&s->cfg);
 	if (collector_start(&s->cfg, &s->c, err, sizeof(err)) != 0) {
@@ -387,7 +406,10 @@ cl_count_rows(const char *db, const char *form_id)
 	return n;
 }
 
-/* The value of one metric line ("name{labels}" exactly), or -1. */
+/*
+ * The value of one metric line ("name{labels}" exactly), or -1; c must be
+ * a client of the admin listener (there is no public /metrics).
+ */
 static inline long
 cl_metric(struct cl_client *c, const char *name)
 {
@@ -405,6 +427,25 @@ cl_metric(struct cl_client *c, const char *name)
 	if (p != NULL)
 		v = strtol(p + strlen(needle), NULL, 10);
 	cl_resp_free(&r);
+	return v;
+}
+
+/*
+ * A metric of test server s read from its admin listener. With days > 0
+ * the metrics clock first moves that many days ahead, so counters
+ * published per period show every count so far; 0 reads live ones.
+ */
+static inline long
+cl_metric_after(struct cl_server *s, int days, const char *name)
+{
+	struct cl_client a;
+	long v;
+
+	s->clock_skew += (long long)days * 86400;
+	if (cl_client_init(&a, collector_admin_port(s->c)) != 0)
+		return -1;
+	v = cl_metric(&a, name);
+	cl_client_free(&a);
 	return v;
 }
 

@@ -3,17 +3,20 @@
  * of the right role; 401 (with WWW-Authenticate: Bearer) for a missing,
  * malformed, unknown, wrong or revoked token; 403 for a summary token on
  * /export; 404 for an unknown form or path; 405 for other methods. Every
- * call leaves exactly one audit row, committed before the answer, with the
- * status and rows served, a date and no client text; no token secret is
- * ever written to the database or the log.
+ * call with a valid token leaves exactly one audit row, committed before
+ * the answer, with the status and rows served, a date and no client text;
+ * every call without one adds one to the counter of its day, endpoint and
+ * status instead; no token secret is ever written to the database or the
+ * log.
  */
 #include <sqlite3.h>
 
 #include "test_api_client.h"
 
 static struct audit_rows au;
+static struct audit_fails af;
 static char db_path[600];
-static int calls;
+static int calls, fails;
 
 /* One call; checks status, JSON errors, headers, and its audit row. */
 static void
@@ -23,7 +26,10 @@ call(struct cl_client *c, const char *method, const char *path,
 	char *ct, *cc, *www, *nosniff;
 
 	CHECK_INT(api_req(c, method, path, auth, r), 0);
-	calls++;
+	if (want_tok != NULL)
+		calls++;
+	else
+		fails++;
 	if (r->status != want)
 		fprintf(stderr, "%s %s: got %ld: %s\n", method, path, r->status,
 		    r->body);
@@ -46,13 +52,15 @@ call(struct cl_client *c, const char *method, const char *path,
 	free(cc);
 	free(www);
 	free(nosniff);
-	/* The audit row is there as soon as the answer is. */
+	/* The audit is there as soon as the answer is. */
 	CHECK_INT(audit_read(db_path, &au), 0);
+	CHECK_INT(audit_fails_read(db_path, &af), 0);
 	CHECK_INT(au.n, calls);
-	if (au.n == calls && au.n > 0) {
+	CHECK_INT(af.n, fails);
+	if (want_tok != NULL && au.n == calls && au.n > 0) {
 		struct audit_row *a = &au.a[au.n - 1];
 		CHECK_INT(a->status, want);
-		CHECK_STR(a->token_id, want_tok ? want_tok : "(null)");
+		CHECK_STR(a->token_id, want_tok);
 	}
 }
 

@@ -169,4 +169,37 @@ audit_read(const char *db, struct audit_rows *x)
 	return rc == STORE_OK ? 0 : -1;
 }
 
+/* Totals of the counters of calls without a valid token. */
+struct audit_fails {
+	long long n, rows; /* calls counted, counter rows */
+	long long by_status[600];
+};
+
+static inline int
+audit_fail_cb(const struct store_audit_fail_row *r, void *arg)
+{
+	struct audit_fails *x = arg;
+
+	x->n += r->n;
+	x->rows++;
+	if (r->status >= 0 && r->status < 600)
+		x->by_status[r->status] += r->n;
+	return 0;
+}
+
+static inline int
+audit_fails_read(const char *db, struct audit_fails *x)
+{
+	struct store *s = NULL;
+	char err[256];
+	int rc;
+
+	memset(x, 0, sizeof(*x));
+	if (store_open(db, STORE_RDONLY, &s, err, sizeof(err)) != STORE_OK)
+		return -1;
+	rc = store_audit_fail_foreach(s, audit_fail_cb, x);
+	store_close(s);
+	return rc == STORE_OK ? 0 : -1;
+}
+
 #endif

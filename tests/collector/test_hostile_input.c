@@ -504,13 +504,13 @@ hostile_bad_state(void)
 			free(last);
 		}
 	}
-	receipt = loc != NULL ? strstr(loc, "?r=") : NULL;
+	receipt = loc != NULL ? strstr(loc, "?t=") : NULL;
 	CHECK(receipt != NULL);
 	if (receipt != NULL) {
 		snprintf(body, n, "state=%s&action=next&pain=1&used_kratom=0",
 		    receipt + 3);
 		expect_4xx("receipt as state", post_raw("/s/mini", body));
-		snprintf(body, n, "/s/mini/thanks?r=%s", st);
+		snprintf(body, n, "/s/mini/thanks?t=%s", st);
 		cl_get(&c, body, &r);
 		expect_4xx("state as receipt", r.status);
 		cl_resp_free(&r);

@@ -46,6 +46,12 @@ check_public_404(struct cl_client *c)
 	cl_resp_free(&m);
 }
 
+static void
+no_admin(struct collector_config *cfg)
+{
+	cfg->admin = 0;
+}
+
 int
 main(void)
 {
@@ -53,8 +59,9 @@ main(void)
 	struct cl_client c;
 	const char *forms[1];
 
-	/* Default: no admin listener at all. */
-	CL_REQUIRE(cl_server_start(&s, "tests/collector/mini.json") == 0);
+	/* Off (the default outside tests): no admin listener at all. */
+	forms[0] = cl_fixture("tests/collector/mini.json", 0);
+	CL_REQUIRE(cl_server_start_cfg(&s, forms, 1, no_admin) == 0);
 	CHECK_INT(collector_admin_port(s.c), 0);
 	CL_REQUIRE(cl_client_init(&c, s.port) == 0);
 	check_public_404(&c);

@@ -44,7 +44,7 @@ main(void)
 	cl_get(&c, "/healthz", &r);
 	CHECK_INT(r.status, 200);
 	cl_resp_free(&r);
-	CHECK_INT(cl_metric(&c,
+	CHECK_INT(cl_metric_after(&s, 0,
 	    "candor_rejections_total{reason=\"rate_limited\"}"), 3);
 	cl_client_free(&c);
 	cl_server_cleanup(&s);

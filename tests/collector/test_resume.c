@@ -48,7 +48,7 @@ main(void)
 	CHECK(code != NULL && strlen(code) == 32);
 	CHECK(cl_contains(r.body, "<html lang=\"es\">"));
 	cl_resp_free(&r);
-	CHECK_INT(cl_metric(&c, "candor_drafts_saved_total"), 1);
+	CHECK_INT(cl_metric_after(&s, 1, "candor_drafts_saved_total"), 1);
 	CHECK_INT(cl_count_rows(s.db, NULL), 0);
 	CL_REQUIRE(code != NULL);
 
@@ -85,7 +85,7 @@ main(void)
 	CHECK(cl_contains(r.body, "name=\"symptoms\" value=\"2\" checked"));
 	st2 = cl_state(r.body);
 	cl_resp_free(&r);
-	CHECK_INT(cl_metric(&c, "candor_drafts_resumed_total"), 1);
+	CHECK_INT(cl_metric_after(&s, 1, "candor_drafts_resumed_total"), 1);
 
 	/* Back to page 1: its answers came back too. */
 	{

@@ -60,6 +60,7 @@ main(void)
 	st.lang = 1;
 	st.page = 1;
 	st.started = 1700000000;
+	memcpy(st.expires, "2026-12-16", 11);
 	st.has_draft = 1;
 	randombytes_buf(st.token, sizeof(st.token));
 	randombytes_buf(st.draft, sizeof(st.draft));
@@ -80,7 +81,7 @@ main(void)
 		CHECK(strstr(plain, ",\"a\":{\"pain\":7,") != NULL);
 		CHECK(plain[len - 1] == '}' && plain[len - 2] == '}');
 		const char *head = "{\"f\":\"mini\",\"v\":1,\"l\":1,"
-		    "\"p\":1,\"t\":1700000000,\"k\":\"";
+		    "\"p\":1,\"t\":1700000000,\"e\":\"2026-12-16\",\"k\":\"";
 		CHECK(strncmp(plain, head, strlen(head)) == 0);
 		free(plain);
 	}
@@ -88,6 +89,7 @@ main(void)
 	CHECK_INT(back.lang, 1);
 	CHECK_INT((long)back.page, 1);
 	CHECK(back.started == 1700000000);
+	CHECK_STR(back.expires, "2026-12-16");
 	CHECK(back.has_draft &&
 	    memcmp(back.draft, st.draft, sizeof(st.draft)) == 0);
 	CHECK(memcmp(back.token, st.token, sizeof(st.token)) == 0);

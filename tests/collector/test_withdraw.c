@@ -75,7 +75,7 @@ main(void)
 		cl_resp_free(&r);
 	}
 	CHECK_INT(cl_count_rows(s.db, "mini"), 1);
-	CHECK_INT(cl_metric(&c, "candor_withdrawals_total"), 1);
+	CHECK_INT(cl_metric_after(&s, 1, "candor_withdrawals_total"), 1);
 
 	free(code1);
 	free(code2);

@@ -43,9 +43,9 @@ main(void)
 	CHECK_INT(store_schema_version(s), 2);
 	store_close(s);
 
-	s = tdb_open(&t, STORE_RDWR);
+	CHECK_INT(store_open_version(t.path, STORE_RDWR, 3, &s, err,
+	    sizeof(err)), STORE_OK);
 	CHECK_INT(store_schema_version(s), 3);
-	CHECK_INT(STORE_SCHEMA_VERSION, 3);
 	CHECK_INT(tdb_count(s), 3);
 	CHECK_INT(changes(s, "mini"), 2);
 	CHECK_INT(changes(s, "other"), 1);

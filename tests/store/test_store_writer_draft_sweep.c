@@ -50,6 +50,7 @@ main(void)
 	struct store *s;
 	void *state = NULL;
 	size_t len = 0;
+	int scheme = 0;
 	unsigned char keep[STORE_HASH_LEN];
 
 	tdb_init(&t);
@@ -71,13 +72,13 @@ main(void)
 
 	s = tdb_open(&t, STORE_RDONLY);
 	memset(keep, 3, sizeof(keep));
-	CHECK_INT(store_draft_get(s, keep, "2026-11-25", &state, &len),
+	CHECK_INT(store_draft_get(s, keep, "2026-11-25", &state, &len, &scheme),
 	    STORE_OK);
 	CHECK(len == 6 && state != NULL && memcmp(state, "sealed", 6) == 0);
 	free(state);
 	memset(keep, 2, sizeof(keep));
 	state = NULL;
-	CHECK_INT(store_draft_get(s, keep, "2026-11-23", &state, &len),
+	CHECK_INT(store_draft_get(s, keep, "2026-11-23", &state, &len, &scheme),
 	    STORE_NOTFOUND);
 	store_close(s);
 	test_rmtree(t.dir);
