@@ -552,13 +552,17 @@ retire_oldest(struct load_ctx *x)
 
 	pthread_mutex_lock(&x->mu);
 	state = b->state;
-	while (x->nth > 0 && state != BATCH_FREE && state != BATCH_DONE) {
+	/* Only a batch the workers hold is worth waiting for. */
+	while (x->nth > 0 &&
+	    (state == BATCH_QUEUED || state == BATCH_DECODING)) {
 		pthread_cond_wait(&x->done, &x->mu);
 		state = b->state;
 	}
 	pthread_mutex_unlock(&x->mu);
 	if (state == BATCH_FREE)
 		return 0;
+	if (state == BATCH_FILLING)
+		return -1; /* defensive: never handed over, nothing to wait for */
 	if (x->nth == 0)
 		decode_batch(x, b); /* no workers: decode inline */
 	if (b->nomem || append_rows(x->d, b->out) != 0 ||
@@ -730,7 +734,17 @@ dataset_load(struct store *st, const struct form *f,
 		goto out;
 	}
 	src = store_foreach(st, f->id, load_row, &x);
-	if (!x.nomem && src == STORE_OK && submit_fill(&x) != 0)
+	/*
+	 * A read that failed midway (I/O error, a malformed row) leaves the
+	 * batch being filled unsubmitted: give up at once. load_stop() lets
+	 * the workers finish what they hold and joins them.
+	 */
+	if (src != STORE_OK && !x.nomem) {
+		snprintf(err, errsz, "reading responses after %llu rows: %s",
+		    (unsigned long long)x.d->rows_read, store_errmsg(st));
+		goto out;
+	}
+	if (!x.nomem && submit_fill(&x) != 0)
 		x.nomem = 1;
 	/* Retire every batch still out, in order. */
 	for (size_t k = 0; !x.nomem && k < x.nb; k++)
@@ -739,10 +753,6 @@ dataset_load(struct store *st, const struct form *f,
 	if (x.nomem) {
 		snprintf(err, errsz, "out of memory after %llu rows",
 		    (unsigned long long)x.d->rows_read);
-		goto out;
-	}
-	if (src != STORE_OK) {
-		snprintf(err, errsz, "reading responses: %s", store_errmsg(st));
 		goto out;
 	}
 	if (EVP_DigestFinal_ex(x.hs, x.d->sha256, &hlen) != 1 ||
