@@ -8,7 +8,9 @@
  * hierarchies of the form file ("generalize"), chosen greedily, then local
  * suppression of what is still unsafe. Every writer renders the same
  * cells through xcell(). Files are written under temporary names in the
- * output directory and renamed only once all of them are complete.
+ * output directory and renamed only once all of them are complete; each
+ * gets fmode_file() (0600, or 0640 with --group-read) before a byte of it
+ * is written.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +28,7 @@
 #include "csv_out.h"
 #include "export.h"
 #include "export_int.h"
+#include "fmode.h"
 #include "form_internal.h"
 
 #define KEY_UNSET UINT64_MAX       /* no value (blank cell) */
@@ -1033,8 +1036,8 @@ xf_open(struct xfiles *xs, const char *name, char *err, size_t errsz)
 		free(fin);
 		return NULL;
 	}
-	(void)fchmod(fd, 0644);
-	if ((fp = fdopen(fd, "wb")) == NULL) {
+	if (fmode_fd(fd, fmode_file()) != 0 || (fp = fdopen(fd, "wb")) ==
+	    NULL) {
 		snprintf(err, errsz, "%s: %s", fin, strerror(errno));
 		close(fd);
 		unlink(tmp);
@@ -1064,18 +1067,6 @@ xf_close(struct xfiles *xs, FILE *fp, int wrote, char *err, size_t errsz)
 	return rc;
 }
 
-static int
-fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY), rc;
-
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 /* Rename every temporary file to its name (commit = 1) or remove them all. */
 static int
 xf_finish(struct xfiles *xs, int commit, char *err, size_t errsz)
@@ -1094,7 +1085,7 @@ xf_finish(struct xfiles *xs, int commit, char *err, size_t errsz)
 		free(xs->final[i]);
 	}
 	xs->n = 0;
-	if (commit && rc == 0 && fsync_dir(xs->dir) != 0) {
+	if (commit && rc == 0 && fmode_fsync_dir(xs->dir) != 0) {
 		snprintf(err, errsz, "%s: %s", xs->dir, strerror(errno));
 		rc = -1;
 	}
@@ -1156,15 +1147,23 @@ xpublish_dir(const char *tmpdir, const char *dir, char *err, size_t errsz)
 			continue;
 		snprintf(from, sizeof(from), "%s/%s", tmpdir, de->d_name);
 		snprintf(to, sizeof(to), "%s/%s", dir, de->d_name);
-		if ((fd = open(from, O_RDONLY)) < 0 || fsync(fd) != 0 ||
-		    close(fd) != 0 || rename(from, to) != 0) {
-			snprintf(err, errsz, "%s: %s", to, strerror(errno));
+		/* The writers set the mode; a file that lost it gets it back. */
+		if ((fd = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 			rc = -1;
+		} else {
+			if (fmode_fd(fd, fmode_file()) != 0 || fsync(fd) != 0)
+				rc = -1;
+			if (close(fd) != 0)
+				rc = -1;
 		}
+		if (rc == 0 && rename(from, to) != 0)
+			rc = -1;
+		if (rc != 0)
+			snprintf(err, errsz, "%s: %s", to, strerror(errno));
 	}
 	closedir(dp);
 	xdiscard_dir(tmpdir); /* what a failure left behind */
-	if (rc == 0 && fsync_dir(dir) != 0) {
+	if (rc == 0 && fmode_fsync_dir(dir) != 0) {
 		snprintf(err, errsz, "%s: %s", dir, strerror(errno));
 		rc = -1;
 	}

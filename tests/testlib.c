@@ -7,6 +7,7 @@
 #include <ftw.h>
 #include <math.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,20 @@ void
 test_rmtree(const char *dir)
 {
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int
+test_give_dir(const char *dir, const char *user)
+{
+	struct passwd *pw;
+
+	if (geteuid() != 0)
+		return 0;
+	if ((pw = getpwnam(user != NULL ? user : "nobody")) == NULL)
+		return -1;
+	if (chown(dir, pw->pw_uid, pw->pw_gid) != 0 || chmod(dir, 0700) != 0)
+		return -1;
+	return 0;
 }
 
 char *

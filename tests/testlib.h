@@ -57,6 +57,14 @@ const char *test_bin_path(const char *name, char *buf, size_t len);
 /* A new empty directory under $TMPDIR; removed by test_rmtree(). */
 int test_tmpdir(char *buf, size_t len);
 void test_rmtree(const char *dir);
+/*
+ * Make dir the database directory of a collector started by this test:
+ * started as root, the collector runs as user (NULL: nobody) and refuses a
+ * database directory that user does not own (collector/main.c), so when
+ * the test runs as root dir is chowned to the user and made 0700. Not
+ * root: nothing to do. Returns 0, or -1.
+ */
+int test_give_dir(const char *dir, const char *user);
 /* Read a whole file (NUL-terminated, length in *len); caller frees. */
 char *test_read_file(const char *path, size_t *len);
 int test_write_file(const char *path, const char *data, size_t len);
