@@ -20,6 +20,11 @@ for tool in sqlmap curl sqlite3; do
 	fi
 done
 dir=$(mktemp -d)
+# Started as root, the collector runs as nobody and needs its database
+# directory to be nobody's (collector/main.c).
+if [ "$(id -u)" -eq 0 ]; then
+	chown nobody: "$dir"
+fi
 pid=
 cleanup() {
 	if [ -n "$pid" ]; then
