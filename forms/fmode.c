@@ -94,7 +94,7 @@ mkdir_one(const char *p, mode_t mode, char *err, size_t errsz)
 		errno = e;
 		return -1;
 	}
-	/* The umask may have taken bits that mode asks for (0750, umask 077). */
+	/* The umask may have taken bits mode asks for (0750, umask 077). */
 	fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fmode_fd(fd, mode) != 0) {
 		e = errno;

@@ -40,6 +40,7 @@ backup_check_out(const char *db, const char *out, int replace,
 	static const char *const companions[] = {"", "-wal", "-shm",
 		"-journal"};
 	char real_db[PATH_MAX], *copy, *base;
+	const char *dir;
 	struct stat so, sd;
 	size_t n = strlen(out);
 
@@ -63,10 +64,10 @@ backup_check_out(const char *db, const char *out, int replace,
 		return STORE_BACKUP_ERR;
 	}
 	base = basename(copy);
-	if ((size_t)snprintf(bp->out, sizeof(bp->out), "%s/%s",
-	    strcmp(bp->dir, "/") == 0 ? "" : bp->dir, base) >= sizeof(bp->out) ||
-	    (size_t)snprintf(bp->tmp, sizeof(bp->tmp), "%s/.%s.XXXXXX",
-	    strcmp(bp->dir, "/") == 0 ? "" : bp->dir, base) >= sizeof(bp->tmp)) {
+	dir = strcmp(bp->dir, "/") == 0 ? "" : bp->dir; /* no "//name" */
+	if ((size_t)snprintf(bp->out, sizeof(bp->out), "%s/%s", dir, base) >=
+	    sizeof(bp->out) || (size_t)snprintf(bp->tmp, sizeof(bp->tmp),
+	    "%s/.%s.XXXXXX", dir, base) >= sizeof(bp->tmp)) {
 		free(copy);
 		snprintf(err, errsz, "%s: path too long", out);
 		return STORE_BACKUP_ERR;
@@ -170,8 +171,8 @@ backup_copy(const char *db, const char *tmp, char *err, size_t errsz)
 	    errsz) != 0)
 		goto out;
 	if (v < 1) {
-		snprintf(err, errsz, "%s: not a Candor database (schema version "
-		    "%ld)", db, v);
+		snprintf(err, errsz, "%s: not a Candor database (schema "
+		    "version %ld)", db, v);
 		goto out;
 	}
 	rc = backup_exec(h, "VACUUM INTO ?1", tmp, db, err, errsz);
@@ -255,7 +256,8 @@ backup_run(const char *db, const char *out, int mode, int replace, char *err,
 	int fd = -1, rc;
 
 	if (mode < 0 || (mode & ~0777) != 0) {
-		snprintf(err, errsz, "mode %o: not a file mode", (unsigned)mode);
+		snprintf(err, errsz, "mode %o: not a file mode",
+		    (unsigned)mode);
 		return STORE_BACKUP_ERR;
 	}
 	rc = backup_check_out(db, out, replace, &bp, err, errsz);
