@@ -18,6 +18,7 @@
 #include "collector.h"
 #include "form.h"
 #include "html.h"
+#include "journey.h"
 #include "metrics.h"
 #include "pages.h"
 #include "post.h"
@@ -37,6 +38,7 @@ struct collector {
 	unsigned char key[STORE_KEY_LEN];
 	struct abuse *abuse;
 	struct receipts *receipts; /* receipts waiting to be shown once */
+	struct journeys *journeys; /* states behind redirects (journey.h) */
 	struct metrics met;
 	int met_on;               /* met was initialised */
 	struct MHD_Daemon *d;
@@ -56,6 +58,8 @@ enum route {
 	ROUTE_INDEX,    /* GET /: the open surveys */
 	ROUTE_SURVEY,   /* GET /s/<id>: consent; POST: every survey step */
 	ROUTE_THANKS,   /* GET /s/<id>/thanks?t=: the receipt, once */
+	ROUTE_VIEW,     /* GET /s/<id>/p?v=: a survey step (journey.h) */
+	ROUTE_ABOUT,    /* GET /s/<id>/about: credits and references */
 	ROUTE_RESUME,   /* GET /resume: form; POST: restore a draft */
 	ROUTE_WITHDRAW, /* GET /withdraw: form; POST: delete a response */
 	ROUTE_HEALTHZ,  /* GET /healthz */
@@ -105,12 +109,14 @@ struct req {
 	/* Carried across the job. */
 	struct seal_state st;
 	int has_st;
-	char code[CODE_LEN + 1];
+	char code[CODE_BUF];   /* canonical; a legacy code is longer */
 	char *blob;             /* a sealed state (draft put / resume) */
 	char *dblob;            /* a draft sealed under its code (draft put) */
 	char *answers_json, *scores_json;
 	char period[11], expires[11];
 	enum ui_lang ul;
+	struct journey_id jid;  /* the journey of a survey step */
+	int has_jid;
 	struct api_call *api;   /* ROUTE_API: the parsed call (api.c) */
 	struct resp resp;
 };

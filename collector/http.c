@@ -44,6 +44,8 @@ static const struct http_route {
 	{"/", M_READ, 1},                               /* ROUTE_INDEX */
 	{NULL, M_READ | MB(M_POST), 1},                 /* ROUTE_SURVEY */
 	{NULL, M_READ, 1},                              /* ROUTE_THANKS */
+	{NULL, M_READ, 1},                              /* ROUTE_VIEW */
+	{NULL, M_READ, 1},                              /* ROUTE_ABOUT */
 	{"/resume", M_READ | MB(M_POST), 1},            /* ROUTE_RESUME */
 	{"/withdraw", M_READ | MB(M_POST), 1},          /* ROUTE_WITHDRAW */
 	{"/healthz", M_READ, 0},                        /* ROUTE_HEALTHZ */
@@ -137,6 +139,10 @@ http_route(struct collector *c, const char *url, struct form **form)
 			return ROUTE_SURVEY;
 		if (strcmp(rest, "/thanks") == 0)
 			return ROUTE_THANKS;
+		if (strcmp(rest, "/p") == 0)
+			return ROUTE_VIEW;
+		if (strcmp(rest, "/about") == 0)
+			return ROUTE_ABOUT;
 		break;
 	}
 	*form = NULL;
@@ -1020,6 +1026,7 @@ collector_free(struct collector *c)
 		form_free(c->forms[i]);
 	abuse_free(c->abuse);
 	receipts_free(c->receipts);
+	journeys_free(c->journeys);
 	if (c->tls_key != NULL) {
 		sodium_memzero(c->tls_key, strlen(c->tls_key));
 		free(c->tls_key);
@@ -1178,7 +1185,8 @@ collector_start(const struct collector_config *cfg, struct collector **out,
 		goto fail;
 	c->abuse = abuse_new(cfg->rate_burst, cfg->rate_per_minute);
 	c->receipts = receipts_new();
-	if (c->abuse == NULL || c->receipts == NULL) {
+	c->journeys = journeys_new();
+	if (c->abuse == NULL || c->receipts == NULL || c->journeys == NULL) {
 		snprintf(err, errsz, "out of memory");
 		goto fail;
 	}

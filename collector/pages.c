@@ -27,7 +27,16 @@ enum ui {
 	UI_CONSENT_NOTE, UI_YES, UI_NO, UI_HOME, UI_LANGUAGE, UI_RESUME_LINK,
 	UI_WITHDRAW_LINK, UI_CHOOSE_SEVERAL, UI_ERROR, UI_CONSENT_LEGEND,
 	UI_ERR_WHOLE, UI_ERR_NUMBER, UI_ERR_TO, UI_ERR_CHOICE, UI_ERR_EXCL,
-	UI_ERR_TEXT, UI__MAX
+	UI_ERR_TEXT, UI_AT_LEAST, UI_LEFT_PRE, UI_LEFT_POST, UI_LEFT_ONE, UI_SUMMARY_TITLE,
+	UI_SUMMARY_TEXT, UI_CHANGE, UI_CHANGE_HIDDEN, UI_NOT_ANSWERED,
+	UI_SUMMARY_STEP, UI_DONE_TITLE, UI_DONE_TEXT, UI_SAVED_AGAIN,
+	UI_RECEIPT_WORD, UI_RESUME_WORD, UI_COPY, UI_SAVE_FILE, UI_CODE_ADDRESS,
+	UI_FILE_RECEIPT, UI_FILE_RESUME, UI_WD_CONFIRM_TITLE, UI_WD_CONFIRM_TEXT,
+	UI_WD_YES, UI_WD_NO, UI_CODE_IS_RECEIPT, UI_CODE_IS_RESUME,
+	UI_RESUME_HINT, UI_RECEIPT_HINT, UI_STORED_TITLE, UI_STORED_DAY,
+	UI_STORED_MONTH, UI_STORED_DRAFT, UI_STORED_RECEIPT, UI_STORED_NEVER,
+	UI_STORED_DAYS, UI_ABOUT_LINK, UI_ABOUT_TITLE, UI_WD_CODE_LABEL,
+	UI_BACK_TO_SURVEY, UI_GONE_TITLE, UI_COPIED, UI__MAX
 };
 
 static const char *const ui_tags[UI_LANG__MAX] = {"en", "es"};
@@ -51,15 +60,18 @@ static const char *const ui_text[UI_LANG__MAX][UI__MAX] = {
 		[UI_THANKS_TITLE] = "Thank you",
 		[UI_THANKS_TEXT] = "Your answers have been stored.",
 		[UI_RECEIPT_INTRO] = "This is your receipt code. It is shown only "
-		    "once: write it down or take a photo of it. Nobody else "
-		    "can link these answers to you.",
+		    "once: copy it, save it as a file, write it down or take a "
+		    "photo of it. Nobody else can link these answers to you.",
 		[UI_WITHDRAW_HOW] = "If you change your mind, you can withdraw "
-		    "your answers at any time: open the page ",
+		    "your answers at any time. Open this address and enter the "
+		    "receipt code: ",
 		[UI_SAVED_TITLE] = "Your answers are saved",
-		[UI_SAVED_TEXT] = "This is your resume code. Write it down or "
-		    "take a photo of it. To continue, open the page ",
-		[UI_SAVED_DAYS] = " and enter the code. Saved answers are "
-		    "deleted after this many days: ",
+		[UI_SAVED_TEXT] = "This is your resume code. It is shown only "
+		    "once: copy it, save it as a file, write it down or take a "
+		    "photo of it. To continue, open this address and enter the "
+		    "resume code: ",
+		[UI_SAVED_DAYS] = "Saved answers are deleted after this many "
+		    "days: ",
 		[UI_CONTINUE] = "Continue now",
 		[UI_RESUME_TITLE] = "Continue a saved survey",
 		[UI_RESUME_TEXT] = "Enter the resume code you were given when "
@@ -68,13 +80,13 @@ static const char *const ui_text[UI_LANG__MAX][UI__MAX] = {
 		[UI_RESUME_BTN] = "Continue",
 		[UI_WITHDRAW_TITLE] = "Withdraw your answers",
 		[UI_WITHDRAW_TEXT] = "Enter the receipt code you were given "
-		    "when you submitted the survey. Your answers will be "
-		    "deleted.",
+		    "when you sent your answers. You will be asked to confirm "
+		    "before anything is deleted.",
 		[UI_WITHDRAW_LABEL] = "Receipt code",
 		[UI_WITHDRAW_BTN] = "Withdraw my answers",
 		[UI_WITHDRAWN] = "Your answers have been deleted.",
-		[UI_CODE_BAD] = "This does not look like a code. A code has 26 "
-		    "letters and digits.",
+		[UI_CODE_BAD] = "This does not look like a code. Check it: after "
+		    "the word at its start, a code has 20 letters and digits.",
 		[UI_CODE_UNKNOWN] = "No answers were found for this code. Check "
 		    "the code; the answers may already have been withdrawn.",
 		[UI_DRAFT_UNKNOWN] = "No saved answers were found for this "
@@ -110,6 +122,71 @@ static const char *const ui_text[UI_LANG__MAX][UI__MAX] = {
 		    "combined with other answers.",
 		[UI_ERR_TEXT] = "The text is too long or contains characters "
 		    "that cannot be used. At most this many characters: ",
+		[UI_AT_LEAST] = "at least ",
+		[UI_LEFT_PRE] = "about ",
+		[UI_LEFT_POST] = " minutes left",
+		[UI_LEFT_ONE] = "about 1 minute left",
+		[UI_SUMMARY_TITLE] = "Check your answers before you send them",
+		[UI_SUMMARY_TEXT] = "Nothing has been sent yet. Look through your "
+		    "answers and change any you want, then send them.",
+		[UI_CHANGE] = "Change",
+		[UI_CHANGE_HIDDEN] = " the answers to: ",
+		[UI_NOT_ANSWERED] = "Not answered",
+		[UI_SUMMARY_STEP] = "Last step",
+		[UI_DONE_TITLE] = "Your answers have been sent",
+		[UI_DONE_TEXT] = "Your answers are stored. For your privacy this "
+		    "page no longer shows them. Your receipt code was shown once, "
+		    "on the page after you sent them.",
+		[UI_SAVED_AGAIN] = "For your privacy this page no longer shows your "
+		    "answers or your resume code. To continue, open this address "
+		    "and enter your resume code: ",
+		[UI_RECEIPT_WORD] = "receipt code",
+		[UI_RESUME_WORD] = "resume code",
+		[UI_COPY] = "Copy the code",
+		[UI_SAVE_FILE] = "Save the code as a text file",
+		[UI_CODE_ADDRESS] = "Address: ",
+		[UI_FILE_RECEIPT] = "Your receipt code for the survey",
+		[UI_FILE_RESUME] = "Your resume code for the survey",
+		[UI_WD_CONFIRM_TITLE] = "Delete your answers?",
+		[UI_WD_CONFIRM_TEXT] = "This deletes the answers and scores stored "
+		    "with this receipt code, from every file that holds them. It "
+		    "cannot be undone, and the code will not work again. Nothing "
+		    "else about you is kept, so nothing else needs deleting.",
+		[UI_WD_YES] = "Yes, delete my answers",
+		[UI_WD_NO] = "No, keep my answers",
+		[UI_CODE_IS_RECEIPT] = "This is a receipt code (it starts with REC). "
+		    "It is for withdrawing answers that were sent. To continue a "
+		    "saved survey, enter your resume code: it starts with CONT.",
+		[UI_CODE_IS_RESUME] = "This is a resume code (it starts with CONT). "
+		    "It is for continuing a saved survey. To withdraw answers that "
+		    "were sent, enter your receipt code: it starts with REC.",
+		[UI_RESUME_HINT] = "It starts with CONT. Capitals, spaces and "
+		    "dashes do not matter.",
+		[UI_RECEIPT_HINT] = "It starts with REC. Capitals, spaces and "
+		    "dashes do not matter.",
+		[UI_STORED_TITLE] = "What is stored",
+		[UI_STORED_DAY] = "Your answers, with the day you send them (not "
+		    "the time), the survey's version and this page's version.",
+		[UI_STORED_MONTH] = "Your answers, with the month you send them "
+		    "(not the day or time), the survey's version and this page's "
+		    "version.",
+		[UI_STORED_DRAFT] = "If you save your answers to continue later: "
+		    "those answers, locked so that only your resume code opens "
+		    "them, deleted after ",
+		[UI_STORED_DAYS] = " days at most.",
+		[UI_STORED_RECEIPT] = "A scrambled form of your receipt code, so "
+		    "that you can withdraw your answers. The code itself is not "
+		    "stored.",
+		[UI_STORED_NEVER] = "Never stored: your name, your IP address, your "
+		    "device, the time of day, or anything that tells who answered "
+		    "first.",
+		[UI_ABOUT_LINK] = "About this survey: its questionnaires and their "
+		    "authors",
+		[UI_ABOUT_TITLE] = "About this survey",
+		[UI_WD_CODE_LABEL] = "Receipt code: ",
+		[UI_BACK_TO_SURVEY] = "Back to the survey",
+		[UI_GONE_TITLE] = "This page is no longer available",
+		[UI_COPIED] = "Copied",
 	},
 	[UI_ES] = {
 		[UI_PAGE] = "Página ",
@@ -130,15 +207,19 @@ static const char *const ui_text[UI_LANG__MAX][UI__MAX] = {
 		[UI_THANKS_TITLE] = "Gracias",
 		[UI_THANKS_TEXT] = "Sus respuestas se han guardado.",
 		[UI_RECEIPT_INTRO] = "Este es su código de recibo. Solo se "
-		    "muestra una vez: anótelo o hágale una foto. Nadie más "
-		    "puede relacionar estas respuestas con usted.",
+		    "muestra una vez: cópielo, guárdelo en un archivo, anótelo o "
+		    "hágale una foto. Nadie más puede relacionar estas respuestas "
+		    "con usted.",
 		[UI_WITHDRAW_HOW] = "Si cambia de opinión, puede retirar sus "
-		    "respuestas en cualquier momento: abra la página ",
+		    "respuestas en cualquier momento. Abra esta dirección e "
+		    "introduzca el código de recibo: ",
 		[UI_SAVED_TITLE] = "Sus respuestas están guardadas",
-		[UI_SAVED_TEXT] = "Este es su código para continuar. Anótelo o "
-		    "hágale una foto. Para continuar, abra la página ",
-		[UI_SAVED_DAYS] = " e introduzca el código. Las respuestas "
-		    "guardadas se borran después de estos días: ",
+		[UI_SAVED_TEXT] = "Este es su código para continuar. Solo se "
+		    "muestra una vez: cópielo, guárdelo en un archivo, anótelo o "
+		    "hágale una foto. Para continuar, abra esta dirección e "
+		    "introduzca el código para continuar: ",
+		[UI_SAVED_DAYS] = "Las respuestas guardadas se borran después de "
+		    "estos días: ",
 		[UI_CONTINUE] = "Continuar ahora",
 		[UI_RESUME_TITLE] = "Continuar una encuesta guardada",
 		[UI_RESUME_TEXT] = "Introduzca el código que recibió al guardar "
@@ -147,12 +228,13 @@ static const char *const ui_text[UI_LANG__MAX][UI__MAX] = {
 		[UI_RESUME_BTN] = "Continuar",
 		[UI_WITHDRAW_TITLE] = "Retirar sus respuestas",
 		[UI_WITHDRAW_TEXT] = "Introduzca el código de recibo que recibió "
-		    "al enviar la encuesta. Sus respuestas se borrarán.",
+		    "al enviar sus respuestas. Se le pedirá que confirme antes de "
+		    "borrar nada.",
 		[UI_WITHDRAW_LABEL] = "Código de recibo",
 		[UI_WITHDRAW_BTN] = "Retirar mis respuestas",
 		[UI_WITHDRAWN] = "Sus respuestas se han borrado.",
-		[UI_CODE_BAD] = "Esto no parece un código. Un código tiene 26 "
-		    "letras y cifras.",
+		[UI_CODE_BAD] = "Esto no parece un código. Revíselo: después de la "
+		    "palabra del principio, un código tiene 20 letras y cifras.",
 		[UI_CODE_UNKNOWN] = "No se encontraron respuestas con este "
 		    "código. Revise el código; puede que las respuestas ya se "
 		    "hayan retirado.",
@@ -189,6 +271,73 @@ static const char *const ui_text[UI_LANG__MAX][UI__MAX] = {
 		    "combinar con otras respuestas.",
 		[UI_ERR_TEXT] = "El texto es demasiado largo o tiene caracteres "
 		    "que no se pueden usar. Como máximo estos caracteres: ",
+		[UI_AT_LEAST] = "al menos ",
+		[UI_LEFT_PRE] = "quedan unos ",
+		[UI_LEFT_POST] = " minutos",
+		[UI_LEFT_ONE] = "queda 1 minuto aproximadamente",
+		[UI_SUMMARY_TITLE] = "Revise sus respuestas antes de enviarlas",
+		[UI_SUMMARY_TEXT] = "Todavía no se ha enviado nada. Revise sus "
+		    "respuestas, cambie las que quiera y después envíelas.",
+		[UI_CHANGE] = "Cambiar",
+		[UI_CHANGE_HIDDEN] = " las respuestas de: ",
+		[UI_NOT_ANSWERED] = "Sin responder",
+		[UI_SUMMARY_STEP] = "Último paso",
+		[UI_DONE_TITLE] = "Sus respuestas se han enviado",
+		[UI_DONE_TEXT] = "Sus respuestas están guardadas. Por su privacidad, "
+		    "esta página ya no las muestra. Su código de recibo se mostró "
+		    "una vez, en la página que vio después de enviarlas.",
+		[UI_SAVED_AGAIN] = "Por su privacidad, esta página ya no muestra sus "
+		    "respuestas ni su código para continuar. Para continuar, abra "
+		    "esta dirección e introduzca su código para continuar: ",
+		[UI_RECEIPT_WORD] = "código de recibo",
+		[UI_RESUME_WORD] = "código para continuar",
+		[UI_COPY] = "Copiar el código",
+		[UI_SAVE_FILE] = "Guardar el código en un archivo de texto",
+		[UI_CODE_ADDRESS] = "Dirección: ",
+		[UI_FILE_RECEIPT] = "Su código de recibo de la encuesta",
+		[UI_FILE_RESUME] = "Su código para continuar la encuesta",
+		[UI_WD_CONFIRM_TITLE] = "¿Borrar sus respuestas?",
+		[UI_WD_CONFIRM_TEXT] = "Esto borra las respuestas y puntuaciones "
+		    "guardadas con este código de recibo, de todos los archivos que "
+		    "las contienen. No se puede deshacer y el código dejará de "
+		    "funcionar. No se guarda nada más sobre usted, así que no hay "
+		    "nada más que borrar.",
+		[UI_WD_YES] = "Sí, borrar mis respuestas",
+		[UI_WD_NO] = "No, conservar mis respuestas",
+		[UI_CODE_IS_RECEIPT] = "Este es un código de recibo (empieza por "
+		    "REC). Sirve para retirar respuestas ya enviadas. Para continuar "
+		    "una encuesta guardada, introduzca su código para continuar: "
+		    "empieza por CONT.",
+		[UI_CODE_IS_RESUME] = "Este es un código para continuar (empieza "
+		    "por CONT). Sirve para continuar una encuesta guardada. Para "
+		    "retirar respuestas ya enviadas, introduzca su código de recibo: "
+		    "empieza por REC.",
+		[UI_RESUME_HINT] = "Empieza por CONT. Las mayúsculas, los espacios y "
+		    "los guiones no importan.",
+		[UI_RECEIPT_HINT] = "Empieza por REC. Las mayúsculas, los espacios "
+		    "y los guiones no importan.",
+		[UI_STORED_TITLE] = "Qué se guarda",
+		[UI_STORED_DAY] = "Sus respuestas, con el día en que las envía (no "
+		    "la hora), la versión de la encuesta y la de esta página.",
+		[UI_STORED_MONTH] = "Sus respuestas, con el mes en que las envía (no "
+		    "el día ni la hora), la versión de la encuesta y la de esta "
+		    "página.",
+		[UI_STORED_DRAFT] = "Si guarda sus respuestas para continuar más "
+		    "tarde: esas respuestas, cerradas de modo que solo su código "
+		    "para continuar las abre, y borradas después de ",
+		[UI_STORED_DAYS] = " días como máximo.",
+		[UI_STORED_RECEIPT] = "Una forma cifrada de su código de recibo, "
+		    "para que pueda retirar sus respuestas. El código en sí no se "
+		    "guarda.",
+		[UI_STORED_NEVER] = "Nunca se guarda: su nombre, su dirección IP, su "
+		    "dispositivo, la hora ni nada que diga quién respondió primero.",
+		[UI_ABOUT_LINK] = "Sobre esta encuesta: sus cuestionarios y sus "
+		    "autores",
+		[UI_ABOUT_TITLE] = "Sobre esta encuesta",
+		[UI_WD_CODE_LABEL] = "Código de recibo: ",
+		[UI_BACK_TO_SURVEY] = "Volver a la encuesta",
+		[UI_GONE_TITLE] = "Esta página ya no está disponible",
+		[UI_COPIED] = "Copiado",
 	},
 };
 
@@ -214,9 +363,10 @@ static const struct {
 	    "ha cambiado desde que la empezó, así que estas respuestas ya no "
 	    "se pueden usar. No se ha guardado nada. Empiece de nuevo desde el "
 	    "enlace de la encuesta."},
-	[NOTE_TOKEN_REUSED] = {UI_ERR_TITLE, "These answers have already been "
-	    "submitted once. Nothing more was stored.", "Estas respuestas ya se "
-	    "enviaron una vez. No se ha guardado nada más."},
+	[NOTE_TOKEN_REUSED] = {UI_DONE_TITLE, "These answers have already been "
+	    "submitted once, and they are stored. Nothing more was stored.",
+	    "Estas respuestas ya se enviaron una vez y están guardadas. No se "
+	    "ha guardado nada más."},
 	[NOTE_SESSION_EXPIRED] = {UI_ERR_TITLE, "This survey was started too "
 	    "long ago, so these answers can no longer be sent. Nothing was "
 	    "stored. Please start again from the survey link.", "Esta encuesta "
@@ -253,6 +403,17 @@ static const struct {
 	    "the moment. Nothing was stored. Please try again in a few "
 	    "minutes.", "El servicio no está disponible en este momento. No se "
 	    "ha guardado nada. Inténtelo de nuevo en unos minutos."},
+	[NOTE_VIEW_GONE] = {UI_GONE_TITLE, "This page can no longer be "
+	    "shown. For your privacy, the pages of a survey in progress are "
+	    "kept for a short time only, for the connection that opened them. "
+	    "Nothing was lost by this: if you sent your answers, they are "
+	    "stored; if you saved them, continue with your resume code; if you "
+	    "still have the survey open, go forward to it.", "Esta página ya no "
+	    "se puede mostrar. Por su privacidad, las páginas de una encuesta "
+	    "en curso se guardan poco tiempo y solo para la conexión que las "
+	    "abrió. Esto no ha hecho perder nada: si envió sus respuestas, están "
+	    "guardadas; si las guardó, continúe con su código para continuar; "
+	    "si todavía tiene la encuesta abierta, avance hasta ella."},
 	[NOTE_INTERNAL] = {UI_ERR_TITLE, "Something went wrong on our side. "
 	    "Nothing was stored.", "Algo falló por nuestra parte. No se ha "
 	    "guardado nada."},
@@ -284,8 +445,9 @@ ui(enum ui_lang l, enum ui m)
 
 /* ---- layout ---- */
 
+/* The page up to <main>; err: the title starts with "Error: ". */
 static void
-page_head(struct html *h, const char *tag, const char *title)
+page_head_err(struct html *h, const char *tag, const char *title, int err)
 {
 	html_lit(h, "<!DOCTYPE html>\n<html lang=\"");
 	html_text(h, tag);
@@ -293,10 +455,20 @@ page_head(struct html *h, const char *tag, const char *title)
 	    "<meta name=\"viewport\" content=\"width=device-width, "
 	    "initial-scale=1\">\n<meta name=\"referrer\" content=\"no-referrer\">\n"
 	    "<title>");
+	if (err) {
+		html_text(h, ui(pages_ui_lang(tag), UI_ERROR));
+		html_lit(h, " ");
+	}
 	html_text(h, title);
 	html_lit(h, "</title>\n<link rel=\"stylesheet\" href=\"/static/app.css\">\n"
 	    "<script src=\"/static/app.js\" defer></script>\n</head>\n<body>\n"
 	    "<main id=\"main\">\n");
+}
+
+static void
+page_head(struct html *h, const char *tag, const char *title)
+{
+	page_head_err(h, tag, title, 0);
 }
 
 static void
@@ -391,12 +563,19 @@ error_summary_open(struct html *h, enum ui_lang ul)
 	html_lit(h, "</h2>\n<ul>\n");
 }
 
+/*
+ * One link of the error summary. id names the question's wrapper (its
+ * fieldset or field), so following it brings the question and its error
+ * into view; focus names the control app.js moves focus to.
+ */
 static void
 error_summary_item(struct html *h, const char *id, const char *label,
     const char *msg)
 {
 	html_lit(h, "<li><a href=\"#");
 	html_text(h, id);
+	html_lit(h, "\" data-focus=\"f-");
+	html_text(h, id[0] == 'q' && id[1] == '-' ? id + 2 : id);
 	html_lit(h, "\">");
 	if (label != NULL) {
 		/* "How old are you?" reads badly followed by ": ". */
@@ -426,6 +605,27 @@ field_error(struct html *h, enum ui_lang ul, const char *id, const char *msg)
 	html_lit(h, "</p>\n");
 }
 
+/* A language's own name ("Español"), or its tag when we have none. */
+static const char *
+lang_name(const char *tag)
+{
+	static const struct {
+		const char *tag, *name;
+	} names[] = {
+		{"en", "English"}, {"es", "Español"}, {"pt", "Português"},
+		{"fr", "Français"}, {"de", "Deutsch"}, {"it", "Italiano"},
+	};
+	size_t i, n;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		n = strlen(names[i].tag);
+		if (strncmp(tag, names[i].tag, n) == 0 &&
+		    (tag[n] == '\0' || tag[n] == '-'))
+			return tag[n] == '\0' ? names[i].name : tag;
+	}
+	return tag;
+}
+
 static void
 lang_links(struct html *h, const struct form *f, int lang, const char *base)
 {
@@ -449,7 +649,7 @@ lang_links(struct html *h, const struct form *f, int lang, const char *base)
 		if ((int)i == lang)
 			html_lit(h, " aria-current=\"true\"");
 		html_lit(h, ">");
-		html_text(h, f->langs[i]);
+		html_text(h, lang_name(f->langs[i]));
 		html_lit(h, "</a></li>\n");
 	}
 	html_lit(h, "</ul></nav>\n");
@@ -463,6 +663,9 @@ checkbox(struct html *h, enum ui_lang ul, const char *name, const char *label,
 
 	/* The error goes above the row: .choice is a flex row, and text
 	 * inside it would squeeze the label into a narrow column. */
+	html_lit(h, "<div class=\"consent-box\" id=\"q-");
+	html_text(h, name);
+	html_lit(h, "\">\n");
 	if (missing) {
 		snprintf(eid, sizeof(eid), "e-%s", name);
 		field_error(h, ul, eid, ui(ul, strcmp(name, "consent") == 0
@@ -483,27 +686,66 @@ checkbox(struct html *h, enum ui_lang ul, const char *name, const char *label,
 	html_text(h, name);
 	html_lit(h, "\">");
 	html_text(h, label);
-	html_lit(h, "</label>\n</div>\n");
+	html_lit(h, "</label>\n</div>\n</div>\n");
+}
+
+/*
+ * What is stored, written from the form and the collector's settings, so
+ * it is always what the collector does: the answers with their day or
+ * month, drafts and their lifetime, the receipt's hash; and what never is.
+ */
+static void
+consent_stored(struct html *h, const struct form *f, enum ui_lang ul,
+    unsigned draft_days)
+{
+	html_lit(h, "<h2>");
+	html_text(h, ui(ul, UI_STORED_TITLE));
+	html_lit(h, "</h2>\n<ul class=\"stored\">\n<li>");
+	html_text(h, ui(ul, f->date_month ? UI_STORED_MONTH : UI_STORED_DAY));
+	html_lit(h, "</li>\n<li>");
+	html_text(h, ui(ul, UI_STORED_DRAFT));
+	html_long(h, (long)draft_days);
+	html_text(h, ui(ul, UI_STORED_DAYS));
+	html_lit(h, "</li>\n<li>");
+	html_text(h, ui(ul, UI_STORED_RECEIPT));
+	html_lit(h, "</li>\n<li>");
+	html_text(h, ui(ul, UI_STORED_NEVER));
+	html_lit(h, "</li>\n</ul>\n");
+}
+
+/* A titled block of consent text from the form, when it has one. */
+static void
+consent_part(struct html *h, const struct form *f, int lang,
+    const struct form_text *title, const struct form_text *text)
+{
+	if (text->s[0] == NULL)
+		return;
+	html_lit(h, "<h2>");
+	html_text(h, ftext(f, title, lang));
+	html_lit(h, "</h2>\n");
+	html_paras(h, ftext(f, text, lang));
 }
 
 void
 pages_consent(struct html *h, const struct form *f, int lang,
-    int missing_consent, int missing_adult)
+    int missing_consent, int missing_adult, unsigned draft_days)
 {
 	enum ui_lang ul = form_ui(f, lang);
 	char base[96];
+	size_t i;
 
 	if (snprintf(base, sizeof(base), "/s/%s", f->id) >= (int)sizeof(base))
 		base[0] = '\0';
-	page_head(h, f->langs[lang], ftext(f, &f->consent_title, lang));
+	page_head_err(h, f->langs[lang], ftext(f, &f->consent_title, lang),
+	    missing_consent || missing_adult);
 	lang_links(h, f, lang, base);
 	if (missing_consent || missing_adult) {
 		error_summary_open(h, ul);
 		if (missing_consent)
-			error_summary_item(h, "f-consent", NULL,
+			error_summary_item(h, "q-consent", NULL,
 			    ui(ul, UI_NEED_CONSENT));
 		if (missing_adult)
-			error_summary_item(h, "f-adult", NULL,
+			error_summary_item(h, "q-adult", NULL,
 			    ui(ul, UI_NEED_ADULT));
 		error_summary_close(h);
 	}
@@ -513,6 +755,19 @@ pages_consent(struct html *h, const struct form *f, int lang,
 	html_text(h, ftext(f, &f->consent_title, lang));
 	html_lit(h, "</h1>\n<div class=\"consent-text\">\n");
 	html_paras(h, ftext(f, &f->consent_text, lang));
+	consent_stored(h, f, ul, draft_days);
+	for (i = 0; i < f->nconsent_parts; i++)
+		consent_part(h, f, lang, &f->consent_parts[i].title,
+		    &f->consent_parts[i].text);
+	if (f->about.s[0] != NULL) {
+		html_lit(h, "<p><a href=\"/s/");
+		html_text(h, f->id);
+		html_lit(h, "/about?lang=");
+		html_text(h, f->langs[lang]);
+		html_lit(h, "\">");
+		html_text(h, ui(ul, UI_ABOUT_LINK));
+		html_lit(h, "</a></p>\n");
+	}
 	html_lit(h, "</div>\n<form method=\"post\" action=\"/s/");
 	html_text(h, f->id);
 	html_lit(h, "\" novalidate>\n<input type=\"hidden\" name=\"lang\" value=\"");
@@ -535,6 +790,32 @@ pages_consent(struct html *h, const struct form *f, int lang,
 	html_text(h, f->langs[lang]);
 	html_lit(h, "\">");
 	html_text(h, ui(ul, UI_RESUME_LINK));
+	html_lit(h, "</a></p>\n");
+	page_foot(h);
+}
+
+void
+pages_about(struct html *h, const struct form *f, int lang)
+{
+	enum ui_lang ul = form_ui(f, lang);
+	char base[96];
+
+	snprintf(base, sizeof(base), "/s/%s/about", f->id);
+	page_head(h, f->langs[lang], ui(ul, UI_ABOUT_TITLE));
+	lang_links(h, f, lang, base);
+	html_lit(h, "<p class=\"survey-title\">");
+	html_text(h, ftext(f, &f->title, lang));
+	html_lit(h, "</p>\n<h1>");
+	html_text(h, ui(ul, UI_ABOUT_TITLE));
+	html_lit(h, "</h1>\n<div class=\"consent-text\">\n");
+	if (f->about.s[0] != NULL)
+		html_paras(h, ftext(f, &f->about, lang));
+	html_lit(h, "</div>\n<p><a href=\"/s/");
+	html_text(h, f->id);
+	html_lit(h, "?lang=");
+	html_text(h, f->langs[lang]);
+	html_lit(h, "\">");
+	html_text(h, ui(ul, UI_BACK_TO_SURVEY));
 	html_lit(h, "</a></p>\n");
 	page_foot(h);
 }
@@ -598,27 +879,13 @@ error_message(const struct form *f, enum ui_lang ul, const char *var,
 	}
 }
 
-/* Is choice value v among the values to show for var? */
+/* Is choice value v among the answers of var? */
 static int
-shown_checked(const struct pages_survey *ps, const char *var, size_t ivar,
+shown_checked(const struct pages_survey *ps, size_t ivar,
     const struct form_item *it, size_t ichoice, long v)
 {
-	const struct form_value *fv;
+	const struct form_value *fv = &ps->answers->v[ivar];
 
-	if (ps->raw != NULL) {
-		const char *vals[FORM_MAX_CHOICES];
-		size_t n = post_get_all(ps->raw, var, vals, FORM_MAX_CHOICES), i;
-		char buf[32];
-
-		if (n > FORM_MAX_CHOICES)
-			n = FORM_MAX_CHOICES;
-		snprintf(buf, sizeof(buf), "%ld", v);
-		for (i = 0; i < n; i++)
-			if (strcmp(vals[i], buf) == 0)
-				return 1;
-		return 0;
-	}
-	fv = &ps->answers->v[ivar];
 	if (!fv->set)
 		return 0;
 	if (it->kind == FORM_MULTIPLE)
@@ -626,15 +893,19 @@ shown_checked(const struct pages_survey *ps, const char *var, size_t ivar,
 	return fv->i == v;
 }
 
-/* The text to put back in a text-like input, or NULL. */
+/*
+ * The text to put back in a text-like input, or NULL: what was typed when
+ * it did not parse (ps->raw), else the answer.
+ */
 static const char *
 shown_text(const struct pages_survey *ps, const char *var, size_t ivar,
     char *buf, size_t len)
 {
 	const struct form_value *fv;
+	const char *typed = ps->raw != NULL ? post_get(ps->raw, var) : NULL;
 
-	if (ps->raw != NULL)
-		return post_get(ps->raw, var);
+	if (typed != NULL)
+		return typed;
 	fv = &ps->answers->v[ivar];
 	if (!fv->set)
 		return NULL;
@@ -752,6 +1023,7 @@ legend(struct html *h, const struct pages_survey *ps, const struct form_text *t,
 	html_lit(h, "</legend>\n");
 }
 
+/* A question's fieldset, id "q-var" for the error summary's link. */
 static void
 fieldset_open(struct html *h, const char *cls, const char *var, int has_help,
     int has_err)
@@ -760,6 +1032,8 @@ fieldset_open(struct html *h, const char *cls, const char *var, int has_help,
 	html_lit(h, cls);
 	if (has_err)
 		html_lit(h, " has-error");
+	html_lit(h, "\" id=\"q-");
+	html_text(h, var);
 	html_lit(h, "\"");
 	describedby(h, var, has_help, has_err);
 	html_lit(h, ">\n");
@@ -788,55 +1062,97 @@ render_choices(struct html *h, const struct pages_survey *ps,
 		const struct form_choice *c = &it->choices[k];
 		option(h, multi ? "checkbox" : "radio", var, k, c->value,
 		    ftext(ps->form, &c->label, ps->lang),
-		    shown_checked(ps, var, ivar, it, k, c->value),
+		    shown_checked(ps, ivar, it, k, c->value),
 		    multi && c->exclusive, c->exclusive ? "exclusive" : NULL);
 	}
 	html_lit(h, "</fieldset>\n");
 }
 
+/*
+ * A numeric rating scale: one radio per number in a grid of even rows
+ * (0-10 is two rows of six and five on a phone, one row from 40rem), and
+ * the end labels once each, under the ends, tied to the group with
+ * aria-describedby so a screen reader hears them with the question.
+ */
 static void
 render_scale(struct html *h, const struct pages_survey *ps,
     const struct form_item *it, const char *err)
 {
 	const char *var = it->var;
-	long lo = (long)it->min, hi = (long)it->max, v;
+	long lo = (long)it->min, hi = (long)it->max, v, n = hi - lo + 1;
 	const char *minl = it->min_label.s[0] != NULL
 	    ? ftext(ps->form, &it->min_label, ps->lang) : NULL;
 	const char *maxl = it->max_label.s[0] != NULL
 	    ? ftext(ps->form, &it->max_label, ps->lang) : NULL;
+	int anchors = minl != NULL || maxl != NULL;
+	long cols = n <= 6 ? n : (n + 1) / 2;
 
-	fieldset_open(h, "question scale", var, it->help.s[0] != NULL,
-	    err != NULL);
+	html_lit(h, "<fieldset class=\"question scale");
+	if (err != NULL)
+		html_lit(h, " has-error");
+	html_lit(h, "\" id=\"q-");
+	html_text(h, var);
+	html_lit(h, "\"");
+	if (it->help.s[0] != NULL || err != NULL || anchors) {
+		html_lit(h, " aria-describedby=\"");
+		if (anchors) {
+			html_lit(h, "a-");
+			html_text(h, var);
+		}
+		if (it->help.s[0] != NULL) {
+			html_lit(h, anchors ? " h-" : "h-");
+			html_text(h, var);
+		}
+		if (err != NULL) {
+			html_lit(h, anchors || it->help.s[0] != NULL ? " e-"
+			    : "e-");
+			html_text(h, var);
+		}
+		html_lit(h, "\"");
+		if (err != NULL)
+			html_lit(h, " aria-invalid=\"true\"");
+	}
+	html_lit(h, ">\n");
 	legend(h, ps, &it->label, it->required, 1);
 	help_and_error(h, ps, it, var, err);
-	if (minl != NULL || maxl != NULL) {
-		/* The anchors are said in words as well as by position. */
-		html_lit(h, "<p class=\"anchors\">");
+	html_lit(h, "<div class=\"scale-options cols-");
+	html_long(h, cols > 11 ? 11 : cols);
+	html_lit(h, n <= 11 ? " wide-" : " wide-x");
+	if (n <= 11)
+		html_long(h, n);
+	html_lit(h, "\">\n");
+	for (v = lo; v <= hi && v - lo < 1000; v++) {
+		char label[24];
+		snprintf(label, sizeof(label), "%ld", v);
+		option(h, "radio", var, (size_t)(v - lo), v, label,
+		    shown_checked(ps, it->ivar, it, (size_t)(v - lo), v), 0,
+		    NULL);
+	}
+	html_lit(h, "</div>\n");
+	if (anchors) {
+		/* Said in words as well as by position: "0: No pain". */
+		html_lit(h, "<p class=\"anchors\" id=\"a-");
+		html_text(h, var);
+		html_lit(h, "\">");
 		if (minl != NULL) {
-			html_lit(h, "<span>");
+			html_lit(h, "<span class=\"anchor-min\">");
 			html_long(h, lo);
-			html_lit(h, " = ");
+			html_lit(h, ": ");
 			html_text(h, minl);
-			html_lit(h, "</span> ");
+			html_lit(h, "</span>");
 		}
 		if (maxl != NULL) {
-			html_lit(h, "<span>");
+			html_lit(h, minl != NULL ? "<span class=\"visually-"
+			    "hidden\">; </span>" : "");
+			html_lit(h, "<span class=\"anchor-max\">");
 			html_long(h, hi);
-			html_lit(h, " = ");
+			html_lit(h, ": ");
 			html_text(h, maxl);
 			html_lit(h, "</span>");
 		}
 		html_lit(h, "</p>\n");
 	}
-	html_lit(h, "<div class=\"scale-options\">\n");
-	for (v = lo; v <= hi && v - lo < 1000; v++) {
-		char label[24];
-		snprintf(label, sizeof(label), "%ld", v);
-		option(h, "radio", var, (size_t)(v - lo), v, label,
-		    shown_checked(ps, var, it->ivar, it, (size_t)(v - lo), v),
-		    0, NULL);
-	}
-	html_lit(h, "</div>\n</fieldset>\n");
+	html_lit(h, "</fieldset>\n");
 }
 
 static void
@@ -854,9 +1170,9 @@ render_yesno(struct html *h, const struct pages_survey *ps,
 	legend(h, ps, &it->label, it->required, 1);
 	help_and_error(h, ps, it, it->var, err);
 	option(h, "radio", it->var, 0, 1, yes,
-	    shown_checked(ps, it->var, it->ivar, it, 0, 1), 0, NULL);
+	    shown_checked(ps, it->ivar, it, 0, 1), 0, NULL);
 	option(h, "radio", it->var, 1, 0, no,
-	    shown_checked(ps, it->var, it->ivar, it, 1, 0), 0, NULL);
+	    shown_checked(ps, it->ivar, it, 1, 0), 0, NULL);
 	html_lit(h, "</fieldset>\n");
 }
 
@@ -896,8 +1212,8 @@ render_grid(struct html *h, const struct pages_survey *ps,
 			const struct form_choice *c = &it->choices[k];
 			option(h, "radio", row->var, k, c->value,
 			    ftext(ps->form, &c->label, ps->lang),
-			    shown_checked(ps, row->var, row->ivar, it, k,
-			    c->value), 0, NULL);
+			    shown_checked(ps, row->ivar, it, k, c->value), 0,
+			    NULL);
 		}
 		html_lit(h, "</div>\n</fieldset>\n");
 	}
@@ -917,6 +1233,8 @@ render_input(struct html *h, const struct pages_survey *ps,
 	html_lit(h, "<div class=\"question field");
 	if (err != NULL)
 		html_lit(h, " has-error");
+	html_lit(h, "\" id=\"q-");
+	html_text(h, it->var);
 	html_lit(h, "\">\n<label class=\"question\" for=\"f-");
 	html_text(h, it->var);
 	html_lit(h, "\">");
@@ -1010,28 +1328,380 @@ var_label(const struct pages_survey *ps, const char *var)
 	return NULL;
 }
 
+/* ---- time and progress ---- */
+
+/*
+ * Seconds a respondent needs for one item, by a fixed model (docs/forms.md,
+ * "Length"): reading the question and its help at 200 words a minute,
+ * plus a few seconds per answer to choose or type. The collector's
+ * progress line and tests/forms/test_default_path.c use the same model.
+ */
+static unsigned
+text_seconds(const struct form *f, const struct form_text *t)
+{
+	const char *s = t->s[0] != NULL ? form_text_get(f, t, 0) : NULL;
+	unsigned words = 0;
+	int in = 0;
+
+	for (; s != NULL && *s != '\0'; s++) {
+		int sp = *s == ' ' || *s == '\n' || *s == '\t';
+		if (!sp && !in)
+			words++;
+		in = !sp;
+	}
+	return (words * 60 + 199) / 200;
+}
+
+unsigned
+pages_item_seconds(const struct form *f, const struct form_item *it)
+{
+	unsigned t = text_seconds(f, &it->label) + text_seconds(f, &it->help);
+	size_t k;
+
+	switch (it->kind) {
+	case FORM_GRID:
+		for (k = 0; k < it->nrows; k++)
+			t += text_seconds(f, &it->rows[k].label) + 3;
+		for (k = 0; k < it->nchoices; k++)
+			t += text_seconds(f, &it->choices[k].label);
+		return t;
+	case FORM_SINGLE:
+	case FORM_MULTIPLE:
+	case FORM_DURATION:
+		for (k = 0; k < it->nchoices; k++)
+			t += text_seconds(f, &it->choices[k].label);
+		return t + (it->kind == FORM_MULTIPLE ? 4 : 2);
+	case FORM_SCALE:
+		return t + text_seconds(f, &it->min_label) +
+		    text_seconds(f, &it->max_label) + 3;
+	case FORM_YESNO:
+		return t + 2;
+	case FORM_INTEGER:
+	case FORM_DECIMAL:
+		return t + 4;
+	case FORM_TEXT:
+		return t + 30;
+	default:
+		return t;
+	}
+}
+
+unsigned
+pages_page_seconds(const struct form *f, size_t ipage,
+    const struct form_answers *a)
+{
+	const struct form_page *pg = &f->pages[ipage];
+	unsigned t = PAGES_PAGE_SECONDS + text_seconds(f, &pg->title) +
+	    text_seconds(f, &pg->intro);
+	size_t i;
+
+	for (i = 0; i < pg->nitems; i++)
+		if (a == NULL || form_item_visible(f, &pg->items[i], a))
+			t += pages_item_seconds(f, &pg->items[i]);
+	return t;
+}
+
+/*
+ * Where the person is: k (this page's position among those shown), n (the
+ * pages shown for the answers so far, this one included), more (a page
+ * after this one may still open, so n is a floor) and the seconds of this
+ * page and those after it. A later page "may open" when its condition is
+ * unknown, or depends on this page's answers, which may still change.
+ */
+struct progress {
+	size_t k, n;
+	int more;
+	unsigned seconds;
+};
+
+static void
+progress_of(const struct pages_survey *ps, struct progress *pr)
+{
+	const struct form *f = ps->form;
+	struct form_answers *bare = form_answers_new(f);
+	const struct form_page *cur = &f->pages[ps->page];
+	size_t i, j, k;
+
+	memset(pr, 0, sizeof(*pr));
+	if (bare != NULL && form_answers_copy(bare, ps->answers) == 0) {
+		for (i = 0; i < cur->nitems; i++) {
+			const struct form_item *it = &cur->items[i];
+			if (it->kind != FORM_GRID) {
+				form_answers_clear(bare, it->ivar);
+				continue;
+			}
+			for (k = 0; k < it->nrows; k++)
+				form_answers_clear(bare, it->rows[k].ivar);
+		}
+	} else {
+		form_answers_free(bare);
+		bare = NULL;
+	}
+	for (j = 0; j < f->npages; j++) {
+		enum form_tri t, t0;
+		if (j == ps->page) {
+			pr->n++;
+			pr->k = pr->n;
+			pr->seconds += pages_page_seconds(f, j, ps->answers);
+			continue;
+		}
+		t = f->pages[j].show_if == NULL ? FORM_TRUE
+		    : form_cond_eval(f->pages[j].show_if, ps->answers);
+		if (t == FORM_TRUE)
+			pr->n++;
+		if (j < ps->page)
+			continue;
+		if (t == FORM_TRUE)
+			pr->seconds += pages_page_seconds(f, j, ps->answers);
+		t0 = f->pages[j].show_if == NULL || bare == NULL ? t
+		    : form_cond_eval(f->pages[j].show_if, bare);
+		if (t == FORM_UNKNOWN || (t == FORM_FALSE && t0 != FORM_FALSE))
+			pr->more = 1;
+	}
+	pr->seconds += PAGES_SUMMARY_SECONDS;
+	form_answers_free(bare);
+}
+
+static void
+progress_line(struct html *h, const struct pages_survey *ps, enum ui_lang ul)
+{
+	struct progress pr;
+	unsigned min;
+
+	progress_of(ps, &pr);
+	min = (pr.seconds + 59) / 60;
+	html_lit(h, "<p class=\"progress\">");
+	html_text(h, ui(ul, UI_PAGE));
+	html_long(h, (long)pr.k);
+	html_text(h, ui(ul, UI_OF));
+	if (pr.more)
+		html_text(h, ui(ul, UI_AT_LEAST));
+	html_long(h, (long)pr.n);
+	html_lit(h, " <span class=\"time-left\">(");
+	if (min <= 1)
+		html_text(h, ui(ul, UI_LEFT_ONE));
+	else {
+		html_text(h, ui(ul, UI_LEFT_PRE));
+		html_long(h, (long)min);
+		html_text(h, ui(ul, UI_LEFT_POST));
+	}
+	html_lit(h, ")</span></p>\n");
+}
+
+/* ---- check your answers ---- */
+
+/* The answer to variable ivar of item it, in words. */
+static void
+answer_text(struct html *h, const struct pages_survey *ps,
+    const struct form_item *it, size_t ivar)
+{
+	const struct form *f = ps->form;
+	const struct form_value *v = &ps->answers->v[ivar];
+	enum ui_lang ul = form_ui(f, ps->lang);
+	const struct form_choice *c;
+	size_t k;
+	int first = 1;
+
+	if (!v->set) {
+		html_lit(h, "<span class=\"unanswered\">");
+		html_text(h, ui(ul, UI_NOT_ANSWERED));
+		html_lit(h, "</span>");
+		return;
+	}
+	switch (it->kind) {
+	case FORM_MULTIPLE:
+		html_lit(h, "<ul class=\"answer-list\">");
+		for (k = 0; k < it->nchoices && k < 64; k++) {
+			if (!((v->mask >> k) & 1u))
+				continue;
+			html_lit(h, "<li>");
+			html_text(h, ftext(f, &it->choices[k].label, ps->lang));
+			html_lit(h, "</li>");
+			first = 0;
+		}
+		html_lit(h, "</ul>");
+		(void)first;
+		return;
+	case FORM_YESNO:
+		if (v->i == 1)
+			html_text(h, it->max_label.s[0] != NULL
+			    ? ftext(f, &it->max_label, ps->lang) : ui(ul, UI_YES));
+		else
+			html_text(h, it->min_label.s[0] != NULL
+			    ? ftext(f, &it->min_label, ps->lang) : ui(ul, UI_NO));
+		return;
+	case FORM_SINGLE:
+	case FORM_DURATION:
+	case FORM_GRID:
+		c = form_choice_find(it, v->i);
+		if (c != NULL)
+			html_text(h, ftext(f, &c->label, ps->lang));
+		else
+			html_long(h, v->i);
+		return;
+	case FORM_SCALE:
+		html_long(h, v->i);
+		return;
+	case FORM_DECIMAL:
+		html_double(h, v->r);
+		break;
+	case FORM_INTEGER:
+		html_long(h, v->i);
+		break;
+	case FORM_TEXT:
+		html_text(h, v->text);
+		return;
+	default:
+		return;
+	}
+	if (it->unit.s[0] != NULL) {
+		html_lit(h, " ");
+		html_text(h, ftext(f, &it->unit, ps->lang));
+	}
+}
+
+static void
+summary_row(struct html *h, const struct pages_survey *ps,
+    const struct form_text *q, const struct form_item *it, size_t ivar)
+{
+	html_lit(h, "<div class=\"summary-row\"><dt>");
+	html_text(h, ftext(ps->form, q, ps->lang));
+	html_lit(h, "</dt><dd>");
+	answer_text(h, ps, it, ivar);
+	html_lit(h, "</dd></div>\n");
+}
+
+/* Every page shown, its answers, and a Change link (GOV.UK pattern). */
+static void
+summary_list(struct html *h, const struct pages_survey *ps, enum ui_lang ul)
+{
+	const struct form *f = ps->form;
+	size_t i, j, k;
+
+	for (i = 0; i < f->npages; i++) {
+		const struct form_page *pg = &f->pages[i];
+		if (!form_page_visible(f, i, ps->answers))
+			continue;
+		html_lit(h, "<section class=\"summary-page\">\n<div class="
+		    "\"summary-head\"><h2>");
+		html_text(h, ftext(f, &pg->title, ps->lang));
+		html_lit(h, "</h2>");
+		if (ps->change != NULL && ps->change[i] != NULL) {
+			html_lit(h, "<a href=\"");
+			html_text(h, ps->change[i]);
+			html_lit(h, "\">");
+			html_text(h, ui(ul, UI_CHANGE));
+			html_lit(h, "<span class=\"visually-hidden\">");
+			html_text(h, ui(ul, UI_CHANGE_HIDDEN));
+			html_text(h, ftext(f, &pg->title, ps->lang));
+			html_lit(h, "</span></a>");
+		}
+		html_lit(h, "</div>\n<dl class=\"summary-list\">\n");
+		for (j = 0; j < pg->nitems; j++) {
+			const struct form_item *it = &pg->items[j];
+			if (!form_item_visible(f, it, ps->answers))
+				continue;
+			if (it->kind != FORM_GRID) {
+				summary_row(h, ps, &it->label, it, it->ivar);
+				continue;
+			}
+			for (k = 0; k < it->nrows; k++)
+				summary_row(h, ps, &it->rows[k].label, it,
+				    it->rows[k].ivar);
+		}
+		html_lit(h, "</dl>\n</section>\n");
+	}
+}
+
+/* The form with the hidden state, the journey's ticket and the honeypot. */
+static void
+survey_form_open(struct html *h, const struct pages_survey *ps)
+{
+	html_lit(h, "<form method=\"post\" action=\"/s/");
+	html_text(h, ps->form->id);
+	html_lit(h, "\" novalidate>\n<input type=\"hidden\" name=\"state\" "
+	    "value=\"");
+	html_text(h, ps->state);
+	html_lit(h, "\">\n");
+	if (ps->view != NULL) {
+		html_lit(h, "<input type=\"hidden\" name=\"v\" value=\"");
+		html_text(h, ps->view);
+		html_lit(h, "\">\n");
+	}
+}
+
+static void
+button(struct html *h, const char *action, const char *cls, const char *text)
+{
+	html_lit(h, "<button type=\"submit\" name=\"action\" value=\"");
+	html_lit(h, action);
+	html_lit(h, "\" class=\"");
+	html_lit(h, cls);
+	html_lit(h, "\">");
+	html_text(h, text);
+	html_lit(h, "</button>\n");
+}
+
+static void
+notice(struct html *h, const struct pages_survey *ps, enum ui_lang ul)
+{
+	if (!ps->storage_failed && !ps->too_fast && !ps->new_items)
+		return;
+	html_lit(h, "<div class=\"notice\" role=\"alert\"><p>");
+	html_text(h, ui(ul, ps->storage_failed ? UI_STORAGE
+	    : ps->too_fast ? UI_TOO_FAST : UI_NEW_ITEMS));
+	html_lit(h, "</p></div>\n");
+}
+
+static void
+pages_summary(struct html *h, const struct pages_survey *ps)
+{
+	const struct form *f = ps->form;
+	enum ui_lang ul = form_ui(f, ps->lang);
+
+	page_head(h, f->langs[ps->lang], ui(ul, UI_SUMMARY_TITLE));
+	notice(h, ps, ul);
+	html_lit(h, "<p class=\"survey-title\">");
+	html_text(h, ftext(f, &f->title, ps->lang));
+	html_lit(h, "</p>\n<p class=\"progress\">");
+	html_text(h, ui(ul, UI_SUMMARY_STEP));
+	html_lit(h, "</p>\n<h1>");
+	html_text(h, ui(ul, UI_SUMMARY_TITLE));
+	html_lit(h, "</h1>\n<p>");
+	html_text(h, ui(ul, UI_SUMMARY_TEXT));
+	html_lit(h, "</p>\n");
+	summary_list(h, ps, ul);
+	survey_form_open(h, ps);
+	honeypot(h, ul);
+	html_lit(h, "<div class=\"buttons\">\n");
+	button(h, "submit", "primary", ui(ul, UI_SUBMIT));
+	button(h, "back", "secondary", ui(ul, UI_BACK));
+	button(h, "save", "secondary", ui(ul, UI_SAVE));
+	html_lit(h, "</div>\n</form>\n");
+	page_foot(h);
+}
+
 void
 pages_survey(struct html *h, const struct pages_survey *ps)
 {
 	const struct form *f = ps->form;
-	const struct form_page *pg = &f->pages[ps->page];
+	const struct form_page *pg;
 	enum ui_lang ul = form_ui(f, ps->lang);
-	size_t i, k = 0, n = 0;
-	int later = 0;
+	size_t i, k = 0;
+	int nerr = ps->errors != NULL && ps->errors->n > 0;
 	char msg[256];
 
-	for (i = 0; i < f->npages; i++) {
-		int vis = i == ps->page || form_page_visible(f, i, ps->answers);
-		if (!vis)
-			continue;
-		n++;
-		if (i <= ps->page)
-			k++;
-		if (i > ps->page)
-			later = 1;
+	if (ps->page >= f->npages) {
+		pages_summary(h, ps);
+		return;
 	}
-	page_head(h, f->langs[ps->lang], ftext(f, &pg->title, ps->lang));
-	if (ps->errors != NULL && ps->errors->n > 0) {
+	pg = &f->pages[ps->page];
+	for (i = 0; i < ps->page; i++)
+		if (form_page_visible(f, i, ps->answers))
+			k++;
+	page_head_err(h, f->langs[ps->lang], ftext(f, &pg->title, ps->lang),
+	    nerr);
+	if (nerr) {
 		error_summary_open(h, ul);
 		for (i = 0; i < ps->errors->n; i++) {
 			char id[FORM_VAR_MAX + 8];
@@ -1039,27 +1709,19 @@ pages_survey(struct html *h, const struct pages_survey *ps)
 			if (w == NULL || error_for(ps->errors, w) !=
 			    ps->errors->a[i].what)
 				continue; /* one message per field */
-			snprintf(id, sizeof(id), "f-%s", w);
+			snprintf(id, sizeof(id), "q-%s", w);
 			error_message(f, ul, w, ps->errors->a[i].what, msg,
 			    sizeof(msg));
 			error_summary_item(h, id, var_label(ps, w), msg);
 		}
 		error_summary_close(h);
 	}
-	if (ps->storage_failed || ps->too_fast || ps->new_items) {
-		html_lit(h, "<div class=\"notice\" role=\"alert\"><p>");
-		html_text(h, ui(ul, ps->storage_failed ? UI_STORAGE
-		    : ps->too_fast ? UI_TOO_FAST : UI_NEW_ITEMS));
-		html_lit(h, "</p></div>\n");
-	}
+	notice(h, ps, ul);
 	html_lit(h, "<p class=\"survey-title\">");
 	html_text(h, ftext(f, &f->title, ps->lang));
-	html_lit(h, "</p>\n<p class=\"progress\">");
-	html_text(h, ui(ul, UI_PAGE));
-	html_long(h, (long)k);
-	html_text(h, ui(ul, UI_OF));
-	html_long(h, (long)n);
-	html_lit(h, "</p>\n<h1>");
+	html_lit(h, "</p>\n");
+	progress_line(h, ps, ul);
+	html_lit(h, "<h1>");
 	html_text(h, ftext(f, &pg->title, ps->lang));
 	html_lit(h, "</h1>\n");
 	if (pg->intro.s[0] != NULL) {
@@ -1067,12 +1729,7 @@ pages_survey(struct html *h, const struct pages_survey *ps)
 		html_paras(h, ftext(f, &pg->intro, ps->lang));
 		html_lit(h, "</div>\n");
 	}
-	html_lit(h, "<form method=\"post\" action=\"/s/");
-	html_text(h, f->id);
-	html_lit(h, "\" novalidate>\n<input type=\"hidden\" name=\"state\" "
-	    "value=\"");
-	html_text(h, ps->state);
-	html_lit(h, "\">\n");
+	survey_form_open(h, ps);
 	for (i = 0; i < pg->nitems; i++) {
 		const struct form_item *it = &pg->items[i];
 		if (!form_item_visible(f, it, ps->answers))
@@ -1080,46 +1737,107 @@ pages_survey(struct html *h, const struct pages_survey *ps)
 		render_item(h, ps, it);
 	}
 	honeypot(h, ul);
-	html_lit(h, "<div class=\"buttons\">\n<button type=\"submit\" "
-	    "name=\"action\" value=\"");
-	html_lit(h, later ? "next" : "submit");
-	html_lit(h, "\" class=\"primary\">");
-	html_text(h, ui(ul, later ? UI_NEXT : UI_SUBMIT));
-	html_lit(h, "</button>\n");
-	if (k > 1) {
-		html_lit(h, "<button type=\"submit\" name=\"action\" "
-		    "value=\"back\" class=\"secondary\">");
-		html_text(h, ui(ul, UI_BACK));
-		html_lit(h, "</button>\n");
-	}
-	html_lit(h, "<button type=\"submit\" name=\"action\" value=\"save\" "
-	    "class=\"secondary\">");
-	html_text(h, ui(ul, UI_SAVE));
-	html_lit(h, "</button>\n</div>\n</form>\n");
+	/* Every page leads on: to the next page or to the check of answers. */
+	html_lit(h, "<div class=\"buttons\">\n");
+	button(h, "next", "primary", ui(ul, UI_NEXT));
+	if (k > 0)
+		button(h, "back", "secondary", ui(ul, UI_BACK));
+	button(h, "save", "secondary", ui(ul, UI_SAVE));
+	html_lit(h, "</div>\n</form>\n");
 	page_foot(h);
 }
 
 /* ---- receipt, drafts, withdrawal ---- */
 
-
+/* Append s percent-encoded for a data: URL (RFC 3986 unreserved kept). */
 static void
-code_block(struct html *h, const char *id, const char *code)
+html_pct(struct html *h, const char *s)
 {
-	char shown[CODE_SHOWN_LEN + 1];
+	static const char hex[] = "0123456789ABCDEF";
+	char b[4];
 
-	code_format(code, shown);
-	html_lit(h, "<p class=\"code\"><strong id=\"");
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+		    c == '~') {
+			b[0] = (char)c;
+			b[1] = '\0';
+		} else {
+			b[0] = '%';
+			b[1] = hex[c >> 4];
+			b[2] = hex[c & 15];
+			b[3] = '\0';
+		}
+		html_lit(h, b);
+	}
+}
+
+/* "https://host/withdraw", or the bare path when the site is unknown. */
+static void
+site_url(char *out, size_t len, const char *site, const char *path,
+    const char *tag)
+{
+	snprintf(out, len, "%s%s?lang=%s", site != NULL ? site : "", path, tag);
+}
+
+/*
+ * A code as a person keeps it: the code with the word for it, the full
+ * address where it is used, a copy button (shown by app.js only) and a
+ * plain link that saves both as a text file, with no script and no
+ * request to the server (a data: URL).
+ */
+static void
+code_block(struct html *h, const struct form *f, int lang,
+    enum code_kind kind, const char *code, const char *url)
+{
+	enum ui_lang ul = form_ui(f, lang);
+	const char *id = kind == CODE_RECEIPT ? "receipt-code" : "resume-code";
+	char shown[CODE_SHOWN_LEN + 1], text[1024];
+
+	code_format(code, kind, shown);
+	html_lit(h, "<div class=\"code-box\">\n<p class=\"code-word\">");
+	html_text(h, ui(ul, kind == CODE_RECEIPT ? UI_RECEIPT_WORD
+	    : UI_RESUME_WORD));
+	html_lit(h, "</p>\n<p class=\"code\"><strong id=\"");
 	html_lit(h, id);
 	html_lit(h, "\">");
 	html_text(h, shown);
-	html_lit(h, "</strong></p>\n");
+	html_lit(h, "</strong></p>\n<p class=\"code-url\">");
+	html_text(h, ui(ul, UI_CODE_ADDRESS));
+	html_lit(h, "<a href=\"");
+	html_text(h, url);
+	html_lit(h, "\">");
+	html_text(h, url);
+	html_lit(h, "</a></p>\n<div class=\"buttons code-actions\">\n"
+	    "<button type=\"button\" class=\"secondary copy\" data-copy=\"");
+	html_lit(h, id);
+	html_lit(h, "\" data-done=\"");
+	html_text(h, ui(ul, UI_COPIED));
+	html_lit(h, "\" hidden>");
+	html_text(h, ui(ul, UI_COPY));
+	html_lit(h, "</button>\n<a class=\"button-link\" download=\"");
+	html_lit(h, kind == CODE_RECEIPT ? "receipt-code.txt"
+	    : "resume-code.txt");
+	html_lit(h, "\" href=\"data:text/plain;charset=utf-8,");
+	snprintf(text, sizeof(text), "%s \"%s\":\r\n\r\n%s\r\n\r\n%s%s\r\n",
+	    ui(ul, kind == CODE_RECEIPT ? UI_FILE_RECEIPT : UI_FILE_RESUME),
+	    ftext(f, &f->title, lang), shown,
+	    ui(ul, UI_CODE_ADDRESS), url);
+	html_pct(h, text);
+	html_lit(h, "\">");
+	html_text(h, ui(ul, UI_SAVE_FILE));
+	html_lit(h, "</a>\n</div>\n</div>\n");
 }
 
 void
-pages_thanks(struct html *h, const struct form *f, int lang, const char *code)
+pages_thanks(struct html *h, const struct form *f, int lang, const char *code,
+    const char *site)
 {
 	enum ui_lang ul = form_ui(f, lang);
+	char url[400];
 
+	site_url(url, sizeof(url), site, "/withdraw", f->langs[lang]);
 	page_head(h, f->langs[lang], ui(ul, UI_THANKS_TITLE));
 	html_lit(h, "<h1>");
 	html_text(h, ui(ul, UI_THANKS_TITLE));
@@ -1127,57 +1845,93 @@ pages_thanks(struct html *h, const struct form *f, int lang, const char *code)
 	html_text(h, ui(ul, UI_THANKS_TEXT));
 	html_lit(h, "</p>\n<p>");
 	html_text(h, ui(ul, UI_RECEIPT_INTRO));
-	html_lit(h, "</p>\n");
-	code_block(h, "receipt-code", code);
-	html_lit(h, "<p>");
+	html_lit(h, "</p>\n<p>");
 	html_text(h, ui(ul, UI_WITHDRAW_HOW));
-	html_lit(h, "<a href=\"/withdraw?lang=");
-	html_text(h, f->langs[lang]);
-	html_lit(h, "\">/withdraw</a>.</p>\n");
+	html_lit(h, "</p>\n");
+	code_block(h, f, lang, CODE_RECEIPT, code, url);
 	page_foot(h);
 }
 
 void
 pages_saved(struct html *h, const struct form *f, int lang, const char *code,
-    const char *state, unsigned days)
+    const char *site, unsigned days)
 {
 	enum ui_lang ul = form_ui(f, lang);
+	char url[400], shown[CODE_SHOWN_LEN + 1];
 
+	site_url(url, sizeof(url), site, "/resume", f->langs[lang]);
 	page_head(h, f->langs[lang], ui(ul, UI_SAVED_TITLE));
 	html_lit(h, "<h1>");
 	html_text(h, ui(ul, UI_SAVED_TITLE));
 	html_lit(h, "</h1>\n<p>");
 	html_text(h, ui(ul, UI_SAVED_TEXT));
-	html_lit(h, "<a href=\"/resume?lang=");
-	html_text(h, f->langs[lang]);
-	html_lit(h, "\">/resume</a>");
+	html_lit(h, "</p>\n");
+	code_block(h, f, lang, CODE_RESUME, code, url);
+	html_lit(h, "<p>");
 	html_text(h, ui(ul, UI_SAVED_DAYS));
 	html_long(h, (long)days);
 	html_lit(h, ".</p>\n");
-	code_block(h, "resume-code", code);
-	/* "Continue now" re-posts the state and shows the page again. */
-	html_lit(h, "<form method=\"post\" action=\"/s/");
-	html_text(h, f->id);
-	html_lit(h, "\">\n<input type=\"hidden\" name=\"state\" value=\"");
-	html_text(h, state);
+	/* "Continue now" enters the code for the person. */
+	code_format(code, CODE_RESUME, shown);
+	html_lit(h, "<form method=\"post\" action=\"/resume\">\n"
+	    "<input type=\"hidden\" name=\"lang\" value=\"");
+	html_text(h, f->langs[lang]);
+	html_lit(h, "\">\n<input type=\"hidden\" name=\"code\" value=\"");
+	html_text(h, shown);
 	html_lit(h, "\">\n<div class=\"buttons\"><button type=\"submit\" "
-	    "name=\"action\" value=\"stay\" class=\"primary\">");
+	    "class=\"primary\">");
 	html_text(h, ui(ul, UI_CONTINUE));
 	html_lit(h, "</button></div>\n</form>\n");
 	page_foot(h);
 }
 
+void
+pages_ended(struct html *h, const struct form *f, int lang, int saved,
+    const char *site)
+{
+	enum ui_lang ul = form_ui(f, lang);
+	enum ui title = saved ? UI_SAVED_TITLE : UI_DONE_TITLE;
+	char url[400];
+
+	site_url(url, sizeof(url), site, saved ? "/resume" : "/withdraw",
+	    f->langs[lang]);
+	page_head(h, f->langs[lang], ui(ul, title));
+	html_lit(h, "<h1>");
+	html_text(h, ui(ul, title));
+	html_lit(h, "</h1>\n<p id=\"ended\">");
+	html_text(h, ui(ul, saved ? UI_SAVED_AGAIN : UI_DONE_TEXT));
+	if (saved) {
+		html_lit(h, "<a href=\"");
+		html_text(h, url);
+		html_lit(h, "\">");
+		html_text(h, url);
+		html_lit(h, "</a>");
+	}
+	html_lit(h, "</p>\n");
+	if (!saved) {
+		html_lit(h, "<p>");
+		html_text(h, ui(ul, UI_WITHDRAW_HOW));
+		html_lit(h, "<a href=\"");
+		html_text(h, url);
+		html_lit(h, "\">");
+		html_text(h, url);
+		html_lit(h, "</a></p>\n");
+	}
+	page_foot(h);
+}
+
 static void
 code_form(struct html *h, enum ui_lang ul, const char *action, enum ui title,
-    enum ui text, enum ui label, enum ui button, int err, enum ui unknown)
+    enum ui text, enum ui label, enum ui button_text, int err,
+    enum ui unknown, enum ui hint, enum ui other, const char *step)
 {
 	const char *msg = err == 1 ? ui(ul, UI_CODE_BAD)
-	    : err == 2 ? ui(ul, unknown) : NULL;
+	    : err == 2 ? ui(ul, unknown) : err == 3 ? ui(ul, other) : NULL;
 
-	page_head(h, pages_ui_tag(ul), ui(ul, title));
+	page_head_err(h, pages_ui_tag(ul), ui(ul, title), msg != NULL);
 	if (msg != NULL) {
 		error_summary_open(h, ul);
-		error_summary_item(h, "f-code", NULL, msg);
+		error_summary_item(h, "q-code", NULL, msg);
 		error_summary_close(h);
 	}
 	html_lit(h, "<h1>");
@@ -1189,13 +1943,20 @@ code_form(struct html *h, enum ui_lang ul, const char *action, enum ui title,
 	html_lit(h, "\" novalidate>\n<input type=\"hidden\" name=\"lang\" "
 	    "value=\"");
 	html_text(h, pages_ui_tag(ul));
-	html_lit(h, "\">\n<div class=\"question field");
+	html_lit(h, "\">\n");
+	if (step != NULL) {
+		html_lit(h, "<input type=\"hidden\" name=\"step\" value=\"");
+		html_lit(h, step);
+		html_lit(h, "\">\n");
+	}
+	html_lit(h, "<div class=\"question field");
 	if (msg != NULL)
 		html_lit(h, " has-error");
-	html_lit(h, "\">\n<label class=\"question\" for=\"f-code\">");
+	html_lit(h, "\" id=\"q-code\">\n<label class=\"question\" "
+	    "for=\"f-code\">");
 	html_text(h, ui(ul, label));
 	html_lit(h, "</label>\n<p class=\"help\" id=\"h-code\">");
-	html_text(h, ui(ul, UI_CODE_HINT));
+	html_text(h, ui(ul, hint));
 	html_lit(h, "</p>\n");
 	if (msg != NULL)
 		field_error(h, ul, "e-code", msg);
@@ -1205,7 +1966,7 @@ code_form(struct html *h, enum ui_lang ul, const char *action, enum ui title,
 	describedby(h, "code", 1, msg != NULL);
 	html_lit(h, ">\n</div>\n<div class=\"buttons\"><button type=\"submit\" "
 	    "class=\"primary\">");
-	html_text(h, ui(ul, button));
+	html_text(h, ui(ul, button_text));
 	html_lit(h, "</button></div>\n</form>\n<p><a href=\"/\">");
 	html_text(h, ui(ul, UI_HOME));
 	html_lit(h, "</a></p>\n");
@@ -1216,14 +1977,49 @@ void
 pages_resume(struct html *h, enum ui_lang ul, int err)
 {
 	code_form(h, ul, "/resume", UI_RESUME_TITLE, UI_RESUME_TEXT,
-	    UI_RESUME_LABEL, UI_RESUME_BTN, err, UI_DRAFT_UNKNOWN);
+	    UI_RESUME_LABEL, UI_RESUME_BTN, err, UI_DRAFT_UNKNOWN,
+	    UI_RESUME_HINT, UI_CODE_IS_RECEIPT, NULL);
 }
 
 void
 pages_withdraw(struct html *h, enum ui_lang ul, int err)
 {
 	code_form(h, ul, "/withdraw", UI_WITHDRAW_TITLE, UI_WITHDRAW_TEXT,
-	    UI_WITHDRAW_LABEL, UI_WITHDRAW_BTN, err, UI_CODE_UNKNOWN);
+	    UI_WITHDRAW_LABEL, UI_WITHDRAW_BTN, err, UI_CODE_UNKNOWN,
+	    UI_RECEIPT_HINT, UI_CODE_IS_RESUME, "check");
+}
+
+void
+pages_withdraw_confirm(struct html *h, enum ui_lang ul, const char *code)
+{
+	char shown[CODE_SHOWN_LEN + 1];
+
+	if (strlen(code) == CODE_LEN)
+		code_format(code, CODE_RECEIPT, shown);
+	else
+		snprintf(shown, sizeof(shown), "%s", code);
+	page_head(h, pages_ui_tag(ul), ui(ul, UI_WD_CONFIRM_TITLE));
+	html_lit(h, "<h1>");
+	html_text(h, ui(ul, UI_WD_CONFIRM_TITLE));
+	html_lit(h, "</h1>\n<p>");
+	html_text(h, ui(ul, UI_WD_CODE_LABEL));
+	html_lit(h, "<strong class=\"code-inline\">");
+	html_text(h, shown);
+	html_lit(h, "</strong></p>\n<p>");
+	html_text(h, ui(ul, UI_WD_CONFIRM_TEXT));
+	html_lit(h, "</p>\n<form method=\"post\" action=\"/withdraw\">\n"
+	    "<input type=\"hidden\" name=\"lang\" value=\"");
+	html_text(h, pages_ui_tag(ul));
+	html_lit(h, "\">\n<input type=\"hidden\" name=\"step\" "
+	    "value=\"confirm\">\n<input type=\"hidden\" name=\"code\" value=\"");
+	html_text(h, shown);
+	html_lit(h, "\">\n<div class=\"buttons\"><button type=\"submit\" "
+	    "class=\"primary warning\">");
+	html_text(h, ui(ul, UI_WD_YES));
+	html_lit(h, "</button></div>\n</form>\n<p><a href=\"/\">");
+	html_text(h, ui(ul, UI_WD_NO));
+	html_lit(h, "</a></p>\n");
+	page_foot(h);
 }
 
 void

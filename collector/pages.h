@@ -42,6 +42,7 @@ enum ui_notice {
 	NOTE_UNSUPPORTED,
 	NOTE_RATE_LIMITED,
 	NOTE_UNAVAILABLE,
+	NOTE_VIEW_GONE,       /* a survey step whose journey is gone */
 	NOTE_INTERNAL,
 	NOTE__MAX
 };
@@ -50,11 +51,15 @@ enum ui_notice {
 struct pages_survey {
 	const struct form *form;
 	int lang;      /* form language index */
-	size_t page;   /* page to show */
+	size_t page;   /* page to show; npages: check your answers */
 	const struct form_answers *answers;
 	const char *state;          /* sealed state for the hidden field */
+	const char *view;           /* the journey's ticket ("v"); may be NULL */
+	const char *const *change;  /* check your answers: a URL per page
+	                               shown (NULL for the others); may be NULL */
 	const struct diag *errors;  /* where = variable name; may be NULL */
-	const struct post *raw;     /* posted values to show again; may be NULL */
+	const struct post *raw;     /* what was typed into fields whose value
+	                               did not parse, shown again; may be NULL */
 	int too_fast;               /* ask to review and submit again */
 	int storage_failed;         /* the submission could not be stored */
 	int new_items;              /* questions appeared after an answer */
@@ -62,21 +67,48 @@ struct pages_survey {
 
 void pages_index(struct html *h, enum ui_lang ul, struct form *const *forms,
     size_t nforms, const char *tag);
-/* Consent page; missing_consent / missing_adult add error messages. */
+/*
+ * Consent page; missing_consent / missing_adult add error messages;
+ * draft_days is how long saved answers are kept (what is stored).
+ */
 void pages_consent(struct html *h, const struct form *f, int lang,
-    int missing_consent, int missing_adult);
+    int missing_consent, int missing_adult, unsigned draft_days);
+/* The "about this survey" page: the form's credits and references. */
+void pages_about(struct html *h, const struct form *f, int lang);
 void pages_survey(struct html *h, const struct pages_survey *ps);
-/* The thank-you page with the receipt code (canonical form). */
+/*
+ * The thank-you page with the receipt code (canonical form); site is the
+ * address the browser used ("https://host", or "" when unknown), for the
+ * full address of the withdrawal page.
+ */
 void pages_thanks(struct html *h, const struct form *f, int lang,
-    const char *code);
-/* After "save and continue later": the resume code and a way back in. */
+    const char *code, const char *site);
+/* After "save and continue later": the resume code, shown once. */
 void pages_saved(struct html *h, const struct form *f, int lang,
-    const char *code, const char *state, unsigned days);
-/* GET/POST /resume; err: 0 none, 1 malformed code, 2 not found/expired. */
+    const char *code, const char *site, unsigned days);
+/* A step of a journey that was saved (saved 1) or submitted, again. */
+void pages_ended(struct html *h, const struct form *f, int lang, int saved,
+    const char *site);
+/*
+ * GET/POST /resume; err: 0 none, 1 malformed code, 2 not found/expired,
+ * 3 a code of the other kind.
+ */
 void pages_resume(struct html *h, enum ui_lang ul, int err);
 /* GET/POST /withdraw; err as for pages_resume. */
 void pages_withdraw(struct html *h, enum ui_lang ul, int err);
+/* What withdrawing deletes, and a button to confirm it. */
+void pages_withdraw_confirm(struct html *h, enum ui_lang ul,
+    const char *code);
 void pages_withdrawn(struct html *h, enum ui_lang ul);
+/*
+ * The length model (docs/forms.md): seconds to answer one item, and one
+ * page with the items its answers a show (a NULL: every item).
+ */
+#define PAGES_PAGE_SECONDS 5     /* to take in a page and press Next */
+#define PAGES_SUMMARY_SECONDS 30 /* to look over check your answers */
+unsigned pages_item_seconds(const struct form *f, const struct form_item *it);
+unsigned pages_page_seconds(const struct form *f, size_t ipage,
+    const struct form_answers *a);
 /* A short page for errors and refusals. */
 void pages_message(struct html *h, enum ui_lang ul, enum ui_notice n);
 

@@ -158,6 +158,49 @@ draft_key(const char *code, unsigned char key[32])
 	    (const unsigned char *)domain, sizeof(domain) - 1);
 }
 
+/*
+ * The keys of what a journey holds (journey.h): BLAKE2b of the journey's
+ * secret under a domain key per purpose, so a held state never opens as
+ * a flash, nor either as a draft or a page state.
+ */
+static void
+held_key(const unsigned char *secret, size_t len, enum seal_held_purpose p,
+    unsigned char key[32])
+{
+	static const char *const domain[SEAL_HELD__MAX] = {
+		"candor held state", "candor view flash",
+	};
+
+	crypto_generichash(key, 32, secret, len,
+	    (const unsigned char *)domain[p], strlen(domain[p]));
+}
+
+char *
+seal_held_box(const unsigned char *secret, size_t len,
+    enum seal_held_purpose p, const void *plain, size_t plen)
+{
+	unsigned char key[32];
+	char *out;
+
+	held_key(secret, len, p, key);
+	out = box_key(key, plain, plen);
+	sodium_memzero(key, sizeof(key));
+	return out;
+}
+
+char *
+seal_held_unbox(const unsigned char *secret, size_t len,
+    enum seal_held_purpose p, const char *b64, size_t *plen)
+{
+	unsigned char key[32];
+	char *out;
+
+	held_key(secret, len, p, key);
+	out = open_key(key, b64, plen);
+	sodium_memzero(key, sizeof(key));
+	return out;
+}
+
 /* A period string: "YYYY-MM-DD" or "YYYY-MM" (digits and dashes only). */
 static int
 seal_period_ok(const char *p)
@@ -433,8 +476,9 @@ seal_plain_open(const unsigned char key[32], const char *b64,
 		goto out;
 	}
 	st->form = forms[i];
+	/* Page npages is the check-your-answers step. */
 	if (sf.lang < 0 || (unsigned long long)sf.lang >= st->form->nlangs ||
-	    sf.page < 0 || (unsigned long long)sf.page >= st->form->npages)
+	    sf.page < 0 || (unsigned long long)sf.page > st->form->npages)
 		goto out;
 	st->lang = (int)sf.lang;
 	st->page = (size_t)sf.page;
@@ -485,6 +529,37 @@ seal_draft_open(const char *code, const char *b64, struct form *const *forms,
 	sodium_memzero(key, sizeof(key));
 	if (rc == SEAL_OK) {
 		/* The time member of a draft is the elapsed fill time. */
+		long long el = st->started;
+		st->started = el >= 0 && el <= now ? now - el : now;
+	}
+	return rc;
+}
+
+char *
+seal_held(const struct seal_state *st, const unsigned char *secret,
+    size_t len, long long elapsed)
+{
+	unsigned char key[32];
+	char *out;
+
+	held_key(secret, len, SEAL_HELD_STATE, key);
+	out = seal_plain_box(key, st, elapsed < 0 ? 0 : elapsed);
+	sodium_memzero(key, sizeof(key));
+	return out;
+}
+
+enum seal_err
+seal_held_open(const unsigned char *secret, size_t len, const char *b64,
+    struct form *const *forms, size_t nforms, long long now,
+    struct seal_state *st)
+{
+	unsigned char key[32];
+	enum seal_err rc;
+
+	held_key(secret, len, SEAL_HELD_STATE, key);
+	rc = seal_plain_open(key, b64, forms, nforms, st);
+	sodium_memzero(key, sizeof(key));
+	if (rc == SEAL_OK) {
 		long long el = st->started;
 		st->started = el >= 0 && el <= now ? now - el : now;
 	}

@@ -51,7 +51,7 @@ char *seal_open(const struct seal *s, enum seal_purpose p, const char *b64,
 struct seal_state {
 	const struct form *form; /* borrowed from the collector */
 	int lang;
-	size_t page;       /* index of the page being shown */
+	size_t page;       /* page shown; npages: check your answers */
 	struct form_answers *answers; /* owned */
 	long long started; /* Unix seconds at consent; minimum fill time only */
 	/*
@@ -97,5 +97,29 @@ char *seal_draft(const struct seal_state *st, const char *code,
 enum seal_err seal_draft_open(const char *code, const char *b64,
     struct form *const *forms, size_t nforms, long long now,
     struct seal_state *st);
+
+/*
+ * What a journey holds in memory (journey.h), sealed under keys derived
+ * from the journey's secret, which only its tickets carry: the latest
+ * state, with the elapsed fill time in place of the start time like a
+ * draft, and the flash of one view (its errors, or the resume code).
+ */
+enum seal_held_purpose {
+	SEAL_HELD_STATE,
+	SEAL_HELD_FLASH,
+	SEAL_HELD__MAX
+};
+
+char *seal_held(const struct seal_state *st, const unsigned char *secret,
+    size_t len, long long elapsed);
+/* As seal_draft_open, for a state sealed by seal_held. */
+enum seal_err seal_held_open(const unsigned char *secret, size_t len,
+    const char *b64, struct form *const *forms, size_t nforms, long long now,
+    struct seal_state *st);
+/* seal_box / seal_open for a flash under the secret's flash key. */
+char *seal_held_box(const unsigned char *secret, size_t len,
+    enum seal_held_purpose p, const void *plain, size_t plen);
+char *seal_held_unbox(const unsigned char *secret, size_t len,
+    enum seal_held_purpose p, const char *b64, size_t *plen);
 
 #endif

@@ -181,20 +181,26 @@ allow_code(const char *key, void *arg)
 {
 	(void)arg;
 	return strcmp(key, "code") == 0 || strcmp(key, "lang") == 0 ||
-	    strcmp(key, "website") == 0;
+	    strcmp(key, "website") == 0 || strcmp(key, "step") == 0;
 }
 
-/* Keys of a survey page: controls plus the variables of its items. */
+/*
+ * Keys of a survey page: controls (with "v", the ticket the page was shown
+ * under) plus the variables of its items.
+ */
 static int
 allow_page(const char *key, void *arg)
 {
 	const struct seal_state *st = arg;
-	const struct form_page *pg = &st->form->pages[st->page];
+	const struct form_page *pg;
 	size_t i, k;
 
 	if (strcmp(key, "state") == 0 || strcmp(key, "action") == 0 ||
-	    strcmp(key, "website") == 0)
+	    strcmp(key, "website") == 0 || strcmp(key, "v") == 0)
 		return 1;
+	if (st->page >= st->form->npages)
+		return 0; /* check your answers: controls only */
+	pg = &st->form->pages[st->page];
 	for (i = 0; i < pg->nitems; i++) {
 		const struct form_item *it = &pg->items[i];
 		if (it->kind != FORM_GRID) {
@@ -261,35 +267,350 @@ survey_post_checks(struct req *r, int (*allow)(const char *, void *),
 	return 0;
 }
 
+/* ---- journeys: the state behind a redirect ---- */
+
+/* The index of f among the served forms. */
+static size_t
+survey_form_index(const struct collector *c, const struct form *f)
+{
+	size_t i;
+
+	for (i = 0; i < c->nforms; i++)
+		if (c->forms[i] == f)
+			return i;
+	return 0;
+}
+
+/* The client's address tag (abuse_tag), for receipts and journeys. */
+static void
+survey_client_tag(struct req *r, unsigned char tag[ABUSE_TAG_LEN])
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	abuse_tag(r->c->abuse, ci != NULL ? ci->client_addr : NULL, tag);
+}
+
+/* A 303 to the local URL url (copied), with a link for old clients. */
+static enum hres
+survey_see_other(struct req *r, const char *url)
+{
+	size_t n = strlen(url) + 1;
+
+	free(r->resp.location);
+	if ((r->resp.location = malloc(n)) == NULL)
+		return http_refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    NOTE_INTERNAL, REJ__MAX);
+	memcpy(r->resp.location, url, n);
+	html_free(&r->resp.body);
+	html_init(&r->resp.body, HTTP_PAGE_MAX);
+	r->resp.status = MHD_HTTP_SEE_OTHER;
+	html_lit(&r->resp.body, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\"><title>Continue</title></head><body><p>"
+	    "<a href=\"");
+	html_text(&r->resp.body, url);
+	html_lit(&r->resp.body, "\">Continue</a></p></body></html>\n");
+	return H_DONE;
+}
+
+/* "/s/<id>/p?v=<ticket>" for page (with flags) of r's journey. */
+static void
+survey_view_url(const struct req *r, const unsigned char
+    nonce[JOURNEY_NONCE_LEN], unsigned page, char *out, size_t len)
+{
+	char ticket[JOURNEY_TICKET_LEN + 1];
+
+	journey_ticket(&r->jid, nonce, page, ticket);
+	snprintf(out, len, "/s/%s/p?v=%s", r->st.form->id, ticket);
+}
+
+#define SURVEY_URL_MAX (sizeof("/s//p?v=") + 64 + JOURNEY_TICKET_LEN + 1)
+
+/*
+ * Keep r->st as the latest state of r's journey (a new journey when it has
+ * none or lost it), with flash (plain JSON, or NULL) for the new view, and
+ * answer 303 to the view of page (with its flags).
+ */
+static enum hres
+survey_redirect_view(struct req *r, unsigned page, const char *flash_plain)
+{
+	struct collector *c = r->c;
+	unsigned char tag[ABUSE_TAG_LEN], nonce[JOURNEY_NONCE_LEN];
+	size_t form = survey_form_index(c, r->st.form);
+	long long now = (long long)time(NULL);
+	char url[SURVEY_URL_MAX];
+	int tries;
+
+	survey_client_tag(r, tag);
+	for (tries = 0; tries < 2; tries++) {
+		char *held, *flash = NULL;
+		int rc;
+
+		if (!r->has_jid) {
+			if (journeys_create(c->journeys, tag, form,
+			    &r->jid) != 0)
+				break;
+			r->has_jid = 1;
+		}
+		held = seal_held(&r->st, r->jid.secret, JOURNEY_SECRET_LEN,
+		    now - r->st.started);
+		if (flash_plain != NULL)
+			flash = seal_held_box(r->jid.secret, JOURNEY_SECRET_LEN,
+			    SEAL_HELD_FLASH, flash_plain, strlen(flash_plain));
+		rc = held == NULL || (flash_plain != NULL && flash == NULL)
+		    ? -1 : journeys_put(c->journeys, &r->jid, tag, form, held,
+		    flash, nonce);
+		free(held);
+		free(flash);
+		if (rc == 0) {
+			survey_view_url(r, nonce, page, url, sizeof(url));
+			return survey_see_other(r, url);
+		}
+		r->has_jid = 0; /* dropped or taken over: start a new one */
+	}
+	return http_refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NOTE_INTERNAL,
+	    REJ__MAX);
+}
+
+/*
+ * The journey a POST came from (its hidden "v"): remember it, and when it
+ * still holds this respondent's state, continue from that state's answers.
+ * A page the browser kept from earlier (a back-forward cache, a second
+ * tab) then loses nothing given on later pages. Returns the view's page
+ * flags (JOURNEY_FROM_SUMMARY), 0 when there is no journey.
+ */
+static unsigned
+survey_adopt_journey(struct req *r)
+{
+	struct collector *c = r->c;
+	const char *v = post_get(&r->post, "v");
+	unsigned char tag[ABUSE_TAG_LEN];
+	struct journey_view jv;
+	struct seal_state held;
+	unsigned flags;
+
+	if (v == NULL)
+		return 0;
+	survey_client_tag(r, tag);
+	if (journeys_open(c->journeys, v, tag, survey_form_index(c,
+	    r->st.form), &jv) != 0)
+		return 0;
+	flags = jv.page & JOURNEY_FROM_SUMMARY;
+	if (jv.mode != JOURNEY_LIVE || jv.held == NULL) {
+		/* Saved or submitted: this page is older; start anew. */
+		journey_view_free(&jv);
+		return flags;
+	}
+	r->jid = jv.id;
+	r->has_jid = 1;
+	if (seal_held_open(jv.id.secret, JOURNEY_SECRET_LEN, jv.held, c->forms,
+	    c->nforms, (long long)time(NULL), &held) == SEAL_OK) {
+		if (held.form == r->st.form &&
+		    sodium_memcmp(held.token, r->st.token,
+		    sizeof(held.token)) == 0) {
+			struct form_answers *a = r->st.answers;
+			r->st.answers = held.answers;
+			held.answers = a;
+			if (held.has_draft && !r->st.has_draft) {
+				r->st.has_draft = 1;
+				memcpy(r->st.draft, held.draft,
+				    sizeof(r->st.draft));
+			}
+		}
+		seal_state_free(&held);
+	}
+	journey_view_free(&jv);
+	return flags;
+}
+
+/* ---- flashes: what one view shows besides the answers ---- */
+
+enum {
+	FLASH_TOO_FAST = 1,  /* ask to review and submit again */
+	FLASH_NEW_ITEMS = 2, /* questions appeared after an answer */
+};
+
+/*
+ * The flash of a view with errors: flags, the problems (variable, rule)
+ * and what was typed into fields whose value did not parse. Plain JSON;
+ * NULL on allocation failure.
+ */
+static char *
+survey_flash_make(const struct req *r, unsigned flags,
+    const struct diag *errs)
+{
+	json_t *o = json_object(), *e = json_array(), *raw = json_array();
+	char *out = NULL;
+	size_t i;
+
+	if (o == NULL || e == NULL || raw == NULL)
+		goto out;
+	for (i = 0; errs != NULL && i < errs->n; i++) {
+		const char *w = errs->a[i].where, *typed;
+		long iv;
+
+		if (w == NULL)
+			continue;
+		if (json_array_append_new(e, json_pack("[ss]", w,
+		    errs->a[i].what != NULL ? errs->a[i].what : "")) != 0)
+			goto out;
+		iv = form_var_find(r->st.form, w);
+		typed = r->post_on ? post_get(&r->post, w) : NULL;
+		if (iv >= 0 && typed != NULL && typed[0] != '\0' &&
+		    !r->st.answers->v[iv].set &&
+		    json_array_append_new(raw, json_pack("[ss]", w, typed)) != 0)
+			goto out;
+	}
+	if (json_object_set_new(o, "f", json_integer(flags)) != 0 ||
+	    json_object_set(o, "e", e) != 0 || json_object_set(o, "r", raw) != 0)
+		goto out;
+	out = json_dumps(o, JSON_COMPACT);
+out:
+	json_decref(e);
+	json_decref(raw);
+	json_decref(o);
+	return out;
+}
+
+/* A flash read back for one GET (survey_flash_read). */
+struct survey_flash {
+	unsigned flags;
+	struct diag errs;
+	struct post raw;     /* typed values, as a body would carry them */
+	json_t *doc;         /* owns the strings of raw */
+	char code[CODE_LEN + 1]; /* a saved journey's resume code */
+};
+
+static void
+survey_flash_free(struct survey_flash *fl)
+{
+	diag_free(&fl->errs);
+	free(fl->raw.f);
+	json_decref(fl->doc);
+	sodium_memzero(fl->code, sizeof(fl->code));
+	memset(fl, 0, sizeof(*fl));
+}
+
+/* Open and read a sealed flash. 0, or -1 when it does not open. */
+static int
+survey_flash_read(const struct journey_id *id, const char *sealed,
+    struct survey_flash *fl)
+{
+	size_t len, i, n;
+	char *plain;
+	json_t *e, *raw, *x;
+	const char *code;
+
+	memset(fl, 0, sizeof(*fl));
+	diag_init(&fl->errs);
+	plain = seal_held_unbox(id->secret, JOURNEY_SECRET_LEN,
+	    SEAL_HELD_FLASH, sealed, &len);
+	if (plain == NULL)
+		return -1;
+	fl->doc = json_loadb(plain, len, 0, NULL);
+	sodium_memzero(plain, len);
+	free(plain);
+	if (!json_is_object(fl->doc))
+		return -1;
+	code = json_string_value(json_object_get(fl->doc, "code"));
+	if (code != NULL && strlen(code) == CODE_LEN)
+		memcpy(fl->code, code, CODE_LEN + 1);
+	fl->flags = (unsigned)json_integer_value(json_object_get(fl->doc,
+	    "f"));
+	e = json_object_get(fl->doc, "e");
+	json_array_foreach(e, i, x) {
+		const char *w = json_string_value(json_array_get(x, 0));
+		const char *what = json_string_value(json_array_get(x, 1));
+		if (w != NULL && what != NULL)
+			diag_add(&fl->errs, w, "%s", what);
+	}
+	raw = json_object_get(fl->doc, "r");
+	n = json_array_size(raw);
+	if (n > 0 && (fl->raw.f = calloc(n, sizeof(*fl->raw.f))) == NULL)
+		return -1;
+	json_array_foreach(raw, i, x) {
+		const char *w = json_string_value(json_array_get(x, 0));
+		const char *v = json_string_value(json_array_get(x, 1));
+		if (w == NULL || v == NULL)
+			continue;
+		fl->raw.f[fl->raw.n].key = (char *)w;
+		fl->raw.f[fl->raw.n].val = (char *)v;
+		fl->raw.f[fl->raw.n].len = strlen(v);
+		fl->raw.n++;
+	}
+	return 0;
+}
+
 /* ---- survey pages ---- */
 
-/* Render page st->page with a freshly sealed state. */
+/*
+ * Render step r->st.page (a page, or npages: check your answers) with a
+ * freshly sealed state, the ticket of its journey, and what fl says (may
+ * be NULL). Direct answers (a storage failure) pass storage_failed.
+ */
 static enum hres
-survey_show(struct req *r, unsigned status, const struct diag *errors,
-    int use_raw, int too_fast, int storage_failed, int new_items)
+survey_show(struct req *r, unsigned status, const struct survey_flash *fl,
+    int storage_failed)
 {
+	const struct form *f = r->st.form;
 	struct pages_survey ps;
 	char *blob = seal_state(&r->c->seal, &r->st);
+	char ticket[JOURNEY_TICKET_LEN + 1];
+	char (*change)[SURVEY_URL_MAX] = NULL;
+	const char **change_p = NULL;
+	unsigned char nonce[JOURNEY_NONCE_LEN];
+	size_t i;
 
 	if (blob == NULL)
 		return http_refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    NOTE_INTERNAL, REJ__MAX);
 	memset(&ps, 0, sizeof(ps));
-	ps.form = r->st.form;
+	ps.form = f;
 	ps.lang = r->st.lang;
 	ps.page = r->st.page;
 	ps.answers = r->st.answers;
 	ps.state = blob;
-	ps.errors = errors;
-	ps.raw = use_raw ? &r->post : NULL;
-	ps.too_fast = too_fast;
+	if (r->has_jid) {
+		randombytes_buf(nonce, sizeof(nonce));
+		journey_ticket(&r->jid, nonce, (unsigned)r->st.page, ticket);
+		ps.view = ticket;
+	}
+	if (r->st.page == f->npages && r->has_jid) {
+		/* Check your answers: a Change link per page shown. */
+		change = calloc(f->npages, sizeof(*change));
+		change_p = calloc(f->npages, sizeof(*change_p));
+		if (change == NULL || change_p == NULL)
+			goto fail;
+		for (i = 0; i < f->npages; i++) {
+			if (!form_page_visible(f, i, r->st.answers))
+				continue;
+			randombytes_buf(nonce, sizeof(nonce));
+			survey_view_url(r, nonce, (unsigned)i |
+			    JOURNEY_FROM_SUMMARY, change[i], sizeof(change[i]));
+			change_p[i] = change[i];
+		}
+		ps.change = change_p;
+	}
+	if (fl != NULL) {
+		ps.errors = fl->errs.n > 0 ? &fl->errs : NULL;
+		ps.raw = fl->raw.n > 0 ? &fl->raw : NULL;
+		ps.too_fast = (fl->flags & FLASH_TOO_FAST) != 0;
+		ps.new_items = (fl->flags & FLASH_NEW_ITEMS) != 0;
+	}
 	ps.storage_failed = storage_failed;
-	ps.new_items = new_items;
 	r->resp.status = status;
 	pages_survey(&r->resp.body, &ps);
 	free(blob);
+	free(change);
+	free(change_p);
 	metrics_count(&r->c->met, MET_PAGES);
 	return H_DONE;
+fail:
+	free(blob);
+	free(change);
+	free(change_p);
+	return http_refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NOTE_INTERNAL,
+	    REJ__MAX);
 }
 
 /* Index of a visible page after (dir 1) or before (dir -1) from, or -1. */
@@ -302,6 +623,40 @@ survey_next_page(const struct seal_state *st, size_t from, int dir)
 		if (form_page_visible(st->form, (size_t)i, st->answers))
 			return i;
 	return -1;
+}
+
+/*
+ * The step after page from: the next page shown, or check your answers
+ * (npages). After a Change link (from_summary) the pages already complete
+ * are passed over: the person goes back to the summary unless the change
+ * opened a page with questions still to answer.
+ */
+static size_t
+survey_step_after(const struct seal_state *st, size_t from, int from_summary)
+{
+	const struct form *f = st->form;
+	struct form_answers *tmp;
+	struct diag d;
+	long i = (long)from;
+
+	while ((i = survey_next_page(st, (size_t)i, 1)) >= 0) {
+		size_t problems;
+
+		if (!from_summary)
+			return (size_t)i;
+		tmp = form_answers_new(f);
+		if (tmp == NULL || form_answers_copy(tmp, st->answers) != 0) {
+			form_answers_free(tmp);
+			return (size_t)i; /* defensive: show the page */
+		}
+		diag_init(&d);
+		problems = form_page_check(f, (size_t)i, tmp, &d);
+		diag_free(&d);
+		form_answers_free(tmp);
+		if (problems > 0)
+			return (size_t)i;
+	}
+	return f->npages;
 }
 
 /*
@@ -365,6 +720,23 @@ survey_errors_for_page(const struct form *f, size_t ipage,
 	}
 }
 
+/* 303 to the view of page with a flash of flags and errs. */
+static enum hres
+survey_redirect_flash(struct req *r, unsigned page, unsigned flags,
+    const struct diag *errs)
+{
+	char *flash = survey_flash_make(r, flags, errs);
+	enum hres h;
+
+	if (flash == NULL)
+		return http_refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    NOTE_INTERNAL, REJ__MAX);
+	h = survey_redirect_view(r, page, flash);
+	sodium_memzero(flash, strlen(flash));
+	free(flash);
+	return h;
+}
+
 static enum hres survey_submitted(struct req *r);
 static enum hres survey_saved(struct req *r);
 
@@ -376,17 +748,21 @@ survey_submit(struct req *r)
 	const struct form *f = r->st.form;
 	struct diag all, mine;
 	long long now = (long long)time(NULL);
+	enum hres h;
 
 	diag_init(&all);
 	diag_init(&mine);
 	if (form_answers_check(f, r->st.answers, &all) > 0) {
-		/* Only a state from an older page order gets here. */
+		/* A page left with a problem (an older page order, a page
+		 * sent on its own): show the first such page. */
 		long iv = form_var_find(f, all.a[0].where);
 		if (iv >= 0 && f->vars[iv].item != NULL)
 			r->st.page = f->vars[iv].item->ipage;
+		else if (r->st.page >= f->npages)
+			r->st.page = 0;
 		survey_errors_for_page(f, r->st.page, &all, &mine);
 		metrics_count(&c->met, MET_VALIDATION);
-		enum hres h = survey_show(r, MHD_HTTP_OK, &mine, 0, 0, 0, 0);
+		h = survey_redirect_flash(r, (unsigned)r->st.page, 0, &mine);
 		diag_free(&all);
 		diag_free(&mine);
 		return h;
@@ -395,7 +771,8 @@ survey_submit(struct req *r)
 	diag_free(&mine);
 	if (now - r->st.started < (long long)c->cfg.min_fill_seconds) {
 		metrics_reject(&c->met, REJ_TOO_FAST);
-		return survey_show(r, MHD_HTTP_OK, NULL, 0, 1, 0, 0);
+		return survey_redirect_flash(r, (unsigned)r->st.page,
+		    FLASH_TOO_FAST, NULL);
 	}
 	form_score(f, r->st.answers);
 	r->answers_json = form_answers_to_json(r->st.answers, 0, f->nitem_vars);
@@ -404,7 +781,7 @@ survey_submit(struct req *r)
 	if (r->answers_json == NULL || r->scores_json == NULL)
 		return http_refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    NOTE_INTERNAL, REJ__MAX);
-	code_new(r->code);
+	code_new(r->code, CODE_RECEIPT);
 	store_period_now(r->period, f->date_month);
 	memset(&r->job, 0, sizeof(r->job));
 	r->job.kind = STORE_JOB_INSERT;
@@ -432,26 +809,26 @@ survey_submit(struct req *r)
 	return http_job(r, survey_submitted);
 }
 
-/* The index of f among the served forms. */
-static size_t
-survey_form_index(const struct collector *c, const struct form *f)
-{
-	size_t i;
-
-	for (i = 0; i < c->nforms; i++)
-		if (c->forms[i] == f)
-			return i;
-	return 0;
-}
-
-/* The client's address tag (abuse_tag), for the one-time receipt. */
+/* End r's journey (saved or submitted) so Back shows only that. */
 static void
-survey_client_tag(struct req *r, unsigned char tag[ABUSE_TAG_LEN])
+survey_end_journey(struct req *r, enum journey_mode mode, const char *flash,
+    unsigned char nonce[JOURNEY_NONCE_LEN])
 {
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn,
-	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	struct collector *c = r->c;
+	unsigned char tag[ABUSE_TAG_LEN];
+	size_t form = survey_form_index(c, r->st.form);
 
-	abuse_tag(r->c->abuse, ci != NULL ? ci->client_addr : NULL, tag);
+	survey_client_tag(r, tag);
+	if (r->has_jid && journeys_end(c->journeys, &r->jid, tag, form, mode,
+	    r->st.lang, flash, nonce) == 0)
+		return;
+	if (journeys_create(c->journeys, tag, form, &r->jid) == 0 &&
+	    journeys_end(c->journeys, &r->jid, tag, form, mode, r->st.lang,
+	    flash, nonce) == 0) {
+		r->has_jid = 1;
+		return;
+	}
+	r->has_jid = 0;
 }
 
 /*
@@ -463,8 +840,8 @@ survey_submitted(struct req *r)
 {
 	struct collector *c = r->c;
 	char ticket[RECEIPT_TICKET_LEN + 1];
-	unsigned char tag[ABUSE_TAG_LEN];
-	size_t need;
+	unsigned char tag[ABUSE_TAG_LEN], nonce[JOURNEY_NONCE_LEN];
+	char url[sizeof("/s//thanks?t=") + 64 + RECEIPT_TICKET_LEN + 1];
 
 	if (r->job.rc == STORE_EXISTS)
 		return http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_TOKEN_REUSED,
@@ -473,33 +850,22 @@ survey_submitted(struct req *r)
 		metrics_reject(&c->met, REJ_STORAGE);
 		http_log(c, "submission not stored: %s",
 		    store_strerror(r->job.rc));
-		return survey_show(r, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, 0, 0,
-		    1, 0);
+		return survey_show(r, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, 1);
 	}
 	metrics_count(&c->met, MET_SUBMISSIONS);
+	/* Back from the thank-you page now says only that the answers are in. */
+	survey_end_journey(r, JOURNEY_DONE, NULL, nonce);
 	survey_client_tag(r, tag);
 	if (receipts_put(c->receipts, tag, survey_form_index(c, r->st.form),
-	    r->st.lang, r->code, ticket) != 0)
-		goto fail;
-	need = strlen("/s/") + strlen(r->st.form->id) + strlen("/thanks?t=") +
-	    sizeof(ticket);
-	r->resp.location = malloc(need);
-	if (r->resp.location == NULL)
-		goto fail;
-	snprintf(r->resp.location, need, "/s/%s/thanks?t=%s", r->st.form->id,
+	    r->st.lang, r->code, ticket) != 0) {
+		/* Stored, but the receipt cannot be shown: say so honestly. */
+		http_log(c, "receipt page could not be built");
+		return http_refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    NOTE_INTERNAL, REJ__MAX);
+	}
+	snprintf(url, sizeof(url), "/s/%s/thanks?t=%s", r->st.form->id,
 	    ticket);
-	r->resp.status = MHD_HTTP_SEE_OTHER;
-	html_lit(&r->resp.body, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
-	    "<meta charset=\"utf-8\"><title>Stored</title></head><body><p>"
-	    "<a href=\"");
-	html_text(&r->resp.body, r->resp.location);
-	html_lit(&r->resp.body, "\">Continue</a></p></body></html>\n");
-	return H_DONE;
-fail:
-	/* Stored, but the receipt cannot be shown: say so honestly. */
-	http_log(c, "receipt page could not be built");
-	return http_refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NOTE_INTERNAL,
-	    REJ__MAX);
+	return survey_see_other(r, url);
 }
 
 /* "Save and continue later": store the sealed state under a new code. */
@@ -513,15 +879,11 @@ survey_save(struct req *r)
 	 * The draft holds the elapsed fill time, not a clock time, and is
 	 * sealed under its resume code; it expires with the state.
 	 */
-	code_new(r->code);
+	code_new(r->code, CODE_RESUME);
 	memset(&r->job, 0, sizeof(r->job));
 	store_hash_code(c->key, r->code, r->job.hash);
 	r->dblob = seal_draft(&r->st, r->code, now - r->st.started);
-	/* The page shown now continues from the draft, and deletes it. */
-	r->st.has_draft = 1;
-	memcpy(r->st.draft, r->job.hash, STORE_HASH_LEN);
-	r->blob = seal_state(&c->seal, &r->st);
-	if (r->dblob == NULL || r->blob == NULL)
+	if (r->dblob == NULL)
 		return http_refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    NOTE_INTERNAL, REJ__MAX);
 	memcpy(r->expires, r->st.expires, sizeof(r->expires));
@@ -533,20 +895,88 @@ survey_save(struct req *r)
 	return http_job(r, survey_saved);
 }
 
+/*
+ * The site's address as the browser reached it ("https://host:port"), for
+ * the pages that give a code: "" when the Host header is not a plain
+ * host. Behind a TLS-terminating proxy, X-Forwarded-Proto says https.
+ */
+static void
+survey_site(struct req *r, char *out, size_t len)
+{
+	const char *host = http_header(r, MHD_HTTP_HEADER_HOST);
+	const char *proto = http_header(r, "X-Forwarded-Proto");
+	int tls = r->c->tls || (proto != NULL && strcmp(proto, "https") == 0);
+	size_t n = host != NULL ? strlen(host) : 0;
+
+	/* Only a plain host[:port]: anything else is not shown. */
+	if (n == 0 || n > 255 || strspn(host, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != n)
+		host = NULL;
+	if (host == NULL)
+		snprintf(out, len, "%s", "");
+	else
+		snprintf(out, len, "%s://%s", tls ? "https" : "http", host);
+}
+
+/* The page that shows a resume code (once). */
+static void
+survey_page_saved(struct req *r, const char *code)
+{
+	char site[300];
+
+	survey_site(r, site, sizeof(site));
+	pages_saved(&r->resp.body, r->st.form, r->st.lang, code, site,
+	    r->c->cfg.draft_days);
+}
+
+/*
+ * The draft is stored: the journey forgets the answers (a person who saves
+ * may be leaving a shared device), keeps the code for one showing, and
+ * the browser is sent to that showing.
+ */
 static enum hres
 survey_saved(struct req *r)
 {
+	unsigned char nonce[JOURNEY_NONCE_LEN];
+	char url[SURVEY_URL_MAX], *flash = NULL, *plain;
+	json_t *o;
+
 	if (r->job.rc != STORE_OK) {
 		metrics_reject(&r->c->met, REJ_STORAGE);
 		http_log(r->c, "draft not stored: %s",
 		    store_strerror(r->job.rc));
-		return survey_show(r, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, 0, 0,
-		    1, 0);
+		return survey_show(r, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, 1);
 	}
 	metrics_count(&r->c->met, MET_DRAFTS);
+	o = json_pack("{ss}", "code", r->code);
+	plain = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (plain != NULL && !r->has_jid) {
+		unsigned char tag[ABUSE_TAG_LEN];
+		survey_client_tag(r, tag);
+		if (journeys_create(r->c->journeys, tag, survey_form_index(r->c,
+		    r->st.form), &r->jid) == 0)
+			r->has_jid = 1;
+	}
+	if (plain != NULL && r->has_jid)
+		flash = seal_held_box(r->jid.secret, JOURNEY_SECRET_LEN,
+		    SEAL_HELD_FLASH, plain, strlen(plain));
+	if (plain != NULL) {
+		sodium_memzero(plain, strlen(plain));
+		free(plain);
+	}
+	if (flash == NULL)
+		goto direct;
+	survey_end_journey(r, JOURNEY_SAVED, flash, nonce);
+	free(flash);
+	if (!r->has_jid)
+		goto direct;
+	survey_view_url(r, nonce, (unsigned)r->st.page, url, sizeof(url));
+	return survey_see_other(r, url);
+direct:
+	/* No room to keep it: show the code now rather than lose it. */
 	r->resp.status = MHD_HTTP_OK;
-	pages_saved(&r->resp.body, r->st.form, r->st.lang, r->code, r->blob,
-	    r->c->cfg.draft_days);
+	survey_page_saved(r, r->code);
 	return H_DONE;
 }
 
@@ -558,20 +988,23 @@ survey_consent_post(struct req *r)
 	struct form *f = r->form;
 	enum hres res;
 	long first;
+	int missing = 0;
 
 	if (survey_post_checks(r, allow_consent, NULL, &res) != 0)
 		return res;
 	r->st.lang = survey_lang(r, f, post_get(&r->post, "lang"));
 	consent = post_get(&r->post, "consent");
 	adult = post_get(&r->post, "adult");
-	if (consent == NULL || strcmp(consent, "1") != 0 || adult == NULL ||
-	    strcmp(adult, "1") != 0) {
+	if (consent == NULL || strcmp(consent, "1") != 0)
+		missing |= 1;
+	if (adult == NULL || strcmp(adult, "1") != 0)
+		missing |= 2;
+	if (missing) {
+		char url[160];
 		metrics_reject(&r->c->met, REJ_NO_CONSENT);
-		r->resp.status = MHD_HTTP_OK;
-		pages_consent(&r->resp.body, f, r->st.lang,
-		    consent == NULL || strcmp(consent, "1") != 0,
-		    adult == NULL || strcmp(adult, "1") != 0);
-		return H_DONE;
+		snprintf(url, sizeof(url), "/s/%s?lang=%s&missing=%d", f->id,
+		    f->langs[r->st.lang], missing);
+		return survey_see_other(r, url);
 	}
 	r->st.form = f;
 	r->st.answers = form_answers_new(f);
@@ -586,7 +1019,7 @@ survey_consent_post(struct req *r)
 	if (!form_page_visible(f, 0, r->st.answers) &&
 	    (first = survey_next_page(&r->st, 0, 1)) >= 0)
 		r->st.page = (size_t)first;
-	return survey_show(r, MHD_HTTP_OK, NULL, 0, 0, 0, 0);
+	return survey_redirect_view(r, (unsigned)r->st.page, NULL);
 }
 
 /*
@@ -622,50 +1055,39 @@ survey_new_items(const struct form *f, size_t ipage,
 	return any;
 }
 
-/* Every POST to /s/<id> that carries a state. */
+/* A POST from the check-your-answers step (page npages). */
 static enum hres
-survey_page_post(struct req *r, const char *blob)
+survey_summary_post(struct req *r, const char *action)
+{
+	long prev;
+
+	if (strcmp(action, "back") == 0) {
+		prev = survey_next_page(&r->st, r->st.form->npages, -1);
+		if (prev >= 0)
+			r->st.page = (size_t)prev;
+		return survey_redirect_view(r, (unsigned)r->st.page, NULL);
+	}
+	if (strcmp(action, "save") == 0)
+		return survey_save(r);
+	if (strcmp(action, "stay") == 0)
+		return survey_redirect_view(r, (unsigned)r->st.page, NULL);
+	return survey_submit(r); /* submit, next, Enter */
+}
+
+/* The POST of a page of questions. */
+static enum hres
+survey_question_post(struct req *r, const char *action, int from_summary)
 {
 	struct collector *c = r->c;
-	const struct form *f;
+	const struct form *f = r->st.form;
 	struct form_answers *before = NULL;
 	struct diag errs;
-	const char *action;
-	enum seal_err se;
 	enum hres res;
 	long nxt;
 	int fresh;
 
-	se = seal_state_open(&c->seal, blob, c->forms, c->nforms, &r->st);
-	if (se == SEAL_EXPIRED)
-		return http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_EXPIRED,
-		    REJ_EXPIRED_STATE);
-	if (se != SEAL_OK || r->st.form != r->form) {
-		if (se == SEAL_OK)
-			seal_state_free(&r->st);
-		return http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_BAD_STATE,
-		    REJ_BAD_STATE);
-	}
-	r->has_st = 1;
-	f = r->st.form;
-	/* A state sealed before states had an expiry gets one now. */
-	if (r->st.expires[0] == '\0')
-		survey_expiry(c, f, r->st.expires);
-	if (survey_expired(&r->st))
-		return http_refuse(r, MHD_HTTP_BAD_REQUEST,
-		    NOTE_SESSION_EXPIRED, REJ_EXPIRED_STATE);
-	if (survey_post_checks(r, allow_page, &r->st, &res) != 0)
-		return res;
-	action = post_get(&r->post, "action");
-	if (action == NULL)
-		action = "next"; /* Enter in a field, old browsers */
 	if (strcmp(action, "stay") == 0)
-		return survey_show(r, MHD_HTTP_OK, NULL, 0, 0, 0, 0);
-	if (strcmp(action, "next") != 0 && strcmp(action, "submit") != 0 &&
-	    strcmp(action, "back") != 0 && strcmp(action, "save") != 0)
-		return http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_BAD_REQUEST,
-		    REJ_BAD_REQUEST);
-
+		return survey_redirect_view(r, (unsigned)r->st.page, NULL);
 	before = form_answers_new(f);
 	if (before == NULL || form_answers_copy(before, r->st.answers) != 0) {
 		form_answers_free(before);
@@ -683,24 +1105,77 @@ survey_page_post(struct req *r, const char *blob)
 		nxt = survey_next_page(&r->st, r->st.page, -1);
 		if (nxt >= 0)
 			r->st.page = (size_t)nxt;
-		return survey_show(r, MHD_HTTP_OK, NULL, 0, 0, 0, 0);
+		return survey_redirect_view(r, (unsigned)r->st.page, NULL);
 	}
 	form_page_check(f, r->st.page, r->st.answers, &errs);
 	fresh = survey_new_items(f, r->st.page, before, r->st.answers, &errs);
 	form_answers_free(before);
 	if (errs.n > 0 || fresh) {
 		metrics_count(&c->met, MET_VALIDATION);
-		res = survey_show(r, MHD_HTTP_OK, &errs, 1, 0, 0, fresh);
+		res = survey_redirect_flash(r, (unsigned)r->st.page |
+		    (from_summary ? JOURNEY_FROM_SUMMARY : 0u),
+		    fresh ? FLASH_NEW_ITEMS : 0, &errs);
 		diag_free(&errs);
 		return res;
 	}
 	diag_free(&errs);
-	nxt = survey_next_page(&r->st, r->st.page, 1);
-	if (nxt >= 0) {
-		r->st.page = (size_t)nxt;
-		return survey_show(r, MHD_HTTP_OK, NULL, 0, 0, 0, 0);
+	/*
+	 * "submit" comes only from pages rendered before the check-your-
+	 * answers step existed, and from scripts: it submits from the last
+	 * page as it always did.
+	 */
+	if (strcmp(action, "submit") == 0 &&
+	    survey_next_page(&r->st, r->st.page, 1) < 0)
+		return survey_submit(r);
+	nxt = (long)survey_step_after(&r->st, r->st.page, from_summary);
+	r->st.page = (size_t)nxt;
+	return survey_redirect_view(r, (unsigned)r->st.page |
+	    (from_summary && (size_t)nxt < f->npages ? JOURNEY_FROM_SUMMARY : 0u),
+	    NULL);
+}
+
+/* Every POST to /s/<id> that carries a state. */
+static enum hres
+survey_page_post(struct req *r, const char *blob)
+{
+	struct collector *c = r->c;
+	const char *action;
+	enum seal_err se;
+	enum hres res;
+	unsigned flags;
+
+	se = seal_state_open(&c->seal, blob, c->forms, c->nforms, &r->st);
+	if (se == SEAL_EXPIRED)
+		return http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_EXPIRED,
+		    REJ_EXPIRED_STATE);
+	if (se != SEAL_OK || r->st.form != r->form) {
+		if (se == SEAL_OK)
+			seal_state_free(&r->st);
+		return http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_BAD_STATE,
+		    REJ_BAD_STATE);
 	}
-	return survey_submit(r);
+	r->has_st = 1;
+	/* A state sealed before states had an expiry gets one now. */
+	if (r->st.expires[0] == '\0')
+		survey_expiry(c, r->st.form, r->st.expires);
+	if (survey_expired(&r->st))
+		return http_refuse(r, MHD_HTTP_BAD_REQUEST,
+		    NOTE_SESSION_EXPIRED, REJ_EXPIRED_STATE);
+	if (survey_post_checks(r, allow_page, &r->st, &res) != 0)
+		return res;
+	action = post_get(&r->post, "action");
+	if (action == NULL)
+		action = "next"; /* Enter in a field, old browsers */
+	if (strcmp(action, "next") != 0 && strcmp(action, "submit") != 0 &&
+	    strcmp(action, "back") != 0 && strcmp(action, "save") != 0 &&
+	    strcmp(action, "stay") != 0)
+		return http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_BAD_REQUEST,
+		    REJ_BAD_REQUEST);
+	flags = survey_adopt_journey(r);
+	if (r->st.page >= r->st.form->npages)
+		return survey_summary_post(r, action);
+	return survey_question_post(r, action,
+	    (flags & JOURNEY_FROM_SUMMARY) != 0);
 }
 
 static enum hres
@@ -717,10 +1192,86 @@ static enum hres
 survey_get(struct req *r)
 {
 	int lang = survey_lang(r, r->form, NULL);
+	const char *m = http_query(r, "missing");
+	int missing = m != NULL && m[0] >= '1' && m[0] <= '3' && m[1] == '\0'
+	    ? m[0] - '0' : 0;
 
 	r->resp.status = MHD_HTTP_OK;
-	pages_consent(&r->resp.body, r->form, lang, 0, 0);
+	pages_consent(&r->resp.body, r->form, lang, missing & 1, missing & 2,
+	    r->c->cfg.draft_days);
 	return H_DONE;
+}
+
+/*
+ * GET /s/<id>/p?v=: one step of a journey. A live journey shows its page
+ * from the latest state (with the errors of the step that had them); a
+ * saved or submitted one says so; anything else is gone.
+ */
+static enum hres
+survey_view_get(struct req *r)
+{
+	struct collector *c = r->c;
+	unsigned char tag[ABUSE_TAG_LEN];
+	struct journey_view jv;
+	struct survey_flash fl;
+	int have_fl = 0;
+	unsigned page;
+	enum hres h;
+
+	survey_client_tag(r, tag);
+	if (journeys_open(c->journeys, http_query(r, "v"), tag,
+	    survey_form_index(c, r->form), &jv) != 0) {
+		r->ul = survey_ui_lang(r);
+		return http_refuse(r, MHD_HTTP_NOT_FOUND, NOTE_VIEW_GONE,
+		    REJ__MAX);
+	}
+	r->jid = jv.id;
+	r->has_jid = 1;
+	if (jv.flash != NULL && survey_flash_read(&jv.id, jv.flash, &fl) == 0)
+		have_fl = 1;
+	else if (jv.flash != NULL)
+		survey_flash_free(&fl);
+	if (jv.mode != JOURNEY_LIVE || jv.held == NULL) {
+		int lang = jv.lang >= 0 && (size_t)jv.lang < r->form->nlangs
+		    ? jv.lang : 0;
+		r->resp.status = MHD_HTTP_OK;
+		r->st.form = r->form;
+		r->st.lang = lang;
+		if (jv.mode == JOURNEY_SAVED && have_fl && fl.code[0] != '\0')
+			survey_page_saved(r, fl.code);
+		else {
+			char site[300];
+			survey_site(r, site, sizeof(site));
+			pages_ended(&r->resp.body, r->form, lang,
+			    jv.mode == JOURNEY_SAVED, site);
+		}
+		h = H_DONE;
+		goto out;
+	}
+	if (seal_held_open(jv.id.secret, JOURNEY_SECRET_LEN, jv.held, c->forms,
+	    c->nforms, (long long)time(NULL), &r->st) != SEAL_OK ||
+	    r->st.form != r->form) {
+		if (r->st.form != NULL)
+			seal_state_free(&r->st);
+		r->ul = survey_ui_lang(r);
+		h = http_refuse(r, MHD_HTTP_NOT_FOUND, NOTE_VIEW_GONE, REJ__MAX);
+		goto out;
+	}
+	r->has_st = 1;
+	page = jv.page & ~JOURNEY_FROM_SUMMARY;
+	if (page > r->st.form->npages)
+		page = (unsigned)r->st.form->npages;
+	r->st.page = page;
+	/* A page an answer has since hidden: the next step instead. */
+	if (page < r->st.form->npages &&
+	    !form_page_visible(r->st.form, page, r->st.answers))
+		r->st.page = survey_step_after(&r->st, page, 0);
+	h = survey_show(r, MHD_HTTP_OK, have_fl ? &fl : NULL, 0);
+out:
+	if (have_fl)
+		survey_flash_free(&fl);
+	journey_view_free(&jv);
+	return h;
 }
 
 /* ---- receipt ---- */
@@ -729,7 +1280,7 @@ static enum hres
 survey_thanks(struct req *r)
 {
 	unsigned char tag[ABUSE_TAG_LEN];
-	char canon[CODE_LEN + 1];
+	char canon[CODE_LEN + 1], site[300];
 	int lang = 0;
 
 	survey_client_tag(r, tag);
@@ -741,8 +1292,9 @@ survey_thanks(struct req *r)
 		return http_refuse(r, MHD_HTTP_NOT_FOUND, NOTE_RECEIPT_GONE,
 		    REJ__MAX);
 	}
+	survey_site(r, site, sizeof(site));
 	r->resp.status = MHD_HTTP_OK;
-	pages_thanks(&r->resp.body, r->form, lang, canon);
+	pages_thanks(&r->resp.body, r->form, lang, canon, site);
 	sodium_memzero(canon, sizeof(canon));
 	return H_DONE;
 }
@@ -752,20 +1304,24 @@ survey_thanks(struct req *r)
 static enum hres survey_resumed(struct req *r);
 static enum hres survey_withdrawn(struct req *r);
 
-/* Parse the posted code; on failure render the page with err 1. */
+/* Parse the posted code of kind; on failure render the page with err 1. */
 static int
-survey_code(struct req *r, void (*page)(struct html *, enum ui_lang, int),
-    enum hres *res)
+survey_code(struct req *r, enum code_kind kind,
+    void (*page)(struct html *, enum ui_lang, int), enum hres *res)
 {
+	enum code_read_rc rc;
 	const char *in;
 
 	r->ul = survey_ui_lang(r);
 	if (survey_post_checks(r, allow_code, NULL, res) != 0)
 		return -1;
 	in = post_get(&r->post, "code");
-	if (in == NULL || code_parse(in, strlen(in), r->code) != 0) {
+	rc = in != NULL ? code_read(in, strlen(in), kind, r->code) : CODE_BAD;
+	if (rc != CODE_OK) {
+		int other = rc == CODE_OTHER;
+		sodium_memzero(r->code, sizeof(r->code));
 		r->resp.status = MHD_HTTP_BAD_REQUEST;
-		page(&r->resp.body, r->ul, 1);
+		page(&r->resp.body, r->ul, other ? 3 : 1);
 		*res = H_DONE;
 		return -1;
 	}
@@ -777,7 +1333,7 @@ survey_resume_post(struct req *r)
 {
 	enum hres res;
 
-	if (survey_code(r, pages_resume, &res) != 0)
+	if (survey_code(r, CODE_RESUME, pages_resume, &res) != 0)
 		return res;
 	memset(&r->job, 0, sizeof(r->job));
 	r->job.kind = STORE_JOB_DRAFT_GET;
@@ -835,16 +1391,31 @@ survey_resumed(struct req *r)
 	for (i = 0; i < STORE_HASH_LEN; i++)
 		r->st.draft[i] = r->job.hash[i];
 	metrics_count(&c->met, MET_RESUMES);
-	return survey_show(r, MHD_HTTP_OK, NULL, 0, 0, 0, 0);
+	return survey_redirect_view(r, (unsigned)r->st.page, NULL);
 }
 
+/*
+ * POST /withdraw. The page's own form first asks (step=check) and shows
+ * what will be deleted with a confirmation (step=confirm); a POST without
+ * a step (scripts, pages of earlier versions) withdraws at once.
+ */
 static enum hres
 survey_withdraw_post(struct req *r)
 {
+	const char *step;
 	enum hres res;
 
-	if (survey_code(r, pages_withdraw, &res) != 0)
+	if (survey_code(r, CODE_RECEIPT, pages_withdraw, &res) != 0)
 		return res;
+	step = post_get(&r->post, "step");
+	if (step != NULL && strcmp(step, "check") == 0) {
+		r->resp.status = MHD_HTTP_OK;
+		pages_withdraw_confirm(&r->resp.body, r->ul, r->code);
+		return H_DONE;
+	}
+	if (step != NULL && strcmp(step, "confirm") != 0)
+		return http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_BAD_REQUEST,
+		    REJ_BAD_REQUEST);
 	memset(&r->job, 0, sizeof(r->job));
 	r->job.kind = STORE_JOB_WITHDRAW;
 	store_hash_code(r->c->key, r->code, r->job.hash);
@@ -854,6 +1425,8 @@ survey_withdraw_post(struct req *r)
 static enum hres
 survey_withdrawn(struct req *r)
 {
+	char url[48];
+
 	if (r->job.rc == STORE_NOTFOUND) {
 		r->resp.status = MHD_HTTP_NOT_FOUND;
 		pages_withdraw(&r->resp.body, r->ul, 2);
@@ -867,9 +1440,9 @@ survey_withdrawn(struct req *r)
 		    NOTE_UNAVAILABLE, REJ__MAX);
 	}
 	metrics_count(&r->c->met, MET_WITHDRAWALS);
-	r->resp.status = MHD_HTTP_OK;
-	pages_withdrawn(&r->resp.body, r->ul);
-	return H_DONE;
+	snprintf(url, sizeof(url), "/withdraw?lang=%s&done=1",
+	    pages_ui_tag(r->ul));
+	return survey_see_other(r, url);
 }
 
 /* ---- the rest ---- */
@@ -920,6 +1493,13 @@ survey_dispatch(struct req *r)
 		return post ? survey_post(r) : survey_get(r);
 	case ROUTE_THANKS:
 		return survey_thanks(r);
+	case ROUTE_VIEW:
+		return survey_view_get(r);
+	case ROUTE_ABOUT:
+		r->resp.status = MHD_HTTP_OK;
+		pages_about(&r->resp.body, r->form, survey_lang(r, r->form,
+		    NULL));
+		return H_DONE;
 	case ROUTE_RESUME:
 		if (post)
 			return survey_resume_post(r);
@@ -930,7 +1510,10 @@ survey_dispatch(struct req *r)
 		if (post)
 			return survey_withdraw_post(r);
 		r->resp.status = MHD_HTTP_OK;
-		pages_withdraw(&r->resp.body, survey_ui_lang(r), 0);
+		if (http_query(r, "done") != NULL)
+			pages_withdrawn(&r->resp.body, survey_ui_lang(r));
+		else
+			pages_withdraw(&r->resp.body, survey_ui_lang(r), 0);
 		return H_DONE;
 	case ROUTE_HEALTHZ:
 		r->resp.status = MHD_HTTP_OK;

@@ -1282,12 +1282,52 @@ count_vars(json_t *root)
 	return n + json_array_size(scores) + 1;
 }
 
+/*
+ * consent.parts: titled blocks of the consent page (who runs the study,
+ * how results are published, a contact), each {"title", "text"}.
+ */
+static void
+parse_consent_parts(struct ctx *c, json_t *consent)
+{
+	static const char *const keys[] = {"title", "text", NULL};
+	json_t *a = json_object_get(consent, "parts"), *e;
+	char p[PATH_MAX_LEN];
+	struct form *f = c->f;
+	size_t i;
+
+	if (a == NULL)
+		return;
+	if (!json_is_array(a) || json_array_size(a) > FORM_MAX_CONSENT_PARTS) {
+		problem(c, "consent.parts", "must be an array of at most %d "
+		    "{\"title\", \"text\"} objects", FORM_MAX_CONSENT_PARTS);
+		return;
+	}
+	f->consent_parts = calloc(json_array_size(a) + 1,
+	    sizeof(*f->consent_parts));
+	if (f->consent_parts == NULL) {
+		problem(c, "consent.parts", "out of memory");
+		return;
+	}
+	json_array_foreach(a, i, e) {
+		struct form_consent_part *cp =
+		    &f->consent_parts[f->nconsent_parts++];
+		diag_path_idx(p, "consent.parts", i);
+		if (!json_is_object(e)) {
+			problem(c, p, "must be an object");
+			continue;
+		}
+		unknown_keys(c, e, p, keys);
+		get_text(c, e, p, "title", 1, &cp->title);
+		get_text(c, e, p, "text", 1, &cp->text);
+	}
+}
+
 static void
 parse_root(struct ctx *c, json_t *root)
 {
 	static const char *const keys[] = {"id", "version", "languages",
 	    "title", "description", "consent", "free_text", "date_precision",
-	    "pages", "scores", NULL};
+	    "pages", "scores", "about", NULL};
 	char p[PATH_MAX_LEN];
 	struct form *f = c->f;
 	json_t *x, *e;
@@ -1308,6 +1348,7 @@ parse_root(struct ctx *c, json_t *root)
 	parse_langs(c, root);
 	get_text(c, root, "", "title", 1, &f->title);
 	get_text(c, root, "", "description", 0, &f->description);
+	get_text(c, root, "", "about", 0, &f->about);
 	f->free_text_allowed = get_bool(c, root, "", "free_text");
 	s = get_string(c, root, "", "date_precision", 0);
 	if (s != NULL && strcmp(s, "day") != 0 && strcmp(s, "month") != 0)
@@ -1319,7 +1360,7 @@ parse_root(struct ctx *c, json_t *root)
 		problem(c, "consent", "missing or not an object");
 	} else {
 		static const char *const ckeys[] = {"version", "title", "text",
-		    "agree", "age_confirm", NULL};
+		    "agree", "age_confirm", "minutes", "parts", NULL};
 		unknown_keys(c, x, "consent", ckeys);
 		s = get_string(c, x, "consent", "version", 1);
 		if (s != NULL && (strlen(s) == 0 || strlen(s) > 32))
@@ -1330,6 +1371,12 @@ parse_root(struct ctx *c, json_t *root)
 		get_text(c, x, "consent", "text", 1, &f->consent_text);
 		get_text(c, x, "consent", "agree", 1, &f->consent_agree);
 		get_text(c, x, "consent", "age_confirm", 1, &f->consent_age);
+		if (get_number(c, x, "consent", "minutes", 1, &d) &&
+		    (d < 1 || d > 600))
+			problem(c, "consent.minutes", "must be 1..600");
+		else if (json_object_get(x, "minutes") != NULL)
+			f->consent_minutes = (long)d;
+		parse_consent_parts(c, x);
 	}
 
 	c->cap_vars = count_vars(root);
@@ -1487,6 +1534,12 @@ form_free(struct form *f)
 	text_free(&f->consent_text);
 	text_free(&f->consent_agree);
 	text_free(&f->consent_age);
+	text_free(&f->about);
+	for (size_t i = 0; i < f->nconsent_parts; i++) {
+		text_free(&f->consent_parts[i].title);
+		text_free(&f->consent_parts[i].text);
+	}
+	free(f->consent_parts);
 	for (size_t i = 0; i < f->npages; i++) {
 		struct form_page *pg = &f->pages[i];
 		free(pg->id);

@@ -151,6 +151,13 @@ struct form_var {
 	const struct form_score *score; /* scores only */
 };
 
+/* A titled block of the consent page (consent.parts). */
+struct form_consent_part {
+	struct form_text title, text;
+};
+
+#define FORM_MAX_CONSENT_PARTS 8
+
 struct form {
 	char *id;
 	long version;
@@ -161,6 +168,10 @@ struct form {
 	char *consent_version;
 	struct form_text consent_title, consent_text, consent_agree,
 	    consent_age;
+	struct form_consent_part *consent_parts; /* who, publication, contact */
+	size_t nconsent_parts;
+	long consent_minutes;    /* "about N minutes" on the consent page; 0 */
+	struct form_text about;  /* credits and references; s[] NULL if none */
 	int free_text_allowed;
 	int date_month; /* store the submission month instead of the day */
 	struct form_page *pages;

@@ -54,7 +54,8 @@ base=http://127.0.0.1:$port
 
 # POST urlencoded data to /s/mini; print the state of the page answered.
 state_after() {
-	curl -s --max-time 10 --data "$1" "$base/s/mini" |
+	# Every step answers 303 to its page (Post/Redirect/Get): follow it.
+	curl -s -L --max-time 10 --data "$1" "$base/s/mini" |
 		sed -n 's/.*name="state" value="\([^"]*\)".*/\1/p' | head -1
 }
 consent="lang=en&consent=1&adult=1&action=start&website="

@@ -215,12 +215,38 @@ cl_form_free(struct cl_form *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/*
+ * Follow a 303 as a browser does (Post/Redirect/Get: every survey step is
+ * answered by a redirect to the page that shows it), except to the
+ * thank-you page, whose one-time receipt a test reads itself.
+ */
+static inline int
+cl_follow(struct cl_client *c, struct cl_resp *out)
+{
+	char *loc;
+	int rc;
+
+	if (out->status != 303)
+		return 0;
+	loc = cl_header(out, "Location");
+	if (loc == NULL || loc[0] != '/' || strstr(loc, "/thanks?") != NULL) {
+		free(loc);
+		return 0;
+	}
+	cl_resp_free(out);
+	rc = cl_get(c, loc, out);
+	free(loc);
+	return rc;
+}
+
 static inline int
 cl_post(struct cl_client *c, const char *path, struct cl_form *f,
     struct cl_resp *out)
 {
-	return cl_request(c, "POST", path, f->b.p ? f->b.p : "", f->b.n, NULL,
-	    out);
+	if (cl_request(c, "POST", path, f->b.p ? f->b.p : "", f->b.n, NULL,
+	    out) != 0)
+		return -1;
+	return cl_follow(c, out);
 }
 
 /*
@@ -457,8 +483,36 @@ struct cl_child {
 };
 
 /*
+ * Give the directory of args' --db to args' --user (default nobody) when
+ * the test runs as root: the collector refuses a database directory that
+ * is not its user's (test_give_dir). 0, or -1.
+ */
+static inline int
+cl_child_give_db_dir(const char *const *args)
+{
+	const char *db = NULL, *user = NULL;
+	char dir[1024], *slash;
+
+	for (size_t i = 0; args[i] != NULL && args[i + 1] != NULL; i++) {
+		if (strcmp(args[i], "--db") == 0)
+			db = args[i + 1];
+		else if (strcmp(args[i], "--user") == 0)
+			user = args[i + 1];
+	}
+	if (db == NULL)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", db);
+	/* Only a test's own directory: never the working directory or /. */
+	if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
+		return 0;
+	*slash = '\0';
+	return test_give_dir(dir, user);
+}
+
+/*
  * Run build/bin/collector with args (NULL-terminated, after argv[0]),
  * stderr into err_path, and read the port from the first stdout line.
+ * As root, the directory of --db is first given to the collector's user.
  */
 static inline int
 cl_child_start(struct cl_child *ch, const char *const *args,
@@ -477,6 +531,8 @@ cl_child_start(struct cl_child *ch, const char *const *args,
 	for (i = 0; args[i] != NULL && n < 63; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
+	if (cl_child_give_db_dir(args) != 0)
+		return -1;
 	if (pipe(po) != 0)
 		return -1;
 	ch->pid = fork();
@@ -544,7 +600,7 @@ cl_mini_consent(struct cl_client *c, const char *lang)
 
 /*
  * Answer pages 1 and 2 of the mini survey; returns the state of page 3
- * (the last one) or NULL.
+ * (the last page of questions) or NULL.
  */
 static inline char *
 cl_mini_to_last(struct cl_client *c, const char *lang)
@@ -571,7 +627,7 @@ cl_mini_to_last(struct cl_client *c, const char *lang)
 	}
 	free(st);
 	st2 = cl_state(r.body);
-	if (!cl_contains(r.body, "value=\"submit\"")) {
+	if (!cl_contains(r.body, "name=\"fn_walk\"")) {
 		free(st2);
 		st2 = NULL;
 	}
@@ -579,7 +635,10 @@ cl_mini_to_last(struct cl_client *c, const char *lang)
 	return st2;
 }
 
-/* The final submit of the mini survey from its last page. */
+/*
+ * The final submit of the mini survey from its last page of questions
+ * ("submit" there submits at once, past the check-your-answers step).
+ */
 static inline int
 cl_mini_submit(struct cl_client *c, const char *state, struct cl_resp *r)
 {

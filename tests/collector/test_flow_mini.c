@@ -1,9 +1,12 @@
 /*
  * The whole survey flow on the small test form (mini.json): consent, page
  * position, show_if honoured on the server, validation errors next to the
- * field and in a summary with links, answers kept on error and on Back, the
+ * field and in a summary with links to each question, answers kept on error
+ * and on Back, the check-your-answers step with a Change link per page, the
  * final submit answered 303 only once stored, the receipt shown on the
- * thank-you page, and the row in the database with its answers and scores.
+ * thank-you page with the full address of the withdrawal page, and the row
+ * in the database with its answers and scores. Every step is a POST
+ * answered by a 303 that the client follows (client.h), as a browser does.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +30,7 @@ row_cb(const struct store_row *row, void *arg)
 	    strstr(row->answers, "\"used_kratom\":1") != NULL &&
 	    strstr(row->answers, "\"kratom_years\":3") != NULL &&
 	    strstr(row->answers, "\"symptoms\":[1,3]") != NULL &&
+	    strstr(row->answers, "\"age_band\":2") != NULL &&
 	    strstr(row->answers, "\"fn_walk\":1") != NULL &&
 	    strstr(row->answers, "\"fn_work\":2") != NULL;
 	s->scores_ok = strstr(row->scores, "\"fn_total\":3") != NULL;
@@ -81,10 +85,15 @@ main(void)
 	}
 	CHECK_INT(r.status, 200);
 	CHECK(cl_contains(r.body, "role=\"alert\""));
-	CHECK(cl_contains(r.body, "<a href=\"#f-pain\">"));
-	CHECK(cl_contains(r.body, "<a href=\"#f-used_kratom\">"));
+	CHECK(cl_contains(r.body, "<a href=\"#q-pain\" data-focus=\"f-pain\">"));
+	CHECK(cl_contains(r.body, "<a href=\"#q-used_kratom\""));
+	CHECK(cl_contains(r.body, "<title>Error: Pain</title>"));
 	CHECK(cl_contains(r.body, "id=\"e-pain\""));
-	CHECK(cl_contains(r.body, "aria-describedby=\"e-pain\""));
+	/* The scale's group is described by its end labels and its error. */
+	CHECK(cl_contains(r.body, "id=\"q-pain\" aria-describedby=\"a-pain "
+	    "e-pain\" aria-invalid=\"true\""));
+	CHECK(cl_contains(r.body, "<span class=\"anchor-min\">0: No pain"
+	    "</span>"));
 	CHECK(cl_contains(r.body, "Page 1 of 3"));
 	free(st);
 	st = cl_state(r.body);
@@ -114,7 +123,7 @@ main(void)
 	CHECK_INT(r.status, 200);
 	CHECK(cl_contains(r.body, "value=\"99\""));
 	CHECK(cl_contains(r.body, "Enter a whole number from 0 to 60."));
-	CHECK(cl_contains(r.body, "<a href=\"#f-kratom_years\">"));
+	CHECK(cl_contains(r.body, "<a href=\"#q-kratom_years\""));
 	free(st);
 	st = cl_state(r.body);
 	cl_resp_free(&r);
@@ -137,7 +146,7 @@ main(void)
 		cl_postv(&c, "/s/mini", &r, kv);
 	}
 	CHECK(cl_contains(r.body, "Page 2 of 3"));
-	CHECK(cl_contains(r.body, "<a href=\"#f-symptoms\">"));
+	CHECK(cl_contains(r.body, "<a href=\"#q-symptoms\""));
 	free(st);
 	st = cl_state(r.body);
 	cl_resp_free(&r);
@@ -148,7 +157,9 @@ main(void)
 		cl_postv(&c, "/s/mini", &r, kv);
 	}
 	CHECK(cl_contains(r.body, "Page 3 of 3"));
-	CHECK(cl_contains(r.body, "value=\"submit\""));
+	/* No page of questions says Submit: the last one leads to the check. */
+	CHECK(!cl_contains(r.body, "value=\"submit\""));
+	CHECK(cl_contains(r.body, "value=\"next\""));
 	CHECK(cl_contains(r.body, "<fieldset class=\"grid-row\""));
 	free(st);
 	st = cl_state(r.body);
@@ -176,9 +187,61 @@ main(void)
 	st = cl_state(r.body);
 	cl_resp_free(&r);
 
+	/* Next from the last page: check your answers, nothing stored yet. */
+	{
+		const char *kv[] = {"state", st, "action", "next", "fn_walk",
+			"1", "fn_work", "2", NULL};
+		cl_postv(&c, "/s/mini", &r, kv);
+	}
+	CHECK_INT(r.status, 200);
+	CHECK(cl_contains(r.body, "<h1>Check your answers before you send "
+	    "them</h1>"));
+	CHECK(cl_contains(r.body, "<dt>Average pain in the past week</dt><dd>6"
+	    "</dd>"));
+	CHECK(cl_contains(r.body, "<dt>For how many years?</dt><dd>3</dd>"));
+	CHECK(cl_contains(r.body, "<li>Fatigue</li><li>Fog</li>"));
+	CHECK(cl_contains(r.body, "<dt>Age</dt><dd><span class=\"unanswered\">"
+	    "Not answered</span></dd>"));
+	CHECK(cl_contains(r.body, "<dt>walk</dt><dd>A bit hard</dd>"));
+	CHECK(cl_contains(r.body, "<span class=\"visually-hidden\"> the "
+	    "answers to: Daily life</span>"));
+	CHECK(cl_contains(r.body, "value=\"submit\" class=\"primary\">Submit "
+	    "my answers"));
+	CHECK_INT(cl_count_rows(s.db, "mini"), 0);
+	/* A Change link opens that page, and Next comes back here. */
+	{
+		char *chg = cl_between(r.body, "<h2>Symptoms</h2><a href=\"",
+		    '"');
+		CHECK(chg != NULL && strncmp(chg, "/s/mini/p?v=", 12) == 0);
+		cl_resp_free(&r);
+		if (chg != NULL) {
+			cl_get(&c, chg, &r);
+			CHECK(cl_contains(r.body, "<h1>Symptoms</h1>"));
+			free(st);
+			st = cl_state(r.body);
+			cl_resp_free(&r);
+			{
+				const char *kv[] = {"state", st, "v", strstr(chg,
+				    "v=") + 2, "action", "next", "symptoms",
+				    "1", "symptoms", "3", "age_band", "2",
+				    NULL};
+				cl_postv(&c, "/s/mini", &r, kv);
+			}
+			CHECK(cl_contains(r.body, "<h1>Check your answers"));
+			CHECK(cl_contains(r.body, "<dt>Age</dt><dd>40-64</dd>"));
+			free(chg);
+		}
+	}
+	free(st);
+	st = cl_state(r.body);
+	cl_resp_free(&r);
+
 	/* Submit: 303 to the thank-you page, receipt shown there. */
 	CHECK_INT(cl_count_rows(s.db, "mini"), 0);
-	cl_mini_submit(&c, st, &r);
+	{
+		const char *kv[] = {"state", st, "action", "submit", NULL};
+		cl_postv(&c, "/s/mini", &r, kv);
+	}
 	CHECK_INT(r.status, 303);
 	loc = cl_header(&r, "Location");
 	CHECK(loc != NULL && strncmp(loc, "/s/mini/thanks?t=", 17) == 0);
@@ -188,8 +251,18 @@ main(void)
 		cl_get(&c, loc, &r);
 		CHECK_INT(r.status, 200);
 		code = cl_between(r.body, "id=\"receipt-code\">", '<');
-		CHECK(code != NULL && strlen(code) == 32);
-		CHECK(cl_contains(r.body, "href=\"/withdraw?lang=en\""));
+		CHECK(code != NULL && strlen(code) == 28 &&
+		    strncmp(code, "REC-", 4) == 0);
+		/* The full address, and the code as a file to save. */
+		{
+			char want[96];
+			snprintf(want, sizeof(want), "href=\"http://127.0.0.1:%u"
+			    "/withdraw?lang=en\"", s.port);
+			CHECK(cl_contains(r.body, want));
+		}
+		CHECK(cl_contains(r.body, "download=\"receipt-code.txt\" "
+		    "href=\"data:text/plain;charset=utf-8,"));
+		CHECK(cl_contains(r.body, "data-copy=\"receipt-code\" data-done=\"Copied\" hidden>"));
 		cl_resp_free(&r);
 	}
 	/* The code is not in the URL in readable form. */

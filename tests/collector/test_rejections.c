@@ -66,12 +66,13 @@ reject_bad_no_consent(void)
 
 	cl_postv(&c, "/s/mini", &r, only_consent);
 	CHECK_INT(r.status, 200);
-	CHECK(cl_contains(r.body, "<a href=\"#f-adult\">"));
-	CHECK(!cl_contains(r.body, "<a href=\"#f-consent\">"));
+	/* The links bring each box's wrapper, with its error, into view. */
+	CHECK(cl_contains(r.body, "<a href=\"#q-adult\""));
+	CHECK(!cl_contains(r.body, "<a href=\"#q-consent\""));
 	CHECK(!cl_contains(r.body, "name=\"state\""));
 	cl_resp_free(&r);
 	cl_postv(&c, "/s/mini", &r, none);
-	CHECK(cl_contains(r.body, "<a href=\"#f-consent\">"));
+	CHECK(cl_contains(r.body, "<a href=\"#q-consent\""));
 	CHECK(!cl_contains(r.body, "name=\"state\""));
 	cl_resp_free(&r);
 	CHECK_INT(rejections_next_day("no_consent", 0), 2);
