@@ -354,6 +354,78 @@ plan_cond_eval(const struct plan_cond *c, const struct dataset *d, size_t r)
 	}
 }
 
+int
+plan_cond_single_var(const struct plan_cond *c, size_t *iv)
+{
+	size_t v;
+
+	switch (c->op) {
+	case PC_ALL:
+	case PC_ANY:
+	case PC_NOT:
+		if (c->nkids == 0 || !plan_cond_single_var(c->kids[0], iv))
+			return 0;
+		for (size_t i = 1; i < c->nkids; i++)
+			if (!plan_cond_single_var(c->kids[i], &v) || v != *iv)
+				return 0;
+		return 1;
+	case PC_HAS:
+		return 0;
+	default:
+		*iv = c->ivar;
+		return 1;
+	}
+}
+
+enum form_tri
+plan_cond_eval_value(const struct plan_cond *c, int set, int known, double x)
+{
+	enum form_tri t, acc;
+
+	switch (c->op) {
+	case PC_ALL:
+	case PC_ANY:
+		acc = c->op == PC_ALL ? FORM_TRUE : FORM_FALSE;
+		for (size_t i = 0; i < c->nkids; i++) {
+			t = plan_cond_eval_value(c->kids[i], set, known, x);
+			if (c->op == PC_ALL && t == FORM_FALSE)
+				return FORM_FALSE;
+			if (c->op == PC_ANY && t == FORM_TRUE)
+				return FORM_TRUE;
+			if (t == FORM_UNKNOWN)
+				acc = FORM_UNKNOWN;
+		}
+		return acc;
+	case PC_NOT:
+		t = plan_cond_eval_value(c->kids[0], set, known, x);
+		return t == FORM_UNKNOWN ? t : t == FORM_TRUE ? FORM_FALSE :
+		    FORM_TRUE;
+	case PC_ANSWERED:
+		return set == c->answered ? FORM_TRUE : FORM_FALSE;
+	case PC_HAS:
+		return FORM_UNKNOWN;
+	default:
+		break;
+	}
+	if (!known)
+		return FORM_UNKNOWN;
+	switch (c->op) {
+	case PC_EQ: return x == c->num ? FORM_TRUE : FORM_FALSE;
+	case PC_NE: return x != c->num ? FORM_TRUE : FORM_FALSE;
+	case PC_LT: return x < c->num ? FORM_TRUE : FORM_FALSE;
+	case PC_LE: return x <= c->num ? FORM_TRUE : FORM_FALSE;
+	case PC_GT: return x > c->num ? FORM_TRUE : FORM_FALSE;
+	case PC_GE: return x >= c->num ? FORM_TRUE : FORM_FALSE;
+	case PC_IN:
+		for (size_t i = 0; i < c->nset; i++)
+			if (x == c->set[i])
+				return FORM_TRUE;
+		return FORM_FALSE;
+	default:
+		return FORM_UNKNOWN;
+	}
+}
+
 static int
 valid_name(const char *s)
 {

@@ -85,4 +85,19 @@ enum form_tri plan_cond_eval(const struct plan_cond *c,
 
 const char *plan_padj_name(enum plan_padj m);
 
+/*
+ * Does condition c read one variable only, and not as a multiple choice
+ * ("has")? Then 1 with its index in *iv, else 0. The gate (gate.h) uses
+ * it: such a group is a union of that variable's answers, so its size is
+ * a sum of cells of the variable's table.
+ */
+int plan_cond_single_var(const struct plan_cond *c, size_t *iv);
+/*
+ * Evaluate a single-variable condition (plan_cond_single_var()) for one
+ * value of its variable: set (answered at all), known (set and not a
+ * missing code) and its number x.
+ */
+enum form_tri plan_cond_eval_value(const struct plan_cond *c, int set,
+    int known, double x);
+
 #endif

@@ -1,23 +1,27 @@
 /*
- * Computing the report model (report.h) and writing report.json.
+ * Computing the report (report.h): the candidate release model from a
+ * dataset and a plan, handed to the publication gate (gate.h), whose
+ * decisions are final.
  *
  * Order of work: the header (provenance: program, form, plan and data
  * hashes), then every variable in form order (descriptives, histogram or
- * frequency table, each through disclosure control), then the groups of
- * the plan and, for each group and outcome, the comparison; Spearman's rho
- * between numeric outcomes; the adjusted models; last the adjusted
- * p-values of the batch. Each column is walked once per quantity; small
- * integers go through per-value counts (stats_describe_counts()), other
- * numbers through one sort of a copy.
+ * frequency table, each through per-table disclosure control), then the
+ * groups of the plan and, for each group and outcome, the comparison;
+ * Spearman's rho between numeric outcomes; the adjusted models. Then the
+ * gate audits the whole model and withholds or rounds what it must; only
+ * after that are the p-values adjusted, over the tests still published,
+ * and the model sealed (release.h). Each column is walked once per
+ * quantity; small integers go through per-value counts
+ * (stats_describe_counts()), other numbers through one sort of a copy.
  *
- * Disclosure rules applied here (docs/analysis.md): a count 0 < n < k is
+ * Per-table rules applied here (docs/analysis.md): a count 0 < n < k is
  * never published, nor a percentage or summary computed from it; tables
- * get complementary suppression from sdc_suppress(); a comparison runs
- * only when both groups have n >= k, and a table comparison is shown only
- * when no cell of its table is suppressed (its estimates would reveal the
- * hidden cells).
+ * get complementary suppression from sdc_suppress(); a histogram over
+ * ranges merges its bins until none is below k; a comparison runs only
+ * when both groups have n >= k, and a table comparison is shown only when
+ * no cell of its table is suppressed. Everything across tables is the
+ * gate's.
  */
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -28,102 +32,28 @@
 #include <gsl/gsl_sort.h>
 
 #include "analysis.h"
+#include "gate.h"
 #include "report.h"
 #include "sdc.h"
 #include "stats.h"
 
 #define HIST_BINS 20      /* bins of a histogram of a wide variable */
 #define HIST_INT_MAX 41   /* one bin per value up to this many values */
+#define HIST_NARROW 12    /* more values than this: ranges, if a bin is small */
 #define DUMMIES_MAX 60    /* levels of a covariate coded as dummies */
-
-enum vclass {
-	VC_NUMERIC,     /* summary and histogram */
-	VC_ORDINAL,     /* grid row: both a summary and a frequency table */
-	VC_CATEGORICAL, /* frequency table of codes */
-	VC_BINARY,      /* yes/no, criteria: frequency table, 2x2 comparisons */
-	VC_MULTI,       /* multiple choice: one proportion per option */
-	VC_SKIP         /* free text: never published */
-};
+#define NCODES (FORM_MAX_CHOICES + 64)
 
 struct rctx {
 	const struct form *f;
 	const struct dataset *d;
 	const struct plan *p;
 	long k;
-	int bad;          /* a JSON allocation failed */
-	int stats_err;    /* a statistics call was refused (a bug) */
+	struct rel_report *m;
+	int bad;       /* memory ran out */
+	int stats_err; /* a statistics call was refused (a bug) */
 	char *err;
 	size_t errsz;
-	/* The batch of p-values, and where each adjusted value goes. */
-	double *pv;
-	json_t **pobj;
-	size_t np, pcap;
-	double *pv2; /* the adjusted models: a second family */
-	json_t **pobj2;
-	size_t np2, pcap2;
 };
-
-/* ---- small JSON helpers: failures are sticky in c->bad ---- */
-
-static void
-put(struct rctx *c, json_t *o, const char *key, json_t *v)
-{
-	if (v == NULL || o == NULL || json_object_set_new(o, key, v) != 0)
-		c->bad = 1;
-}
-
-static void
-add(struct rctx *c, json_t *a, json_t *v)
-{
-	if (v == NULL || a == NULL || json_array_append_new(a, v) != 0)
-		c->bad = 1;
-}
-
-static void
-put_num(struct rctx *c, json_t *o, const char *key, double x)
-{
-	put(c, o, key, isfinite(x) ? json_real(x == 0 ? 0.0 : x) :
-	    json_null());
-}
-
-static void
-put_int(struct rctx *c, json_t *o, const char *key, long long x)
-{
-	put(c, o, key, json_integer((json_int_t)x));
-}
-
-static void
-put_str(struct rctx *c, json_t *o, const char *key, const char *s)
-{
-	put(c, o, key, s != NULL ? json_string(s) : json_null());
-}
-
-static void
-put_why(struct rctx *c, json_t *o, const char *key, enum stats_why why)
-{
-	if (why != STATS_OK)
-		put_str(c, o, key, stats_why_text(why));
-}
-
-/*
- * A count of people: published when 0 or >= k; otherwise null, with
- * key_text "< k" beside it.
- */
-static int
-put_count(struct rctx *c, json_t *o, const char *key, uint64_t n)
-{
-	char kt[64], t[32];
-
-	if (n == 0 || (long long)n >= c->k) {
-		put_int(c, o, key, (long long)n);
-		return 1;
-	}
-	put(c, o, key, json_null());
-	snprintf(kt, sizeof(kt), "%s_text", key);
-	snprintf(t, sizeof(t), "< %ld", c->k);
-	put_str(c, o, kt, t);
-	return 0;
-}
 
 static int
 stats_ok(struct rctx *c, int rc, const char *what)
@@ -137,40 +67,26 @@ stats_ok(struct rctx *c, int rc, const char *what)
 	return 0;
 }
 
-/* Remember p-value of obj for the batch adjustment (family 1 or 2). */
-static void
-batch_p(struct rctx *c, int family, json_t *obj, double p)
+static const char *
+why_of(enum stats_why w)
 {
-	double **pv = family == 1 ? &c->pv : &c->pv2;
-	json_t ***po = family == 1 ? &c->pobj : &c->pobj2;
-	size_t *np = family == 1 ? &c->np : &c->np2;
-	size_t *cap = family == 1 ? &c->pcap : &c->pcap2;
+	return w == STATS_OK ? NULL : stats_why_text(w);
+}
 
-	if (*np == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		double *a = realloc(*pv, ncap * sizeof(**pv));
-		json_t **b;
-		if (a == NULL) {
-			c->bad = 1;
-			return;
-		}
-		*pv = a;
-		if ((b = realloc(*po, ncap * sizeof(**po))) == NULL) {
-			c->bad = 1;
-			return;
-		}
-		*po = b;
-		*cap = ncap;
-	}
-	(*pv)[*np] = isfinite(p) && p >= 0 && p <= 1 ? p : NAN;
-	(*po)[*np] = obj;
-	(*np)++;
+static char *
+xstrdup(struct rctx *c, const char *s)
+{
+	char *r = strdup(s != NULL ? s : "");
+
+	if (r == NULL)
+		c->bad = 1;
+	return r;
 }
 
 /* ---- variables ---- */
 
-static enum vclass
-var_class(const struct form *f, size_t iv)
+enum vclass
+report_var_class(const struct form *f, size_t iv)
 {
 	const struct form_var *v = &f->vars[iv];
 
@@ -203,64 +119,54 @@ class_name(enum vclass vc)
 }
 
 /* The label of a variable in the default language (grid rows: both). */
-static const char *
-var_label(const struct form *f, size_t iv, char *buf, size_t n)
+static char *
+var_label(struct rctx *c, size_t iv)
 {
+	const struct form *f = c->f;
 	const struct form_var *v = &f->vars[iv];
+	char buf[600];
 
 	if (v->row != NULL) {
-		snprintf(buf, n, "%s: %s", form_text_get(f, &v->item->label, 0),
-		    form_text_get(f, &v->row->label, 0));
-		return buf;
+		snprintf(buf, sizeof(buf), "%s: %s", form_text_get(f,
+		    &v->item->label, 0), form_text_get(f, &v->row->label, 0));
+		return xstrdup(c, buf);
 	}
-	return form_text_get(f, v->score ? &v->score->label : &v->item->label,
-	    0);
+	return xstrdup(c, form_text_get(f, v->score ? &v->score->label :
+	    &v->item->label, 0));
 }
 
-/* One code of a frequency table. */
-struct code {
-	long value;
-	const char *label;
-	int missing;
-};
-
-/* The codes of a categorical or binary variable, in form order. */
-static size_t
-var_codes(const struct form *f, size_t iv, struct code *out, size_t max)
+size_t
+report_var_codes(const struct form *f, size_t iv, struct report_code *out,
+    size_t max)
 {
 	const struct form_var *v = &f->vars[iv];
 	size_t n = 0;
 
 	if (v->score != NULL) {
 		if (v->score->kind == FORM_SCORE_CRITERIA) {
-			out[0] = (struct code){0, "no", 0};
-			out[1] = (struct code){1, "yes", 0};
+			out[0] = (struct report_code){0, "no", 0};
+			out[1] = (struct report_code){1, "yes", 0};
 			return 2;
 		}
 		for (size_t i = 0; i <= v->score->ncuts && n < max; i++)
-			out[n++] = (struct code){(long)i, form_text_get(f,
+			out[n++] = (struct report_code){(long)i, form_text_get(f,
 			    &v->score->band_labels[i], 0), 0};
 		return n;
 	}
 	if (v->item->kind == FORM_YESNO) {
-		out[0] = (struct code){0, "no", 0};
-		out[1] = (struct code){1, "yes", 0};
+		out[0] = (struct report_code){0, "no", 0};
+		out[1] = (struct report_code){1, "yes", 0};
 		return 2;
 	}
 	for (size_t i = 0; i < v->item->nchoices && n < max; i++)
-		out[n++] = (struct code){v->item->choices[i].value,
+		out[n++] = (struct report_code){v->item->choices[i].value,
 		    form_text_get(f, &v->item->choices[i].label, 0),
 		    v->item->choices[i].missing};
 	return n;
 }
 
-/*
- * Per-value counts of every set code of an integer variable over
- * [col->lo, col->hi] (missing codes included). Returns a calloc'd array
- * of hi - lo + 1 entries, or NULL (no small range, or memory).
- */
-static uint64_t *
-code_counts(const struct dataset *d, size_t iv, const uint8_t *memb,
+uint64_t *
+report_code_counts(const struct dataset *d, size_t iv, const uint8_t *memb,
     int want)
 {
 	const struct ds_col *col = &d->cols[iv];
@@ -318,24 +224,21 @@ known_values(const struct dataset *d, size_t iv, const uint8_t *memb,
 	return x;
 }
 
-static json_t *
-summary_json(struct rctx *c, const struct stats_desc *s)
+static void
+summary_fill(struct rel_summary *o, const struct stats_desc *s)
 {
-	json_t *o = json_object();
-
-	put_num(c, o, "mean", s->mean);
-	put_num(c, o, "sd", s->sd);
-	put_num(c, o, "ci_lo", s->ci_lo);
-	put_num(c, o, "ci_hi", s->ci_hi);
-	put_num(c, o, "median", s->median);
-	put_num(c, o, "q1", s->q1);
-	put_num(c, o, "q3", s->q3);
-	put_num(c, o, "min", s->min);
-	put_num(c, o, "max", s->max);
-	put_why(c, o, "why", s->why);
-	put_why(c, o, "why_sd", s->why_sd);
-	put_why(c, o, "why_ci", s->why_ci);
-	return o;
+	o->mean = rel_num(s->mean);
+	o->sd = rel_num(s->sd);
+	o->ci_lo = rel_num(s->ci_lo);
+	o->ci_hi = rel_num(s->ci_hi);
+	o->median = rel_num(s->median);
+	o->q1 = rel_num(s->q1);
+	o->q3 = rel_num(s->q3);
+	o->min = rel_num(s->min);
+	o->max = rel_num(s->max);
+	o->why = why_of(s->why);
+	o->why_sd = why_of(s->why_sd);
+	o->why_ci = why_of(s->why_ci);
 }
 
 /* A one-way table of counts suppressed at k, or NULL (error reported). */
@@ -364,28 +267,60 @@ oneway(struct rctx *c, const uint64_t *cnt, size_t n)
 	return t;
 }
 
-/* A cell of a suppressed table: its count or null. */
-static json_t *
-cell_json(const struct sdc_table *t, size_t i, size_t j)
+/* A cell of a suppressed table. */
+static struct rel_count
+cell_of(const struct sdc_table *t, size_t i, size_t j)
 {
+	struct rel_count x = {sdc_value(t, i, j), REL_SHOWN};
+
 	if (sdc_state_at(t, i, j) != SDC_PUBLISHED)
-		return json_null();
-	return json_integer((json_int_t)sdc_value(t, i, j));
+		x.st = REL_HIDDEN;
+	return x;
+}
+
+/*
+ * Merge every f adjacent bins in place (the last group may be smaller):
+ * counts and breaks. Returns the new number of bins.
+ */
+static size_t
+merge_bins(uint64_t *bins, double *br, size_t nb, size_t f)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < nb; i += f, o++) {
+		uint64_t s = 0;
+		for (size_t j = 0; j < f && i + j < nb; j++)
+			s += bins[i + j];
+		bins[o] = s;
+		br[o] = br[i];
+	}
+	br[o] = br[nb];
+	return o;
+}
+
+/* Is a bin 0 < n < k? */
+static int
+any_small(const uint64_t *bins, size_t nb, long k)
+{
+	for (size_t i = 0; i < nb; i++)
+		if (bins[i] > 0 && (long long)bins[i] < k)
+			return 1;
+	return 0;
 }
 
 /* Histogram of the known values (counts or sorted data) with SDC. */
-static json_t *
-histogram_json(struct rctx *c, size_t iv, const uint64_t *cnt,
-    const double *sorted, size_t n, double lo, double hi)
+static void
+histogram(struct rctx *c, size_t iv, const uint64_t *cnt,
+    const double *sorted, size_t n, double lo, double hi, struct rel_hist *h)
 {
+	static const size_t merge[] = {2, 2, 5}; /* 20, 10, 5, 1 bins */
 	const struct form_var *v = &c->f->vars[iv];
 	const struct ds_col *col = &c->d->cols[iv];
 	double br[HIST_INT_MAX + 1];
 	uint64_t bins[HIST_INT_MAX], outside = 0;
 	size_t nb;
 	struct sdc_table *t;
-	json_t *o, *jb, *jc;
-	int rc;
+	int rc, per_value = 0;
 
 	/* The drawn range: the form's when it has one, widened to the data. */
 	if (v->item != NULL && (v->item->kind == FORM_SCALE ||
@@ -400,6 +335,7 @@ histogram_json(struct rctx *c, size_t iv, const uint64_t *cnt,
 		nb = (size_t)(hi - lo + 1);
 		for (size_t i = 0; i <= nb; i++)
 			br[i] = lo - 0.5 + (double)i;
+		per_value = 1;
 	} else {
 		if (!(hi > lo)) {
 			lo -= 0.5;
@@ -415,38 +351,61 @@ histogram_json(struct rctx *c, size_t iv, const uint64_t *cnt,
 	else
 		rc = stats_histogram(sorted, n, br, nb + 1, bins, &outside);
 	if (!stats_ok(c, rc, v->name))
-		return json_null();
+		return;
+	/*
+	 * Bins over ranges (decimals, wide integers) are merged until none
+	 * is below k: the values inside a range are unknown, so a hidden
+	 * range bin could not be audited exactly (docs/analysis.md). A
+	 * histogram of more than HIST_NARROW integer values does the same
+	 * with ranges of 2, 3, ... values: its tails would otherwise be
+	 * hidden bins that, with exact means and comparisons, the gate would
+	 * have to protect by withholding far more.
+	 */
+	if (!per_value) {
+		for (size_t s = 0; s < sizeof(merge) / sizeof(merge[0]) &&
+		    nb > 1 && any_small(bins, nb, c->k); s++)
+			nb = merge_bins(bins, br, nb, nb % merge[s] == 0 ?
+			    merge[s] : nb);
+	} else if (nb > HIST_NARROW && any_small(bins, nb, c->k)) {
+		uint64_t b0[HIST_INT_MAX];
+		double r0[HIST_INT_MAX + 1];
+		size_t n0 = nb, f;
+		memcpy(b0, bins, sizeof(b0));
+		memcpy(r0, br, sizeof(r0));
+		for (f = 2; f <= n0; f++) {
+			memcpy(bins, b0, sizeof(b0));
+			memcpy(br, r0, sizeof(r0));
+			nb = merge_bins(bins, br, n0, f);
+			if (!any_small(bins, nb, c->k) || nb <= 2)
+				break;
+		}
+		per_value = 0;
+	}
 	if ((t = oneway(c, bins, nb)) == NULL)
-		return json_null();
-	o = json_object();
-	jb = json_array();
-	jc = json_array();
+		return;
+	h->nb = nb;
+	h->per_value = per_value;
 	for (size_t i = 0; i <= nb; i++)
-		add(c, jb, json_real(br[i]));
+		h->breaks[i] = br[i];
 	for (size_t i = 0; i < nb; i++)
-		add(c, jc, cell_json(t, 0, i));
-	put(c, o, "breaks", jb);
-	put(c, o, "counts", jc);
-	put_count(c, o, "outside", outside);
+		h->counts[i] = cell_of(t, 0, i);
+	h->outside = rel_people((long long)outside, c->k);
 	sdc_table_destroy(t);
-	return o;
 }
 
-/* Summary and histogram of a numeric variable into o. */
+/* Summary and histogram of a numeric variable. */
 static void
-numeric_part(struct rctx *c, size_t iv, json_t *o, uint64_t *n_known)
+numeric_part(struct rctx *c, size_t iv, struct rel_var *o, uint64_t *n_known)
 {
 	const struct ds_col *col = &c->d->cols[iv];
 	struct stats_desc s;
 	uint64_t *cnt = NULL;
 	double *x = NULL;
 	size_t n = 0;
-	char t[64];
-	json_t *sum;
 
 	*n_known = 0;
 	if (col->small && (c->f->vars[iv].type == FORM_T_INT)) {
-		if ((cnt = code_counts(c->d, iv, NULL, 0)) == NULL) {
+		if ((cnt = report_code_counts(c->d, iv, NULL, 0)) == NULL) {
 			c->bad = 1;
 			return;
 		}
@@ -466,51 +425,47 @@ numeric_part(struct rctx *c, size_t iv, json_t *o, uint64_t *n_known)
 	}
 	*n_known = s.n;
 	if (s.n > 0 && !sdc_summary_ok((long)s.n, c->k)) {
-		put(c, o, "summary", json_null());
-		snprintf(t, sizeof(t), "not shown: fewer than %ld answers",
-		    c->k);
-		put_str(c, o, "summary_note", t);
+		o->sum_state = REL_SUM_NOTE;
+		snprintf(o->summary_note, sizeof(o->summary_note),
+		    "not shown: fewer than %ld answers", c->k);
 		goto out;
 	}
-	sum = summary_json(c, &s);
-	put(c, o, "summary", sum);
+	o->sum_state = REL_SUM_SHOWN;
+	summary_fill(&o->sum, &s);
 	if (s.n > 0) {
-		json_t *h = histogram_json(c, iv, cnt, x, n, s.min, s.max);
-		json_t *hc = json_object_get(h, "counts"), *b;
-		size_t nb = json_array_size(hc), i;
-		put(c, o, "histogram", h);
+		struct rel_hist *h = &o->hist;
+		size_t i;
+		histogram(c, iv, cnt, x, n, s.min, s.max, h);
+		o->has_hist = h->nb > 0;
 		/*
 		 * The minimum and maximum are one respondent's answers: they
 		 * are shown only when the bins that hold them are published.
 		 */
-		for (i = 0; i < nb && json_integer_value(b =
-		    json_array_get(hc, i)) == 0 && !json_is_null(b); i++)
+		for (i = 0; i < h->nb && h->counts[i].st == REL_SHOWN &&
+		    h->counts[i].v == 0; i++)
 			;
-		if (i < nb && json_is_null(json_array_get(hc, i)))
-			put(c, sum, "min", json_null());
-		for (i = nb; i > 0 && json_integer_value(b =
-		    json_array_get(hc, i - 1)) == 0 && !json_is_null(b); i--)
+		if (i < h->nb && h->counts[i].st != REL_SHOWN)
+			o->sum.min.st = REL_NONE;
+		for (i = h->nb; i > 0 && h->counts[i - 1].st == REL_SHOWN &&
+		    h->counts[i - 1].v == 0; i--)
 			;
-		if (i > 0 && json_is_null(json_array_get(hc, i - 1)))
-			put(c, sum, "max", json_null());
+		if (i > 0 && h->counts[i - 1].st != REL_SHOWN)
+			o->sum.max.st = REL_NONE;
 	}
 out:
 	free(cnt);
 	free(x);
 }
 
-/* Frequency table of a categorical, binary or ordinal variable into o. */
+/* Frequency table of a categorical, binary or ordinal variable. */
 static void
-frequency_part(struct rctx *c, size_t iv, json_t *o)
+frequency_part(struct rctx *c, size_t iv, struct rel_var *o)
 {
 	const struct ds_col *col = &c->d->cols[iv];
-	struct code codes[FORM_MAX_CHOICES + 64];
-	size_t nc = var_codes(c->f, iv, codes, sizeof(codes) /
-	    sizeof(codes[0]));
-	uint64_t *all = code_counts(c->d, iv, NULL, 0), cell[FORM_MAX_CHOICES +
-	    64];
+	struct report_code codes[NCODES];
+	size_t nc = report_var_codes(c->f, iv, codes, NCODES);
+	uint64_t *all = report_code_counts(c->d, iv, NULL, 0), cell[NCODES];
 	struct sdc_table *t = NULL;
-	json_t *fr, *rows;
 
 	if (all == NULL && !(col->small && col->hi < col->lo)) {
 		c->bad = 1;
@@ -521,43 +476,42 @@ frequency_part(struct rctx *c, size_t iv, json_t *o)
 		    codes[j].value <= col->hi ? all[codes[j].value - col->lo] : 0;
 	if (nc == 0 || (t = oneway(c, cell, nc)) == NULL)
 		goto out;
-	fr = json_object();
-	rows = json_array();
-	put(c, fr, "total", cell_json(t, 1, nc));
+	if ((o->rows = calloc(nc, sizeof(*o->rows))) == NULL) {
+		c->bad = 1;
+		goto out;
+	}
+	o->has_freq = 1;
+	o->nrows = nc;
+	o->freq_total = cell_of(t, 1, nc);
 	for (size_t j = 0; j < nc; j++) {
-		json_t *r = json_object();
+		struct rel_freq *r = &o->rows[j];
 		struct stats_prop pr;
 		double pct;
-		put_int(c, r, "value", codes[j].value);
-		put_str(c, r, "label", codes[j].label);
-		put(c, r, "missing_code", json_boolean(codes[j].missing));
-		put(c, r, "count", cell_json(t, 0, j));
+		r->value = codes[j].value;
+		r->label = codes[j].label;
+		r->missing_code = codes[j].missing;
+		r->count = cell_of(t, 0, j);
+		r->percent.st = REL_NONE;
 		if (sdc_percent(t, 0, j, SDC_BASE_GRAND, &pct) == SDC_OK &&
 		    stats_ok(c, stats_proportion(cell[j], (uint64_t)t->grand,
 		        &pr), c->f->vars[iv].name)) {
-			put_num(c, r, "percent", pct);
-			put_num(c, r, "ci_lo", 100 * pr.ci_lo);
-			put_num(c, r, "ci_hi", 100 * pr.ci_hi);
-		} else {
-			put(c, r, "percent", json_null());
+			r->percent = rel_num(pct);
+			r->ci_lo = rel_num(100 * pr.ci_lo);
+			r->ci_hi = rel_num(100 * pr.ci_hi);
 		}
-		add(c, rows, r);
 	}
-	put(c, fr, "rows", rows);
-	put(c, o, "frequencies", fr);
 out:
 	sdc_table_destroy(t);
 	free(all);
 }
 
-/* One proportion per option of a multiple-choice variable into o. */
+/* One proportion per option of a multiple-choice variable. */
 static void
-multi_part(struct rctx *c, size_t iv, json_t *o, uint64_t *n_known)
+multi_part(struct rctx *c, size_t iv, struct rel_var *o, uint64_t *n_known)
 {
 	const struct form_item *it = c->f->vars[iv].item;
 	const struct ds_col *col = &c->d->cols[iv];
 	uint64_t chosen[FORM_MAX_CHOICES] = {0}, n = 0;
-	json_t *opts = json_array();
 
 	for (size_t r = 0; r < c->d->n; r++) {
 		uint64_t m = col->mask[r];
@@ -568,47 +522,52 @@ multi_part(struct rctx *c, size_t iv, json_t *o, uint64_t *n_known)
 			chosen[j] += m & 1;
 	}
 	*n_known = n;
+	if ((o->rows = calloc(it->nchoices ? it->nchoices : 1,
+	    sizeof(*o->rows))) == NULL) {
+		c->bad = 1;
+		return;
+	}
+	o->has_options = 1;
 	for (size_t j = 0; j < it->nchoices; j++) {
 		uint64_t cell[2] = {chosen[j], n - chosen[j]};
 		struct sdc_table *t = oneway(c, cell, 2);
-		json_t *r = json_object();
+		struct rel_freq *r = &o->rows[o->nrows];
 		struct stats_prop pr;
 		double pct;
-		if (t == NULL) {
-			json_decref(r);
+		if (t == NULL)
 			break;
-		}
-		put_int(c, r, "value", it->choices[j].value);
-		put_str(c, r, "label", form_text_get(c->f,
-		    &it->choices[j].label, 0));
-		put(c, r, "exclusive", json_boolean(it->choices[j].exclusive));
-		put(c, r, "count", cell_json(t, 0, 0));
+		o->nrows++;
+		r->value = it->choices[j].value;
+		r->label = form_text_get(c->f, &it->choices[j].label, 0);
+		r->exclusive = it->choices[j].exclusive;
+		r->count = cell_of(t, 0, 0);
+		r->percent.st = REL_NONE;
 		if (sdc_percent(t, 0, 0, SDC_BASE_GRAND, &pct) == SDC_OK &&
 		    stats_ok(c, stats_proportion(chosen[j], n, &pr),
 		    c->f->vars[iv].name)) {
-			put_num(c, r, "percent", pct);
-			put_num(c, r, "ci_lo", 100 * pr.ci_lo);
-			put_num(c, r, "ci_hi", 100 * pr.ci_hi);
-		} else {
-			put(c, r, "percent", json_null());
+			r->percent = rel_num(pct);
+			r->ci_lo = rel_num(100 * pr.ci_lo);
+			r->ci_hi = rel_num(100 * pr.ci_hi);
 		}
-		add(c, opts, r);
 		sdc_table_destroy(t);
 	}
-	put(c, o, "options", opts);
 }
 
-static json_t *
-variable_json(struct rctx *c, size_t iv)
+static void
+variable(struct rctx *c, size_t iv)
 {
-	enum vclass vc = var_class(c->f, iv);
-	json_t *o = json_object();
-	char lb[600];
+	enum vclass vc = report_var_class(c->f, iv);
+	struct rel_var *o = rel_add_var(c->m);
 	uint64_t n = 0;
 
-	put_str(c, o, "variable", c->f->vars[iv].name);
-	put_str(c, o, "label", var_label(c->f, iv, lb, sizeof(lb)));
-	put_str(c, o, "class", class_name(vc));
+	if (o == NULL) {
+		c->bad = 1;
+		return;
+	}
+	o->iv = iv;
+	o->name = c->f->vars[iv].name;
+	o->label = var_label(c, iv);
+	o->klass = class_name(vc);
 	if (vc == VC_NUMERIC || vc == VC_ORDINAL)
 		numeric_part(c, iv, o, &n);
 	if (vc == VC_MULTI)
@@ -619,18 +578,17 @@ variable_json(struct rctx *c, size_t iv)
 				n += (uint64_t)ds_known(c->d, iv, r);
 		frequency_part(c, iv, o);
 	}
-	if (put_count(c, o, "n", n))
-		put_int(c, o, "missing", (long long)(c->d->n - n));
+	o->n = rel_people((long long)n, c->k);
+	if (o->n.st == REL_SHOWN)
+		o->missing = rel_count((long long)(c->d->n - n));
 	else
-		put(c, o, "missing", json_null());
-	return o;
+		o->missing.st = REL_NONE;
 }
 
 /* ---- groups and comparisons ---- */
 
-/* memb[r]: 1 in group a, 2 in group b, 0 neither (or both). */
-static uint8_t *
-group_members(const struct dataset *d, const struct plan_group *g,
+uint8_t *
+report_group_members(const struct dataset *d, const struct plan_group *g,
     uint64_t *na, uint64_t *nb, uint64_t *both)
 {
 	uint8_t *m = malloc(d->n ? d->n : 1);
@@ -650,23 +608,19 @@ group_members(const struct dataset *d, const struct plan_group *g,
 }
 
 static void
-desc_brief(struct rctx *c, json_t *o, const char *key,
-    const struct stats_desc *s)
+brief_fill(struct rel_brief *b, const struct stats_desc *s)
 {
-	json_t *x = json_object();
-
-	put_num(c, x, "mean", s->mean);
-	put_num(c, x, "sd", s->sd);
-	put_num(c, x, "median", s->median);
-	put_num(c, x, "q1", s->q1);
-	put_num(c, x, "q3", s->q3);
-	put(c, o, key, x);
+	b->mean = rel_num(s->mean);
+	b->sd = rel_num(s->sd);
+	b->median = rel_num(s->median);
+	b->q1 = rel_num(s->q1);
+	b->q3 = rel_num(s->q3);
 }
 
 /* Welch, Hedges' g and Mann-Whitney of a numeric outcome. */
-static double
-compare_numeric(struct rctx *c, size_t iv, const uint8_t *memb, json_t *o,
-    uint64_t *na, uint64_t *nb)
+static void
+compare_numeric(struct rctx *c, size_t iv, const uint8_t *memb,
+    struct rel_cmp *o, uint64_t *na, uint64_t *nb)
 {
 	const struct ds_col *col = &c->d->cols[iv];
 	struct stats_desc sa, sb;
@@ -674,15 +628,15 @@ compare_numeric(struct rctx *c, size_t iv, const uint8_t *memb, json_t *o,
 	struct stats_hedges h;
 	struct stats_mw mw;
 	uint64_t *ca = NULL, *cb = NULL;
-	double *x = NULL, *y = NULL, p = NAN;
+	double *x = NULL, *y = NULL;
 	size_t nx = 0, ny = 0, nv = 0;
-	json_t *j;
 	const char *name = c->f->vars[iv].name;
 
+	o->kind = REL_CMP_NUMERIC;
 	if (col->small && c->f->vars[iv].type == FORM_T_INT) {
 		nv = (size_t)(col->hi - col->lo + 1);
-		if ((ca = code_counts(c->d, iv, memb, 1)) == NULL ||
-		    (cb = code_counts(c->d, iv, memb, 2)) == NULL) {
+		if ((ca = report_code_counts(c->d, iv, memb, 1)) == NULL ||
+		    (cb = report_code_counts(c->d, iv, memb, 2)) == NULL) {
 			c->bad = 1;
 			goto out;
 		}
@@ -717,37 +671,31 @@ compare_numeric(struct rctx *c, size_t iv, const uint8_t *memb, json_t *o,
 	} else if (!stats_ok(c, stats_mann_whitney(x, nx, y, ny, &mw), name)) {
 		goto out;
 	}
-	desc_brief(c, o, "a", &sa);
-	desc_brief(c, o, "b", &sb);
-	j = json_object();
-	put_num(c, j, "difference", w.diff);
-	put_num(c, j, "ci_lo", w.ci_lo);
-	put_num(c, j, "ci_hi", w.ci_hi);
-	put_num(c, j, "t", w.t);
-	put_num(c, j, "df", w.df);
-	put_num(c, j, "p", w.p);
-	put_why(c, j, "why", w.why);
-	put(c, o, "welch", j);
-	j = json_object();
-	put_num(c, j, "g", h.g);
-	put_num(c, j, "ci_lo", h.ci_lo);
-	put_num(c, j, "ci_hi", h.ci_hi);
-	put_why(c, j, "why", h.why);
-	put(c, o, "hedges_g", j);
-	j = json_object();
-	put_num(c, j, "w", mw.w);
-	put_num(c, j, "z", mw.z);
-	put_num(c, j, "p", mw.p);
-	put_why(c, j, "why", mw.why);
-	put(c, o, "mann_whitney", j);
-	p = w.p;
-	put_str(c, o, "p_test", "Welch t-test");
+	o->has_desc = o->has_welch = o->has_mw = 1;
+	brief_fill(&o->a, &sa);
+	brief_fill(&o->b, &sb);
+	o->w_diff = rel_num(w.diff);
+	o->w_lo = rel_num(w.ci_lo);
+	o->w_hi = rel_num(w.ci_hi);
+	o->w_t = rel_num(w.t);
+	o->w_df = rel_num(w.df);
+	o->w_p = rel_num(w.p);
+	o->w_why = why_of(w.why);
+	o->g_g = rel_num(h.g);
+	o->g_lo = rel_num(h.ci_lo);
+	o->g_hi = rel_num(h.ci_hi);
+	o->g_why = why_of(h.why);
+	o->mw_w = rel_num(mw.w);
+	o->mw_z = rel_num(mw.z);
+	o->mw_p = rel_num(mw.p);
+	o->mw_why = why_of(mw.why);
+	o->p = rel_num(w.p);
+	o->p_test = "Welch t-test";
 out:
 	free(ca);
 	free(cb);
 	free(x);
 	free(y);
-	return p;
 }
 
 /* A 2 x nc table of two groups suppressed at k; NULL on error. */
@@ -773,27 +721,77 @@ fail:
 	return NULL;
 }
 
+/* The tests of a 2 x nc table with every cell published. */
+static void
+table_tests(struct rctx *c, const char *name, const uint64_t *ta,
+    const uint64_t *tb, size_t nc, int binary, struct rel_cmp *o)
+{
+	uint64_t tab[2 * NCODES];
+	struct stats_chisq chi;
+
+	for (size_t i = 0; i < nc; i++) {
+		tab[i] = ta[i];
+		tab[nc + i] = tb[i];
+	}
+	if (!stats_ok(c, stats_chisq(tab, 2, nc, 1, &chi), name))
+		return;
+	o->has_chisq = 1;
+	o->chi_stat = rel_num(chi.stat);
+	o->chi_df = rel_num(chi.df);
+	o->chi_p = rel_num(chi.p);
+	o->chi_yates = chi.yates;
+	o->chi_min_expected = rel_num(chi.min_expected);
+	o->chi_why = why_of(chi.why);
+	o->p = rel_num(chi.p);
+	o->p_test = chi.yates ? "chi-square (Yates)" : "chi-square";
+	if (nc == 2) {
+		struct stats_fisher fi;
+		struct stats_or or;
+		struct stats_rd rd;
+		if (!stats_ok(c, stats_fisher_2x2(tab, &fi), name) ||
+		    !stats_ok(c, stats_odds_ratio(tab, &or), name) ||
+		    !stats_ok(c, stats_risk_diff(tab, &rd), name))
+			return;
+		if (chi.n_low_expected > 0) {
+			o->has_fisher = 1;
+			o->fisher_p = rel_num(fi.p);
+			o->fisher_why = why_of(fi.why);
+			o->p = rel_num(fi.p);
+			o->p_test = "Fisher's exact test";
+		}
+		if (binary) {
+			o->has_rd = 1;
+			o->rd_a = rel_num(rd.p1);
+			o->rd_b = rel_num(rd.p2);
+			o->rd_diff = rel_num(rd.rd);
+			o->rd_lo = rel_num(rd.newcombe_lo);
+			o->rd_hi = rel_num(rd.newcombe_hi);
+			o->rd_why = why_of(rd.why);
+			o->or_est = rel_num(or.est);
+			o->or_lo = rel_num(or.ci_lo);
+			o->or_hi = rel_num(or.ci_hi);
+			o->or_corrected = or.corrected;
+			o->or_why = why_of(or.why);
+		}
+	}
+}
+
 /* Chi-square (and Fisher, estimates for 2x2) of a binary/categorical outcome. */
-static double
-compare_table(struct rctx *c, size_t iv, const uint8_t *memb, json_t *o,
-    uint64_t *na, uint64_t *nb, int binary)
+static void
+compare_table(struct rctx *c, size_t iv, const uint8_t *memb,
+    struct rel_cmp *o, uint64_t *na, uint64_t *nb, int binary)
 {
 	const struct ds_col *col = &c->d->cols[iv];
-	struct code codes[FORM_MAX_CHOICES + 64];
-	size_t ncode = var_codes(c->f, iv, codes, sizeof(codes) /
-	    sizeof(codes[0]));
-	uint64_t *ca = code_counts(c->d, iv, memb, 1);
-	uint64_t *cb = code_counts(c->d, iv, memb, 2);
-	uint64_t ta[FORM_MAX_CHOICES + 64], tb[FORM_MAX_CHOICES + 64];
-	uint64_t tab[2 * (FORM_MAX_CHOICES + 64)];
-	long used[FORM_MAX_CHOICES + 64];
+	struct report_code codes[NCODES];
+	size_t ncode = report_var_codes(c->f, iv, codes, NCODES);
+	uint64_t *ca = report_code_counts(c->d, iv, memb, 1);
+	uint64_t *cb = report_code_counts(c->d, iv, memb, 2);
+	uint64_t ta[NCODES], tb[NCODES];
+	long used[NCODES];
 	size_t nc = 0;
 	struct sdc_table *t = NULL;
-	struct stats_chisq chi;
-	double p = NAN;
-	json_t *j, *jt, *ja, *jb, *jv;
-	const char *name = c->f->vars[iv].name;
 
+	o->kind = REL_CMP_TABLE;
 	*na = *nb = 0;
 	if (ca == NULL || cb == NULL) {
 		if (!(col->small && col->hi < col->lo))
@@ -820,200 +818,233 @@ compare_table(struct rctx *c, size_t iv, const uint8_t *memb, json_t *o,
 		goto out;
 	if ((t = twoway(c, ta, tb, nc)) == NULL)
 		goto out;
-	jt = json_object();
-	jv = json_array();
-	ja = json_array();
-	jb = json_array();
-	for (size_t i = 0; i < nc; i++) {
-		add(c, jv, json_integer(used[i]));
-		add(c, ja, cell_json(t, 0, i));
-		add(c, jb, cell_json(t, 1, i));
+	o->values = calloc(nc ? nc : 1, sizeof(*o->values));
+	o->ta = calloc(nc ? nc : 1, sizeof(*o->ta));
+	o->tb = calloc(nc ? nc : 1, sizeof(*o->tb));
+	if (o->values == NULL || o->ta == NULL || o->tb == NULL) {
+		c->bad = 1;
+		goto out;
 	}
-	put(c, jt, "values", jv);
-	put(c, jt, "a", ja);
-	put(c, jt, "b", jb);
-	put(c, o, "table", jt);
+	o->has_table = 1;
+	o->ncols = nc;
+	for (size_t i = 0; i < nc; i++) {
+		o->values[i] = used[i];
+		o->ta[i] = cell_of(t, 0, i);
+		o->tb[i] = cell_of(t, 1, i);
+	}
 	for (size_t i = 0; i < nc * 2; i++)
 		if (t->state[i] != SDC_PUBLISHED) {
-			put_str(c, o, "status", REPORT_NOT_SHOWN_CELL);
+			snprintf(o->status, sizeof(o->status), "%s",
+			    REPORT_NOT_SHOWN_CELL);
 			goto out;
 		}
 	if (nc < 2) {
-		put_str(c, o, "status", "not run: only one answer was given");
+		snprintf(o->status, sizeof(o->status), "not run: only one "
+		    "answer was given");
 		goto out;
 	}
-	for (size_t i = 0; i < nc; i++) {
-		tab[i] = ta[i];
-		tab[nc + i] = tb[i];
-	}
-	if (!stats_ok(c, stats_chisq(tab, 2, nc, 1, &chi), name))
-		goto out;
-	j = json_object();
-	put_num(c, j, "statistic", chi.stat);
-	put_num(c, j, "df", chi.df);
-	put_num(c, j, "p", chi.p);
-	put(c, j, "yates", json_boolean(chi.yates));
-	put_num(c, j, "min_expected", chi.min_expected);
-	put_why(c, j, "why", chi.why);
-	put(c, o, "chisq", j);
-	p = chi.p;
-	put_str(c, o, "p_test", chi.yates ? "chi-square (Yates)" :
-	    "chi-square");
-	if (nc == 2) {
-		struct stats_fisher fi;
-		struct stats_or or;
-		struct stats_rd rd;
-		if (!stats_ok(c, stats_fisher_2x2(tab, &fi), name) ||
-		    !stats_ok(c, stats_odds_ratio(tab, &or), name) ||
-		    !stats_ok(c, stats_risk_diff(tab, &rd), name))
-			goto out;
-		if (chi.n_low_expected > 0) {
-			j = json_object();
-			put_num(c, j, "p", fi.p);
-			put_why(c, j, "why", fi.why);
-			put(c, o, "fisher", j);
-			p = fi.p;
-			put_str(c, o, "p_test", "Fisher's exact test");
-		}
-		if (binary) {
-			j = json_object();
-			put_num(c, j, "risk_a", rd.p1);
-			put_num(c, j, "risk_b", rd.p2);
-			put_num(c, j, "difference", rd.rd);
-			put_num(c, j, "ci_lo", rd.newcombe_lo);
-			put_num(c, j, "ci_hi", rd.newcombe_hi);
-			put_why(c, j, "why", rd.why);
-			put(c, o, "risk_difference", j);
-			j = json_object();
-			put_num(c, j, "odds_ratio", or.est);
-			put_num(c, j, "ci_lo", or.ci_lo);
-			put_num(c, j, "ci_hi", or.ci_hi);
-			put(c, j, "corrected", json_boolean(or.corrected));
-			put_why(c, j, "why", or.why);
-			put(c, o, "odds_ratio", j);
-		}
-	}
+	table_tests(c, c->f->vars[iv].name, ta, tb, nc, binary, o);
 out:
 	sdc_table_destroy(t);
 	free(ca);
 	free(cb);
-	return p;
 }
 
 /* The kind of comparison an outcome gets. */
 static const char *
 outcome_type(const struct form *f, size_t iv)
 {
-	switch (var_class(f, iv)) {
+	switch (report_var_class(f, iv)) {
 	case VC_BINARY: return "binary";
 	case VC_CATEGORICAL: return "categorical";
 	default: return "numeric";
 	}
 }
 
-static json_t *
-comparison_json(struct rctx *c, const struct plan_group *g, size_t iv,
-    const uint8_t *memb)
+static void
+comparison(struct rctx *c, size_t ig, size_t iv, const uint8_t *memb)
 {
-	json_t *o = json_object();
+	const struct plan_group *g = &c->p->groups[ig];
+	struct rel_cmp *o = rel_add_cmp(c->m);
 	const char *type = outcome_type(c->f, iv);
 	uint64_t na = 0, nb = 0;
-	double p;
-	char lb[600];
 
-	put_str(c, o, "group", g->name);
-	put_str(c, o, "outcome", c->f->vars[iv].name);
-	put_str(c, o, "outcome_label", var_label(c->f, iv, lb, sizeof(lb)));
-	put_str(c, o, "type", type);
-	put_str(c, o, "note", REPORT_NOTE);
-	put_str(c, o, "status", "ok");
+	if (o == NULL) {
+		c->bad = 1;
+		return;
+	}
+	o->igroup = ig;
+	o->iv = iv;
+	o->group = g->name;
+	o->outcome = c->f->vars[iv].name;
+	o->outcome_label = var_label(c, iv);
+	o->type = type;
+	o->below_alpha = -1;
+	o->p.st = REL_NONE;
+	snprintf(o->status, sizeof(o->status), "ok");
 	if (strcmp(type, "numeric") == 0)
-		p = compare_numeric(c, iv, memb, o, &na, &nb);
+		compare_numeric(c, iv, memb, o, &na, &nb);
 	else
-		p = compare_table(c, iv, memb, o, &na, &nb,
+		compare_table(c, iv, memb, o, &na, &nb,
 		    strcmp(type, "binary") == 0);
-	put_count(c, o, "n_a", na);
-	put_count(c, o, "n_b", nb);
+	o->n_a = rel_people((long long)na, c->k);
+	o->n_b = rel_people((long long)nb, c->k);
 	if (!sdc_group_ok((long)na, c->k) || !sdc_group_ok((long)nb, c->k))
-		put_str(c, o, "status", REPORT_NOT_RUN_K);
-	put_num(c, o, "p", p);
-	batch_p(c, 1, o, p);
-	return o;
+		snprintf(o->status, sizeof(o->status), "%s", REPORT_NOT_RUN_K);
 }
 
 /* ---- correlations ---- */
 
-static json_t *
-correlation_json(struct rctx *c, size_t ix, size_t iy)
+static void
+correlation(struct rctx *c, size_t ix, size_t iy)
 {
-	json_t *o = json_object();
+	struct rel_cor *o = rel_add_cor(c->m);
 	struct stats_spearman s;
 	double *x = malloc((c->d->n ? c->d->n : 1) * sizeof(double));
 	double *y = malloc((c->d->n ? c->d->n : 1) * sizeof(double));
 	size_t n = 0;
-	double p = NAN;
-	char lb[600];
 
-	put_str(c, o, "x", c->f->vars[ix].name);
-	put_str(c, o, "x_label", var_label(c->f, ix, lb, sizeof(lb)));
-	put_str(c, o, "y", c->f->vars[iy].name);
-	put_str(c, o, "y_label", var_label(c->f, iy, lb, sizeof(lb)));
-	put_str(c, o, "note", REPORT_NOTE);
-	if (x == NULL || y == NULL) {
+	if (o == NULL || x == NULL || y == NULL) {
 		c->bad = 1;
 		goto out;
 	}
+	o->ix = ix;
+	o->iy = iy;
+	o->x = c->f->vars[ix].name;
+	o->x_label = var_label(c, ix);
+	o->y = c->f->vars[iy].name;
+	o->y_label = var_label(c, iy);
+	o->below_alpha = -1;
+	o->p.st = REL_NONE;
 	for (size_t r = 0; r < c->d->n; r++)
 		if (ds_num(c->d, ix, r, &x[n]) && ds_num(c->d, iy, r, &y[n]))
 			n++;
-	put_count(c, o, "n", n);
+	o->n = rel_people((long long)n, c->k);
 	if (!sdc_group_ok((long)n, c->k)) {
-		put_str(c, o, "status", REPORT_NOT_RUN_K);
+		snprintf(o->status, sizeof(o->status), "%s", REPORT_NOT_RUN_K);
 		goto out;
 	}
 	if (!stats_ok(c, stats_spearman(x, y, n, &s), c->f->vars[ix].name))
 		goto out;
-	put_str(c, o, "status", "ok");
-	put_num(c, o, "rho", s.rho);
-	put_num(c, o, "s", s.s);
-	p = s.p;
-	put_why(c, o, "why", s.why);
+	snprintf(o->status, sizeof(o->status), "ok");
+	o->has_rho = 1;
+	o->rho = rel_num(s.rho);
+	o->s = rel_num(s.s);
+	o->p = rel_num(s.p);
+	o->why = why_of(s.why);
 out:
-	put_num(c, o, "p", p);
-	batch_p(c, 1, o, p);
 	free(x);
 	free(y);
-	return o;
 }
 
 /* ---- adjusted models ---- */
 
-static json_t *
-adjusted_json(struct rctx *c, const struct plan_group *g, size_t iv,
-    const uint8_t *memb)
+/* Observed codes of dummy covariate i among rows[], sorted; -1 if > max. */
+static long
+dummy_levels(struct rctx *c, size_t ivar, const size_t *rows, size_t n,
+    long *levels)
+{
+	size_t nl = 0;
+
+	for (size_t q = 0; q < n; q++) {
+		double v;
+		long code;
+		size_t m;
+		(void)ds_num(c->d, ivar, rows[q], &v);
+		code = (long)v;
+		for (m = 0; m < nl && levels[m] != code; m++)
+			;
+		if (m == nl) {
+			if (nl == DUMMIES_MAX)
+				return -1;
+			levels[nl++] = code;
+		}
+	}
+	for (size_t a = 1; a < nl; a++)
+		for (size_t b = a; b > 0 && levels[b - 1] > levels[b]; b--) {
+			long t = levels[b];
+			levels[b] = levels[b - 1];
+			levels[b - 1] = t;
+		}
+	return (long)nl;
+}
+
+static void
+fit_logit(struct rctx *c, struct rel_adj *o, const double *yv,
+    const double *xv, size_t n, size_t npred, size_t iv)
+{
+	struct stats_logit fit;
+
+	if (!stats_ok(c, stats_logit(yv, xv, n, npred, 1, &fit),
+	    c->f->vars[iv].name))
+		return;
+	o->scale = "odds ratio, group a vs group b";
+	if (fit.why == STATS_OK) {
+		double e = fit.coef[1].est, se = fit.coef[1].se;
+		double z = gsl_cdf_ugaussian_Qinv(0.025);
+		o->est = rel_num(exp(e));
+		o->lo = rel_num(exp(e - z * se));
+		o->hi = rel_num(exp(e + z * se));
+		o->p = rel_num(fit.coef[1].p);
+	}
+	o->why = why_of(fit.why);
+	stats_logit_free(&fit);
+}
+
+static void
+fit_ols(struct rctx *c, struct rel_adj *o, const double *yv,
+    const double *xv, size_t n, size_t npred, size_t iv)
+{
+	struct stats_ols fit;
+
+	if (!stats_ok(c, stats_ols(yv, xv, n, npred, 1, &fit),
+	    c->f->vars[iv].name))
+		return;
+	o->scale = "difference in means, group a minus group b";
+	if (fit.why == STATS_OK && fit.why_hc3 == STATS_OK) {
+		double e = fit.coef[1].est, se = fit.coef[1].hc3_se;
+		double tq = gsl_cdf_tdist_Qinv(0.025, fit.df);
+		o->est = rel_num(e);
+		o->lo = rel_num(e - tq * se);
+		o->hi = rel_num(e + tq * se);
+		o->p = rel_num(fit.coef[1].hc3_p);
+	}
+	o->why = why_of(fit.why != STATS_OK ? fit.why : fit.why_hc3);
+	stats_ols_free(&fit);
+}
+
+static void
+adjusted(struct rctx *c, size_t ig, size_t iv, const uint8_t *memb)
 {
 	const struct plan *pl = c->p;
 	const int binary = strcmp(outcome_type(c->f, iv), "binary") == 0;
-	json_t *o = json_object(), *cv = json_array();
-	size_t npred = 1, n = 0, *rows = NULL, ndum[32] = {0};
-	long levels[32][DUMMIES_MAX];
-	double *yv = NULL, *xv = NULL, p = NAN;
+	struct rel_adj *o = rel_add_adj(c->m);
+	size_t npred = 1, n = 0, *rows = NULL;
+	long ndum[32] = {0}, levels[32][DUMMIES_MAX];
+	double *yv = NULL, *xv = NULL;
 	uint64_t na = 0, nb = 0;
-	char lb[600];
 
-	put_str(c, o, "group", g->name);
-	put_str(c, o, "outcome", c->f->vars[iv].name);
-	put_str(c, o, "outcome_label", var_label(c->f, iv, lb, sizeof(lb)));
-	put_str(c, o, "model", binary ? "logistic regression" :
-	    "linear regression, HC3 standard errors");
-	put_str(c, o, "note", REPORT_NOTE);
-	for (size_t i = 0; i < pl->ncovs; i++)
-		add(c, cv, json_string(c->f->vars[pl->covs[i].ivar].name));
-	put(c, o, "covariates", cv);
-	if ((rows = malloc((c->d->n ? c->d->n : 1) * sizeof(*rows))) == NULL) {
+	if (o == NULL) {
+		c->bad = 1;
+		return;
+	}
+	o->igroup = ig;
+	o->iv = iv;
+	o->group = pl->groups[ig].name;
+	o->outcome = c->f->vars[iv].name;
+	o->outcome_label = var_label(c, iv);
+	o->model = binary ? "logistic regression" :
+	    "linear regression, HC3 standard errors";
+	o->below_alpha = -1;
+	o->p.st = REL_NONE;
+	if ((o->covs = calloc(pl->ncovs ? pl->ncovs : 1, sizeof(*o->covs))) ==
+	    NULL || (rows = malloc((c->d->n ? c->d->n : 1) * sizeof(*rows))) ==
+	    NULL) {
 		c->bad = 1;
 		goto out;
 	}
+	for (size_t i = 0; i < pl->ncovs; i++)
+		o->covs[o->ncovs++] = c->f->vars[pl->covs[i].ivar].name;
 	/* Complete cases: in a group, outcome and every covariate known. */
 	for (size_t r = 0; r < c->d->n; r++) {
 		double v;
@@ -1026,47 +1057,28 @@ adjusted_json(struct rctx *c, const struct plan_group *g, size_t iv,
 		na += memb[r] == 1;
 		nb += memb[r] == 2;
 	}
-	put_count(c, o, "n", n);
-	put_count(c, o, "n_a", na);
-	put_count(c, o, "n_b", nb);
+	o->n = rel_people((long long)n, c->k);
+	o->n_a = rel_people((long long)na, c->k);
+	o->n_b = rel_people((long long)nb, c->k);
 	if (!sdc_group_ok((long)na, c->k) || !sdc_group_ok((long)nb, c->k)) {
-		put_str(c, o, "status", REPORT_NOT_RUN_K);
+		snprintf(o->status, sizeof(o->status), "%s", REPORT_NOT_RUN_K);
 		goto out;
 	}
-	/* Dummy levels: observed codes, sorted; the lowest is the reference. */
 	for (size_t i = 0; i < pl->ncovs && i < 32; i++) {
 		if (pl->covs[i].coding != PLAN_DUMMIES) {
 			npred++;
 			continue;
 		}
-		for (size_t q = 0; q < n; q++) {
-			double v;
-			long code;
-			size_t m;
-			(void)ds_num(c->d, pl->covs[i].ivar, rows[q], &v);
-			code = (long)v;
-			for (m = 0; m < ndum[i] && levels[i][m] != code; m++)
-				;
-			if (m == ndum[i]) {
-				if (ndum[i] == DUMMIES_MAX) {
-					put_str(c, o, "status", "not run: a "
-					    "covariate has too many levels");
-					goto out;
-				}
-				levels[i][ndum[i]++] = code;
-			}
+		if ((ndum[i] = dummy_levels(c, pl->covs[i].ivar, rows, n,
+		    levels[i])) < 0) {
+			snprintf(o->status, sizeof(o->status), "not run: a "
+			    "covariate has too many levels");
+			goto out;
 		}
-		for (size_t a = 1; a < ndum[i]; a++)
-			for (size_t b = a; b > 0 && levels[i][b - 1] >
-			    levels[i][b]; b--) {
-				long t = levels[i][b];
-				levels[i][b] = levels[i][b - 1];
-				levels[i][b - 1] = t;
-			}
-		npred += ndum[i] ? ndum[i] - 1 : 0;
+		npred += ndum[i] ? (size_t)ndum[i] - 1 : 0;
 	}
-	if ((yv = malloc(n * sizeof(*yv))) == NULL ||
-	    (xv = malloc(n * npred * sizeof(*xv))) == NULL) {
+	if ((yv = malloc((n ? n : 1) * sizeof(*yv))) == NULL ||
+	    (xv = malloc((n ? n : 1) * npred * sizeof(*xv))) == NULL) {
 		c->bad = 1;
 		goto out;
 	}
@@ -1081,82 +1093,109 @@ adjusted_json(struct rctx *c, const struct plan_group *g, size_t iv,
 				xr[col++] = v;
 				continue;
 			}
-			for (size_t m = 1; m < ndum[i]; m++)
+			for (long m = 1; m < ndum[i]; m++)
 				xr[col++] = (long)v == levels[i][m];
 		}
 	}
-	put_str(c, o, "status", "ok");
-	if (binary) {
-		struct stats_logit fit;
-		if (!stats_ok(c, stats_logit(yv, xv, n, npred, 1, &fit),
-		    c->f->vars[iv].name))
-			goto out;
-		put_str(c, o, "scale", "odds ratio, group a vs group b");
-		if (fit.why == STATS_OK) {
-			double e = fit.coef[1].est, se = fit.coef[1].se;
-			double z = gsl_cdf_ugaussian_Qinv(0.025);
-			put_num(c, o, "estimate", exp(e));
-			put_num(c, o, "ci_lo", exp(e - z * se));
-			put_num(c, o, "ci_hi", exp(e + z * se));
-			p = fit.coef[1].p;
-		}
-		put_why(c, o, "why", fit.why);
-		stats_logit_free(&fit);
-	} else {
-		struct stats_ols fit;
-		if (!stats_ok(c, stats_ols(yv, xv, n, npred, 1, &fit),
-		    c->f->vars[iv].name))
-			goto out;
-		put_str(c, o, "scale", "difference in means, group a minus "
-		    "group b");
-		if (fit.why == STATS_OK && fit.why_hc3 == STATS_OK) {
-			double e = fit.coef[1].est, se = fit.coef[1].hc3_se;
-			double tq = gsl_cdf_tdist_Qinv(0.025, fit.df);
-			put_num(c, o, "estimate", e);
-			put_num(c, o, "ci_lo", e - tq * se);
-			put_num(c, o, "ci_hi", e + tq * se);
-			p = fit.coef[1].hc3_p;
-		}
-		put_why(c, o, "why", fit.why != STATS_OK ? fit.why :
-		    fit.why_hc3);
-		stats_ols_free(&fit);
-	}
+	snprintf(o->status, sizeof(o->status), "ok");
+	if (binary)
+		fit_logit(c, o, yv, xv, n, npred, iv);
+	else
+		fit_ols(c, o, yv, xv, n, npred, iv);
 out:
-	put_num(c, o, "p", p);
-	batch_p(c, 2, o, p);
 	free(rows);
 	free(yv);
 	free(xv);
-	return o;
 }
 
-/* Holm and BH over one family; the plan's method is "p_adjusted". */
+/* ---- p-values, after the gate ---- */
+
+/*
+ * Holm and BH over one family of published p-values; the plan's method
+ * is p_adjusted. p[i] points at each test's p; tests whose p is not shown
+ * are left out of the family (their adjusted values stay null).
+ */
 static void
-adjust(struct rctx *c, double *pv, json_t **obj, size_t n)
+adjust(struct rctx *c, struct rel_num **p, struct rel_num **ph,
+    struct rel_num **pb, struct rel_num **pa, int **below, size_t n)
 {
+	double *v = malloc((n ? n : 1) * sizeof(*v));
 	double *h = malloc((n ? n : 1) * sizeof(*h));
 	double *b = malloc((n ? n : 1) * sizeof(*b));
+	size_t i;
 
-	if (h == NULL || b == NULL) {
+	if (v == NULL || h == NULL || b == NULL) {
 		c->bad = 1;
 		goto out;
 	}
-	if (n > 0 && (!stats_ok(c, stats_p_adjust(pv, n, STATS_HOLM, h),
+	for (i = 0; i < n; i++)
+		v[i] = rel_num_shown(p[i]) && p[i]->v >= 0 && p[i]->v <= 1 ?
+		    p[i]->v : NAN;
+	if (n > 0 && (!stats_ok(c, stats_p_adjust(v, n, STATS_HOLM, h),
 	        "p.adjust") ||
-	    !stats_ok(c, stats_p_adjust(pv, n, STATS_BH, b), "p.adjust")))
+	    !stats_ok(c, stats_p_adjust(v, n, STATS_BH, b), "p.adjust")))
 		goto out;
-	for (size_t i = 0; i < n; i++) {
-		double pa = c->p->padj == PLAN_BH ? b[i] : h[i];
-		put_num(c, obj[i], "p_holm", h[i]);
-		put_num(c, obj[i], "p_bh", b[i]);
-		put_num(c, obj[i], "p_adjusted", pa);
-		put(c, obj[i], "below_alpha", isfinite(pa) ?
-		    json_boolean(pa < c->p->alpha) : json_null());
+	for (i = 0; i < n; i++) {
+		double x = c->p->padj == PLAN_BH ? b[i] : h[i];
+		*ph[i] = rel_num(h[i]);
+		*pb[i] = rel_num(b[i]);
+		*pa[i] = rel_num(x);
+		*below[i] = isfinite(x) ? x < c->p->alpha : -1;
 	}
 out:
+	free(v);
 	free(h);
 	free(b);
 }
+
+static void
+adjust_all(struct rctx *c)
+{
+	struct rel_report *m = c->m;
+	size_t n1 = m->ncmps + m->ncors, n2 = m->nadjs, i, j = 0;
+	struct rel_num **p = calloc(n1 + n2 + 1, sizeof(*p));
+	struct rel_num **ph = calloc(n1 + n2 + 1, sizeof(*ph));
+	struct rel_num **pb = calloc(n1 + n2 + 1, sizeof(*pb));
+	struct rel_num **pa = calloc(n1 + n2 + 1, sizeof(*pa));
+	int **bl = calloc(n1 + n2 + 1, sizeof(*bl));
+
+	if (p == NULL || ph == NULL || pb == NULL || pa == NULL || bl == NULL) {
+		c->bad = 1;
+		goto out;
+	}
+	/* Family 1: comparisons, then correlations, in report order. */
+	for (i = 0; i < m->ncmps; i++, j++) {
+		p[j] = &m->cmps[i].p;
+		ph[j] = &m->cmps[i].p_holm;
+		pb[j] = &m->cmps[i].p_bh;
+		pa[j] = &m->cmps[i].p_adjusted;
+		bl[j] = &m->cmps[i].below_alpha;
+	}
+	for (i = 0; i < m->ncors; i++, j++) {
+		p[j] = &m->cors[i].p;
+		ph[j] = &m->cors[i].p_holm;
+		pb[j] = &m->cors[i].p_bh;
+		pa[j] = &m->cors[i].p_adjusted;
+		bl[j] = &m->cors[i].below_alpha;
+	}
+	adjust(c, p, ph, pb, pa, bl, n1);
+	for (i = 0; i < m->nadjs; i++) {
+		p[i] = &m->adjs[i].p;
+		ph[i] = &m->adjs[i].p_holm;
+		pb[i] = &m->adjs[i].p_bh;
+		pa[i] = &m->adjs[i].p_adjusted;
+		bl[i] = &m->adjs[i].below_alpha;
+	}
+	adjust(c, p, ph, pb, pa, bl, n2);
+out:
+	free(p);
+	free(ph);
+	free(pb);
+	free(pa);
+	free(bl);
+}
+
+/* ---- header ---- */
 
 static void
 hex(const unsigned char *h, char out[65])
@@ -1165,57 +1204,89 @@ hex(const unsigned char *h, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", h[i]);
 }
 
-static json_t *
-header_json(struct rctx *c)
+static void
+header(struct rctx *c)
 {
 	const struct form *f = c->f;
 	const struct dataset *d = c->d;
-	json_t *o = json_object(), *x, *fails;
-	char h[65];
+	struct rel_report *m = c->m;
 
-	put_str(c, o, "title", form_text_get(f, &f->title, 0));
-	put_str(c, o, "program", analysis_version());
-	x = json_object();
-	put_str(c, x, "id", f->id);
-	put_int(c, x, "version", f->version);
-	hex(f->sha256, h);
-	put_str(c, x, "sha256", h);
-	put(c, o, "form", x);
-	x = json_object();
-	put_str(c, x, "source", c->p->source);
-	hex(c->p->sha256, h);
-	put_str(c, x, "sha256", h);
-	put_int(c, x, "k", c->k);
-	put_num(c, x, "alpha", c->p->alpha);
-	put_str(c, x, "multiplicity", plan_padj_name(c->p->padj));
-	put(c, o, "plan", x);
-	x = json_object();
-	hex(d->sha256, h);
-	put_str(c, x, "sha256", h);
-	put_int(c, x, "rows_read", (long long)d->rows_read);
-	put_int(c, x, "rows_analysed", (long long)d->n);
-	put_int(c, x, "rows_not_decoded", (long long)d->rows_failed);
-	put_int(c, x, "rows_other_form_version",
-	    (long long)d->rows_other_version);
-	fails = json_array();
-	for (size_t i = 0; i < d->nfails; i++)
-		add(c, fails, json_pack("{s:s,s:I}", "problem",
-		    d->fails[i].what, "rows", (json_int_t)d->fails[i].rows));
-	if (d->fails_other > 0)
-		add(c, fails, json_pack("{s:s,s:I}", "problem",
-		    "other problems", "rows", (json_int_t)d->fails_other));
-	put(c, x, "decode_problems", fails);
-	put(c, o, "data", x);
-	return o;
+	m->title = form_text_get(f, &f->title, 0);
+	m->program = analysis_version();
+	m->form_id = f->id;
+	m->form_version = f->version;
+	hex(f->sha256, m->form_sha);
+	m->plan_source = c->p->source;
+	hex(c->p->sha256, m->plan_sha);
+	m->k = c->k;
+	m->alpha = c->p->alpha;
+	m->multiplicity = plan_padj_name(c->p->padj);
+	hex(d->sha256, m->data_sha);
+	m->rows_read = d->rows_read;
+	m->rows_analysed = d->n;
+	m->rows_not_decoded = d->rows_failed;
+	m->rows_other_version = d->rows_other_version;
+	m->problems = calloc(d->nfails + 1, sizeof(*m->problems));
+	if (m->problems == NULL) {
+		c->bad = 1;
+		return;
+	}
+	for (size_t i = 0; i < d->nfails; i++) {
+		m->problems[m->nproblems].what = xstrdup(c, d->fails[i].what);
+		m->problems[m->nproblems++].rows = d->fails[i].rows;
+	}
+	if (d->fails_other > 0) {
+		m->problems[m->nproblems].what = xstrdup(c, "other problems");
+		m->problems[m->nproblems++].rows = d->fails_other;
+	}
+}
+
+/* Every group of the plan, its comparisons and adjusted models. */
+static void
+groups(struct rctx *c)
+{
+	const struct plan *p = c->p;
+	uint8_t *memb = NULL;
+
+	if ((c->m->groups = calloc(p->ngroups ? p->ngroups : 1,
+	    sizeof(*c->m->groups))) == NULL) {
+		c->bad = 1;
+		return;
+	}
+	for (size_t g = 0; g < p->ngroups && !c->stats_err && !c->bad; g++) {
+		const struct plan_group *pg = &p->groups[g];
+		struct rel_group *go = &c->m->groups[c->m->ngroups++];
+		uint64_t na, nb, both;
+		free(memb);
+		if ((memb = report_group_members(c->d, pg, &na, &nb, &both)) ==
+		    NULL) {
+			c->bad = 1;
+			break;
+		}
+		go->name = pg->name;
+		go->label = pg->label;
+		go->a_label = pg->a_label ? pg->a_label : "group a";
+		go->b_label = pg->b_label ? pg->b_label : "group b";
+		go->n_a = rel_people((long long)na, c->k);
+		go->n_b = rel_people((long long)nb, c->k);
+		go->in_both = rel_people((long long)both, c->k);
+		for (size_t o = 0; o < p->noutcomes && !c->stats_err; o++)
+			comparison(c, g, p->outcomes[o], memb);
+		for (size_t o = 0; p->ncovs > 0 && o < p->noutcomes &&
+		    !c->stats_err; o++)
+			if (strcmp(outcome_type(c->f, p->outcomes[o]),
+			    "categorical") != 0)
+				adjusted(c, g, p->outcomes[o], memb);
+	}
+	free(memb);
 }
 
 int
 report_build(const struct form *f, const struct dataset *d,
-    const struct plan *p, long k, json_t **out, char *err, size_t errsz)
+    const struct plan *p, long k, struct gate_ledger *ledger,
+    struct rel_report **out, char *err, size_t errsz)
 {
 	struct rctx c;
-	json_t *root, *vars, *groups, *cmps, *cors, *adj;
-	uint8_t *memb = NULL;
 	int rc = -1;
 
 	*out = NULL;
@@ -1231,78 +1302,46 @@ report_build(const struct form *f, const struct dataset *d,
 		snprintf(err, errsz, "k must be at least %d", SDC_K_MIN);
 		return -1;
 	}
-	root = json_object();
-	put_str(&c, root, "format", "candor-report-1");
-	put(&c, root, "header", header_json(&c));
-	vars = json_array();
-	for (size_t i = 0; i < f->nvars && !c.stats_err; i++)
-		if (var_class(f, i) != VC_SKIP)
-			add(&c, vars, variable_json(&c, i));
-	put(&c, root, "variables", vars);
-	groups = json_array();
-	cmps = json_array();
-	adj = json_array();
-	for (size_t g = 0; g < p->ngroups && !c.stats_err; g++) {
-		const struct plan_group *pg = &p->groups[g];
-		uint64_t na, nb, both;
-		json_t *go = json_object();
-		free(memb);
-		if ((memb = group_members(d, pg, &na, &nb, &both)) == NULL) {
-			c.bad = 1;
-			break;
-		}
-		put_str(&c, go, "name", pg->name);
-		put_str(&c, go, "label", pg->label);
-		put_str(&c, go, "a_label", pg->a_label ? pg->a_label : "group a");
-		put_str(&c, go, "b_label", pg->b_label ? pg->b_label : "group b");
-		put_count(&c, go, "n_a", na);
-		put_count(&c, go, "n_b", nb);
-		put_count(&c, go, "in_both_excluded", both);
-		add(&c, groups, go);
-		for (size_t o = 0; o < p->noutcomes && !c.stats_err; o++)
-			add(&c, cmps, comparison_json(&c, pg, p->outcomes[o],
-			    memb));
-		for (size_t o = 0; p->ncovs > 0 && o < p->noutcomes &&
-		    !c.stats_err; o++) {
-			const char *t = outcome_type(f, p->outcomes[o]);
-			if (strcmp(t, "categorical") != 0)
-				add(&c, adj, adjusted_json(&c, pg,
-				    p->outcomes[o], memb));
-		}
+	if ((c.m = rel_report_new()) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
 	}
-	put(&c, root, "groups", groups);
-	put(&c, root, "comparisons", cmps);
-	cors = json_array();
+	header(&c);
+	for (size_t i = 0; i < f->nvars && !c.stats_err && !c.bad; i++)
+		if (report_var_class(f, i) != VC_SKIP)
+			variable(&c, i);
+	if (!c.stats_err && !c.bad)
+		groups(&c);
 	for (size_t i = 0; p->correlations && i < p->noutcomes; i++)
-		for (size_t j = i + 1; j < p->noutcomes && !c.stats_err; j++)
+		for (size_t j = i + 1; j < p->noutcomes && !c.stats_err &&
+		    !c.bad; j++)
 			if (strcmp(outcome_type(f, p->outcomes[i]), "numeric") ==
 			        0 &&
 			    strcmp(outcome_type(f, p->outcomes[j]), "numeric") ==
 			        0)
-				add(&c, cors, correlation_json(&c,
-				    p->outcomes[i], p->outcomes[j]));
-	put(&c, root, "correlations", cors);
-	put(&c, root, "adjusted", adj);
-	if (!c.stats_err) {
-		adjust(&c, c.pv, c.pobj, c.np);
-		adjust(&c, c.pv2, c.pobj2, c.np2);
-	}
+				correlation(&c, p->outcomes[i], p->outcomes[j]);
 	if (c.stats_err)
 		goto out;
 	if (c.bad) {
 		snprintf(err, errsz, "out of memory");
 		goto out;
 	}
-	*out = root;
-	root = NULL;
+	/* The gate decides; nothing above is final until it has. */
+	if (gate_release(f, d, p, k, ledger, c.m, err, errsz) != GATE_OK)
+		goto out;
+	adjust_all(&c);
+	if (c.stats_err)
+		goto out;
+	if (c.bad) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	rel_seal(c.m);
+	*out = c.m;
+	c.m = NULL;
 	rc = 0;
 out:
-	json_decref(root);
-	free(memb);
-	free(c.pv);
-	free(c.pobj);
-	free(c.pv2);
-	free(c.pobj2);
+	rel_report_free(c.m);
 	return rc;
 }
 
@@ -1316,39 +1355,4 @@ report_fmt(char *buf, size_t n, double x, int digits)
 	snprintf(buf, n, "%.*g", digits, x);
 	if (strcmp(buf, "-0") == 0)
 		snprintf(buf, n, "0");
-}
-
-int
-report_write_json(json_t *model, const char *path)
-{
-	FILE *fp = fopen(path, "wb");
-	int rc = 0;
-
-	if (fp == NULL)
-		return -1;
-	if (json_dumpf(model, fp, JSON_INDENT(1) | JSON_PRESERVE_ORDER |
-	        JSON_REAL_PRECISION(15)) != 0 ||
-	    fputc('\n', fp) == EOF)
-		rc = -1;
-	if (fclose(fp) != 0)
-		rc = -1;
-	return rc;
-}
-
-int
-report_write_all(json_t *model, const char *dir, char *err, size_t errsz)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/report.json", dir);
-	if (report_write_json(model, path) != 0) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	snprintf(path, sizeof(path), "%s/report.html", dir);
-	if (report_write_html(model, path) != 0) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	return report_write_csv(model, dir, err, errsz);
 }

@@ -1,5 +1,6 @@
 /*
- * report.html from the report model (report.h): one self-contained page,
+ * report.html from the sealed release model (release.h): one
+ * self-contained page,
  * inline CSS and SVG charts, no JavaScript, no external resource, readable
  * offline and printable. Every byte of text passes html_text(), the one
  * HTML escaping writer of the analysis. Wording that comes from the form
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmode.h"
 #include "report.h"
 
 /* Write s escaped for HTML text and attribute values. */
@@ -37,20 +39,6 @@ html_uw(FILE *fp, const char *s)
 	fputs("</span>", fp);
 }
 
-static const char *
-jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
-static double
-jnum(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 static void
 num(FILE *fp, double x, int digits)
 {
@@ -68,22 +56,6 @@ pval(FILE *fp, double p)
 		fputs("&lt; 0.001", fp);
 	else
 		num(fp, p, 3);
-}
-
-/* A count of people or its "< k" text. */
-static void
-count(FILE *fp, json_t *o, const char *k)
-{
-	char kt[64];
-	json_t *v = json_object_get(o, k);
-
-	snprintf(kt, sizeof(kt), "%s_text", k);
-	if (json_is_integer(v))
-		fprintf(fp, "%lld", (long long)json_integer_value(v));
-	else if (json_object_get(o, kt) != NULL)
-		html_text(fp, jstr(o, kt));
-	else
-		fputs("\xe2\x80\x93", fp);
 }
 
 /* "x [lo, hi]" */
@@ -118,26 +90,75 @@ static const char css[] =
     ".status{color:#8a2b2b}.var{border:1px solid #dde;border-radius:4px;"
     "padding:.4rem .9rem;margin:.8rem 0;break-inside:avoid}"
     ".var h3{margin-top:.3rem}.meta{color:#555;font-size:.85rem}"
+    ".nfp{background:#8a2b2b;color:#fff;padding:.5rem 1rem;"
+    "font-size:1.2rem;text-transform:uppercase}"
     "svg text{font-family:sans-serif;font-size:10px;fill:#333}"
     "@media print{body{margin:0;max-width:none}.var,table{break-inside:"
     "avoid}h2{break-after:avoid}}";
 
+/* A shown number, or an en dash. */
 static void
-header(FILE *fp, json_t *m)
+rnum(FILE *fp, const struct rel_num *x, int digits)
 {
-	json_t *h = json_object_get(m, "header");
-	json_t *fm = json_object_get(h, "form"), *pl = json_object_get(h,
-	    "plan"), *da = json_object_get(h, "data"), *pr;
-	size_t i;
+	num(fp, rel_num_shown(x) ? x->v : NAN, digits);
+}
+
+static void
+rpval(FILE *fp, const struct rel_num *x)
+{
+	pval(fp, rel_num_shown(x) ? x->v : NAN);
+}
+
+static void
+rest_ci(FILE *fp, const struct rel_num *x, const struct rel_num *lo,
+    const struct rel_num *hi, int digits, double scale)
+{
+	est_ci(fp, rel_num_shown(x) ? scale * x->v : NAN,
+	    rel_num_shown(lo) ? scale * lo->v : NAN,
+	    rel_num_shown(hi) ? scale * hi->v : NAN, digits);
+}
+
+/* A count of people, its "< k" text, "withheld", or an en dash. */
+static void
+count(FILE *fp, const struct rel_count *x, long k)
+{
+	switch (x->st) {
+	case REL_SHOWN:
+		fprintf(fp, "%lld", x->v);
+		break;
+	case REL_BELOW_K:
+		fprintf(fp, "&lt; %ld", k);
+		break;
+	case REL_HIDDEN:
+		fputs("hidden", fp);
+		break;
+	case REL_WITHHELD:
+		fputs("withheld", fp);
+		break;
+	default:
+		fputs("\xe2\x80\x93", fp);
+	}
+}
+
+static void
+header(FILE *fp, const struct rel_report *m)
+{
+	long long k = m->k;
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset="
 	    "\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width,"
 	    "initial-scale=1\">\n<title>", fp);
-	html_text(fp, jstr(h, "title"));
+	html_text(fp, m->title);
 	fputs(" \xe2\x80\x94 analysis report</title>\n<style>", fp);
 	fputs(css, fp);
-	fputs("</style>\n</head>\n<body>\n<header>\n<h1>", fp);
-	html_uw(fp, jstr(h, "title"));
+	fputs("</style>\n</head>\n<body>\n", fp);
+	if (m->not_for_publication) {
+		fputs("<p class=\"nfp\"><strong>", fp);
+		html_text(fp, REPORT_NOT_FOR_PUBLICATION);
+		fputs("</strong></p>\n", fp);
+	}
+	fputs("<header>\n<h1>", fp);
+	html_uw(fp, m->title);
 	fputs("</h1>\n<p class=\"meta\">Analysis report of the survey "
 	    "responses: descriptive statistics and comparisons between "
 	    "groups of respondents.</p>\n</header>\n", fp);
@@ -151,41 +172,44 @@ header(FILE *fp, json_t *m)
 	    "between 1 and %lld is shown as <q>&lt; %lld</q>, with its "
 	    "percentage, and other cells are hidden where they would reveal "
 	    "it; summaries of fewer than %lld answers are not shown, and "
-	    "groups smaller than that are not compared. Intervals are 95%% "
+	    "groups smaller than that are not compared. The report was "
+	    "checked as a whole: no hidden count can be narrowed to fewer "
+	    "than %ld values from all the numbers shown together; what had "
+	    "to be withheld or rounded for that is listed under "
+	    "<a href=\"#withheld\">Withheld</a>. Intervals are 95%% "
 	    "confidence intervals. Labels in <span class=\"uw\">this style"
 	    "</span> are the wording of the survey or of the analysis plan."
-	    "</p></div>\n",
-	    (long long)jnum(pl, "k") - 1, (long long)jnum(pl, "k"),
-	    (long long)jnum(pl, "k"));
+	    "</p></div>\n", k - 1, k, k, m->min_values);
 	fputs("<h2 id=\"provenance\">Provenance</h2>\n<table class=\"prov\">"
 	    "\n", fp);
 	fputs("<tr><th>Program</th><td>", fp);
-	html_text(fp, jstr(h, "program"));
+	html_text(fp, m->program);
 	fputs("</td></tr>\n<tr><th>Form</th><td>", fp);
-	html_text(fp, jstr(fm, "id"));
-	fprintf(fp, " version %lld, SHA-256 ", (long long)jnum(fm, "version"));
-	html_text(fp, jstr(fm, "sha256"));
+	html_text(fp, m->form_id);
+	fprintf(fp, " version %ld, SHA-256 ", m->form_version);
+	html_text(fp, m->form_sha);
 	fputs("</td></tr>\n<tr><th>Plan</th><td>", fp);
-	html_text(fp, jstr(pl, "source"));
+	html_text(fp, m->plan_source);
 	fputs(", SHA-256 ", fp);
-	html_text(fp, jstr(pl, "sha256"));
-	fprintf(fp, "; k = %lld, alpha = ", (long long)jnum(pl, "k"));
-	num(fp, jnum(pl, "alpha"), 3);
+	html_text(fp, m->plan_sha);
+	fprintf(fp, "; k = %lld, alpha = ", k);
+	num(fp, m->alpha, 3);
 	fputs(", multiplicity ", fp);
-	html_text(fp, jstr(pl, "multiplicity"));
+	html_text(fp, m->multiplicity);
 	fputs("</td></tr>\n<tr><th>Data</th><td>SHA-256 ", fp);
-	html_text(fp, jstr(da, "sha256"));
-	fprintf(fp, "; %lld rows read, %lld analysed, %lld not decoded, "
-	    "%lld of another form version</td></tr>\n",
-	    (long long)jnum(da, "rows_read"),
-	    (long long)jnum(da, "rows_analysed"),
-	    (long long)jnum(da, "rows_not_decoded"),
-	    (long long)jnum(da, "rows_other_form_version"));
-	json_array_foreach(json_object_get(da, "decode_problems"), i, pr) {
+	html_text(fp, m->data_sha);
+	fprintf(fp, "; %llu rows read, %llu analysed, %llu not decoded, "
+	    "%llu of another form version</td></tr>\n", m->rows_read,
+	    m->rows_analysed, m->rows_not_decoded, m->rows_other_version);
+	if (m->ledger_release != NULL) {
+		fputs("<tr><th>Release</th><td>", fp);
+		html_text(fp, m->ledger_release);
+		fputs("</td></tr>\n", fp);
+	}
+	for (size_t i = 0; i < m->nproblems; i++) {
 		fputs("<tr><th>Not decoded</th><td>", fp);
-		html_text(fp, jstr(pr, "problem"));
-		fprintf(fp, ": %lld rows</td></tr>\n",
-		    (long long)jnum(pr, "rows"));
+		html_text(fp, m->problems[i].what);
+		fprintf(fp, ": %llu rows</td></tr>\n", m->problems[i].rows);
 	}
 	fputs("</table>\n", fp);
 }
@@ -200,16 +224,14 @@ note_row(FILE *fp, int cols)
 
 /* Hedges' g with its interval on a common axis [-1.5, 1.5]. */
 static void
-forest(FILE *fp, json_t *cmps, const char *group)
+forest(FILE *fp, const struct rel_report *m, size_t ig)
 {
 	const double lo = -1.5, hi = 1.5, w = 520, x0 = 230;
 	size_t i, n = 0;
-	json_t *c;
 	double y;
 
-	json_array_foreach(cmps, i, c)
-		if (strcmp(jstr(c, "group"), group) == 0 &&
-		    json_object_get(c, "hedges_g") != NULL)
+	for (i = 0; i < m->ncmps; i++)
+		if (m->cmps[i].igroup == ig && m->cmps[i].has_welch)
 			n++;
 	if (n == 0)
 		return;
@@ -228,19 +250,17 @@ forest(FILE *fp, json_t *cmps, const char *group)
 	    "Hedges' g (group a minus group b)</text>\n", x0 + w / 2,
 	    n * 22 + 32);
 	y = 14;
-	json_array_foreach(cmps, i, c) {
-		json_t *g = json_object_get(c, "hedges_g");
-		double e, l, h;
-		if (strcmp(jstr(c, "group"), group) != 0 || g == NULL)
+	for (i = 0; i < m->ncmps; i++) {
+		const struct rel_cmp *c = &m->cmps[i];
+		if (c->igroup != ig || !c->has_welch)
 			continue;
-		e = jnum(g, "g");
-		l = jnum(g, "ci_lo");
-		h = jnum(g, "ci_hi");
 		fprintf(fp, "<text x=\"%g\" y=\"%.1f\" text-anchor=\"end\">",
 		    x0 - 8, y + 3);
-		html_text(fp, jstr(c, "outcome"));
+		html_text(fp, c->outcome);
 		fputs("</text>\n", fp);
-		if (isfinite(e) && isfinite(l) && isfinite(h)) {
+		if (rel_num_shown(&c->g_g) && rel_num_shown(&c->g_lo) &&
+		    rel_num_shown(&c->g_hi)) {
+			double e = c->g_g.v, l = c->g_lo.v, h = c->g_hi.v;
 			double xl = x0 + (fmax(l, lo) - lo) / (hi - lo) * w;
 			double xh = x0 + (fmin(h, hi) - lo) / (hi - lo) * w;
 			double xe = x0 + (fmin(fmax(e, lo), hi) - lo) /
@@ -256,150 +276,142 @@ forest(FILE *fp, json_t *cmps, const char *group)
 }
 
 static void
-comparisons(FILE *fp, json_t *m)
+cmp_row(FILE *fp, const struct rel_cmp *c, long k)
 {
-	json_t *groups = json_object_get(m, "groups");
-	json_t *cmps = json_object_get(m, "comparisons"), *g, *c;
+	fputs("<tr><td>", fp);
+	html_uw(fp, c->outcome_label);
+	fputs(" <code>", fp);
+	html_text(fp, c->outcome);
+	fputs("</code></td><td class=\"n\">", fp);
+	count(fp, &c->n_a, k);
+	fputs("</td><td class=\"n\">", fp);
+	count(fp, &c->n_b, k);
+	fputs("</td>", fp);
+	if (strcmp(c->status, "ok") != 0) {
+		fputs("<td colspan=\"6\" class=\"status\">", fp);
+		html_text(fp, c->status);
+		fputs("</td></tr>\n", fp);
+		note_row(fp, 9);
+		return;
+	}
+	if (c->has_welch) {
+		fputs("<td>mean ", fp);
+		rnum(fp, &c->a.mean, 3);
+		fputs(" (SD ", fp);
+		rnum(fp, &c->a.sd, 3);
+		fputs(")</td><td>mean ", fp);
+		rnum(fp, &c->b.mean, 3);
+		fputs(" (SD ", fp);
+		rnum(fp, &c->b.sd, 3);
+		fputs(")</td><td>", fp);
+		rest_ci(fp, &c->w_diff, &c->w_lo, &c->w_hi, 3, 1);
+		fputs("</td><td>", fp);
+		rest_ci(fp, &c->g_g, &c->g_lo, &c->g_hi, 2, 1);
+		fputs("</td>", fp);
+	} else if (c->has_rd) {
+		fputs("<td>", fp);
+		rnum(fp, &(struct rel_num){100 * c->rd_a.v, c->rd_a.st,
+		    REL_EXACT}, 3);
+		fputs("%</td><td>", fp);
+		rnum(fp, &(struct rel_num){100 * c->rd_b.v, c->rd_b.st,
+		    REL_EXACT}, 3);
+		fputs("%</td><td>", fp);
+		rest_ci(fp, &c->rd_diff, &c->rd_lo, &c->rd_hi, 3, 100);
+		fputs(" points</td><td>odds ratio ", fp);
+		rest_ci(fp, &c->or_est, &c->or_lo, &c->or_hi, 3, 1);
+		fputs("</td>", fp);
+	} else {
+		fprintf(fp, "<td colspan=\"4\">distribution compared across "
+		    "%zu answers</td>", c->ncols);
+	}
+	fputs("<td>", fp);
+	html_text(fp, c->p_test != NULL ? c->p_test : "");
+	fputs(", p ", fp);
+	if (!(rel_num_shown(&c->p) && c->p.v < 0.001))
+		fputs("= ", fp);
+	rpval(fp, &c->p);
+	fputs("</td><td>", fp);
+	rpval(fp, &c->p_adjusted);
+	fputs("</td></tr>\n", fp);
+	note_row(fp, 9);
+}
+
+static void
+comparisons(FILE *fp, const struct rel_report *m)
+{
 	size_t i, j;
 
 	fputs("<h2 id=\"comparisons\">Comparisons between groups</h2>\n", fp);
-	if (json_array_size(groups) == 0)
+	if (m->ngroups == 0)
 		fputs("<p>The plan names no groups.</p>\n", fp);
-	json_array_foreach(groups, i, g) {
-		const char *name = jstr(g, "name");
+	for (i = 0; i < m->ngroups; i++) {
+		const struct rel_group *g = &m->groups[i];
 		fputs("<h3>", fp);
-		html_uw(fp, json_is_string(json_object_get(g, "label")) ?
-		    jstr(g, "label") : name);
+		html_uw(fp, g->label != NULL ? g->label : g->name);
 		fputs(" <code>", fp);
-		html_text(fp, name);
+		html_text(fp, g->name);
 		fputs("</code></h3>\n<p class=\"meta\">Group a: ", fp);
-		html_uw(fp, jstr(g, "a_label"));
+		html_uw(fp, g->a_label);
 		fputs(", n = ", fp);
-		count(fp, g, "n_a");
+		count(fp, &g->n_a, m->k);
 		fputs("; group b: ", fp);
-		html_uw(fp, jstr(g, "b_label"));
+		html_uw(fp, g->b_label);
 		fputs(", n = ", fp);
-		count(fp, g, "n_b");
+		count(fp, &g->n_b, m->k);
 		fputs("; in both (left out): ", fp);
-		count(fp, g, "in_both_excluded");
-		fputs(".</p>\n<table>\n<tr><th>Outcome</th><th>n a</th>"
+		count(fp, &g->in_both, m->k);
+		fputs(".</p>\n", fp);
+		if (g->withheld != NULL) {
+			fputs("<p class=\"status\">Withheld: ", fp);
+			html_text(fp, g->withheld);
+			fputs("</p>\n", fp);
+		}
+		fputs("<table>\n<tr><th>Outcome</th><th>n a</th>"
 		    "<th>n b</th><th>Group a</th><th>Group b</th>"
 		    "<th>Difference a \xe2\x88\x92 b [95% CI]</th>"
 		    "<th>Standardized difference (Hedges' g)</th><th>Test, p"
 		    "</th><th>Adjusted p</th></tr>\n", fp);
-		json_array_foreach(cmps, j, c) {
-			json_t *w, *rd, *t;
-			if (strcmp(jstr(c, "group"), name) != 0)
-				continue;
-			fputs("<tr><td>", fp);
-			html_uw(fp, jstr(c, "outcome_label"));
-			fputs(" <code>", fp);
-			html_text(fp, jstr(c, "outcome"));
-			fputs("</code></td><td class=\"n\">", fp);
-			count(fp, c, "n_a");
-			fputs("</td><td class=\"n\">", fp);
-			count(fp, c, "n_b");
-			fputs("</td>", fp);
-			if (strcmp(jstr(c, "status"), "ok") != 0) {
-				fputs("<td colspan=\"6\" class=\"status\">", fp);
-				html_text(fp, jstr(c, "status"));
-				fputs("</td></tr>\n", fp);
-				note_row(fp, 9);
-				continue;
-			}
-			if ((w = json_object_get(c, "welch")) != NULL) {
-				json_t *a = json_object_get(c, "a");
-				json_t *b = json_object_get(c, "b");
-				json_t *h = json_object_get(c, "hedges_g");
-				fputs("<td>mean ", fp);
-				num(fp, jnum(a, "mean"), 3);
-				fputs(" (SD ", fp);
-				num(fp, jnum(a, "sd"), 3);
-				fputs(")</td><td>mean ", fp);
-				num(fp, jnum(b, "mean"), 3);
-				fputs(" (SD ", fp);
-				num(fp, jnum(b, "sd"), 3);
-				fputs(")</td><td>", fp);
-				est_ci(fp, jnum(w, "difference"),
-				    jnum(w, "ci_lo"), jnum(w, "ci_hi"), 3);
-				fputs("</td><td>", fp);
-				est_ci(fp, jnum(h, "g"), jnum(h, "ci_lo"),
-				    jnum(h, "ci_hi"), 2);
-				fputs("</td>", fp);
-			} else if ((rd = json_object_get(c,
-			    "risk_difference")) != NULL) {
-				json_t *o = json_object_get(c, "odds_ratio");
-				fputs("<td>", fp);
-				num(fp, 100 * jnum(rd, "risk_a"), 3);
-				fputs("%</td><td>", fp);
-				num(fp, 100 * jnum(rd, "risk_b"), 3);
-				fputs("%</td><td>", fp);
-				est_ci(fp, 100 * jnum(rd, "difference"),
-				    100 * jnum(rd, "ci_lo"),
-				    100 * jnum(rd, "ci_hi"), 3);
-				fputs(" points</td><td>odds ratio ", fp);
-				est_ci(fp, jnum(o, "odds_ratio"),
-				    jnum(o, "ci_lo"), jnum(o, "ci_hi"), 3);
-				fputs("</td>", fp);
-			} else {
-				t = json_object_get(c, "table");
-				fputs("<td colspan=\"4\">distribution compared "
-				    "across ", fp);
-				fprintf(fp, "%zu answers", json_array_size(
-				    json_object_get(t, "values")));
-				fputs("</td>", fp);
-			}
-			fputs("<td>", fp);
-			html_text(fp, jstr(c, "p_test"));
-			fputs(", p ", fp);
-			if (!(jnum(c, "p") < 0.001))
-				fputs("= ", fp);
-			pval(fp, jnum(c, "p"));
-			fputs("</td><td>", fp);
-			pval(fp, jnum(c, "p_adjusted"));
-			fputs("</td></tr>\n", fp);
-			note_row(fp, 9);
-		}
+		for (j = 0; j < m->ncmps; j++)
+			if (m->cmps[j].igroup == i)
+				cmp_row(fp, &m->cmps[j], m->k);
 		fputs("</table>\n", fp);
-		forest(fp, cmps, name);
+		forest(fp, m, i);
 	}
 }
 
 static void
-correlations(FILE *fp, json_t *m)
+correlations(FILE *fp, const struct rel_report *m)
 {
-	json_t *cors = json_object_get(m, "correlations"), *c;
-	size_t i;
-
-	if (json_array_size(cors) == 0)
+	if (m->ncors == 0)
 		return;
 	fputs("<h2 id=\"correlations\">Rank correlations between outcomes"
 	    "</h2>\n<table>\n<tr><th>Outcomes</th><th>n</th><th>Spearman's "
 	    "rho</th><th>p</th><th>Adjusted p</th></tr>\n", fp);
-	json_array_foreach(cors, i, c) {
+	for (size_t i = 0; i < m->ncors; i++) {
+		const struct rel_cor *c = &m->cors[i];
 		fputs("<tr><td><code>", fp);
-		html_text(fp, jstr(c, "x"));
+		html_text(fp, c->x);
 		fputs("</code> and <code>", fp);
-		html_text(fp, jstr(c, "y"));
+		html_text(fp, c->y);
 		fputs("</code></td><td class=\"n\">", fp);
-		count(fp, c, "n");
+		count(fp, &c->n, m->k);
 		fputs("</td>", fp);
-		if (strcmp(jstr(c, "status"), "ok") != 0) {
+		if (strcmp(c->status, "ok") != 0) {
 			fputs("<td colspan=\"3\" class=\"status\">", fp);
-			html_text(fp, jstr(c, "status"));
+			html_text(fp, c->status);
 			fputs("</td></tr>\n", fp);
 		} else {
 			fputs("<td>", fp);
-			num(fp, jnum(c, "rho"), 3);
-			if (json_object_get(c, "why") != NULL) {
+			rnum(fp, &c->rho, 3);
+			if (c->why != NULL) {
 				fputs(" (", fp);
-				html_text(fp, jstr(c, "why"));
+				html_text(fp, c->why);
 				fputs(")", fp);
 			}
 			fputs("</td><td>", fp);
-			pval(fp, jnum(c, "p"));
+			rpval(fp, &c->p);
 			fputs("</td><td>", fp);
-			pval(fp, jnum(c, "p_adjusted"));
+			rpval(fp, &c->p_adjusted);
 			fputs("</td></tr>\n", fp);
 		}
 		note_row(fp, 5);
@@ -408,12 +420,9 @@ correlations(FILE *fp, json_t *m)
 }
 
 static void
-adjusted(FILE *fp, json_t *m)
+adjusted(FILE *fp, const struct rel_report *m)
 {
-	json_t *adj = json_object_get(m, "adjusted"), *c, *v;
-	size_t i, j;
-
-	if (json_array_size(adj) == 0)
+	if (m->nadjs == 0)
 		return;
 	fputs("<h2 id=\"adjusted\">Comparisons adjusted for covariates</h2>"
 	    "\n<p class=\"meta\">Regression of the outcome on group "
@@ -424,40 +433,41 @@ adjusted(FILE *fp, json_t *m)
 	    "</th><th>Outcome</th><th>Covariates</th><th>n a</th><th>n b"
 	    "</th><th>Estimate [95% CI]</th><th>p</th><th>Adjusted p</th>"
 	    "</tr>\n", fp);
-	json_array_foreach(adj, i, c) {
+	for (size_t i = 0; i < m->nadjs; i++) {
+		const struct rel_adj *c = &m->adjs[i];
 		fputs("<tr><td><code>", fp);
-		html_text(fp, jstr(c, "group"));
+		html_text(fp, c->group);
 		fputs("</code></td><td><code>", fp);
-		html_text(fp, jstr(c, "outcome"));
+		html_text(fp, c->outcome);
 		fputs("</code></td><td>", fp);
-		json_array_foreach(json_object_get(c, "covariates"), j, v) {
+		for (size_t j = 0; j < c->ncovs; j++) {
 			fputs(j ? ", " : "", fp);
-			html_text(fp, json_string_value(v));
+			html_text(fp, c->covs[j]);
 		}
 		fputs("</td><td class=\"n\">", fp);
-		count(fp, c, "n_a");
+		count(fp, &c->n_a, m->k);
 		fputs("</td><td class=\"n\">", fp);
-		count(fp, c, "n_b");
+		count(fp, &c->n_b, m->k);
 		fputs("</td>", fp);
-		if (strcmp(jstr(c, "status"), "ok") != 0) {
+		if (strcmp(c->status, "ok") != 0) {
 			fputs("<td colspan=\"3\" class=\"status\">", fp);
-			html_text(fp, jstr(c, "status"));
+			html_text(fp, c->status);
 			fputs("</td></tr>\n", fp);
 		} else {
 			fputs("<td>", fp);
-			if (json_object_get(c, "why") != NULL) {
+			if (c->why != NULL) {
 				fputs("not computed: ", fp);
-				html_text(fp, jstr(c, "why"));
+				html_text(fp, c->why);
 			} else {
-				est_ci(fp, jnum(c, "estimate"), jnum(c, "ci_lo"),
-				    jnum(c, "ci_hi"), 3);
-				if (strncmp(jstr(c, "scale"), "odds", 4) == 0)
+				rest_ci(fp, &c->est, &c->lo, &c->hi, 3, 1);
+				if (c->scale != NULL &&
+				    strncmp(c->scale, "odds", 4) == 0)
 					fputs(" (odds ratio)", fp);
 			}
 			fputs("</td><td>", fp);
-			pval(fp, jnum(c, "p"));
+			rpval(fp, &c->p);
 			fputs("</td><td>", fp);
-			pval(fp, jnum(c, "p_adjusted"));
+			rpval(fp, &c->p_adjusted);
 			fputs("</td></tr>\n", fp);
 		}
 		note_row(fp, 8);
@@ -467,21 +477,18 @@ adjusted(FILE *fp, json_t *m)
 
 /* The histogram of a variable as an SVG bar chart. */
 static void
-histogram(FILE *fp, json_t *h, const char *var)
+histogram(FILE *fp, const struct rel_hist *h, const char *var)
 {
-	json_t *br = json_object_get(h, "breaks");
-	json_t *cn = json_object_get(h, "counts");
-	size_t nb = json_array_size(cn), i;
+	size_t nb = h->nb, i;
 	const double W = 420, H = 110, x0 = 34, y0 = 8;
 	double max = 0, bw;
 
-	if (nb == 0 || json_array_size(br) != nb + 1)
+	if (nb == 0)
 		return;
-	for (i = 0; i < nb; i++) {
-		json_t *v = json_array_get(cn, i);
-		if (json_is_integer(v) && (double)json_integer_value(v) > max)
-			max = (double)json_integer_value(v);
-	}
+	for (i = 0; i < nb; i++)
+		if (rel_count_shown(&h->counts[i]) &&
+		    (double)h->counts[i].v > max)
+			max = (double)h->counts[i].v;
 	if (max <= 0)
 		max = 1;
 	bw = W / (double)nb;
@@ -495,10 +502,9 @@ histogram(FILE *fp, json_t *h, const char *var)
 	    "\n<text x=\"%g\" y=\"%g\" text-anchor=\"end\">0</text>\n",
 	    x0 - 4, y0 + 8, max, x0 - 4, y0 + H);
 	for (i = 0; i < nb; i++) {
-		json_t *v = json_array_get(cn, i);
 		double x = x0 + bw * (double)i;
-		if (json_is_integer(v)) {
-			double hh = H * (double)json_integer_value(v) / max;
+		if (rel_count_shown(&h->counts[i])) {
+			double hh = H * (double)h->counts[i].v / max;
 			fprintf(fp, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
 			    "height=\"%.2f\" fill=\"#4a6f8a\"/>\n", x + 1,
 			    y0 + H - hh, bw - 2, hh);
@@ -511,10 +517,9 @@ histogram(FILE *fp, json_t *h, const char *var)
 	}
 	/* Value labels: every bin of a narrow integer chart, else 5 breaks. */
 	for (i = 0; i <= nb; i++) {
-		double b = json_number_value(json_array_get(br, i));
+		double b = h->breaks[i];
 		if (nb <= 12 && i < nb) {
-			double mid = (b + json_number_value(json_array_get(br,
-			    i + 1))) / 2;
+			double mid = (b + h->breaks[i + 1]) / 2;
 			fprintf(fp, "<text x=\"%.2f\" y=\"%g\" text-anchor="
 			    "\"middle\">%g</text>\n", x0 + bw * ((double)i +
 			    0.5), y0 + H + 13, mid);
@@ -532,55 +537,58 @@ histogram(FILE *fp, json_t *h, const char *var)
 }
 
 static void
-summary(FILE *fp, json_t *s)
+summary(FILE *fp, const struct rel_summary *s)
 {
 	fputs("<table><tr><th>Mean [95% CI]</th><th>SD</th><th>Median</th>"
 	    "<th>Quartiles</th><th>Min</th><th>Max</th></tr>\n<tr><td>", fp);
-	est_ci(fp, jnum(s, "mean"), jnum(s, "ci_lo"), jnum(s, "ci_hi"), 3);
+	rest_ci(fp, &s->mean, &s->ci_lo, &s->ci_hi, 3, 1);
 	fputs("</td><td>", fp);
-	num(fp, jnum(s, "sd"), 3);
+	rnum(fp, &s->sd, 3);
 	fputs("</td><td>", fp);
-	num(fp, jnum(s, "median"), 3);
+	rnum(fp, &s->median, 3);
 	fputs("</td><td>", fp);
-	num(fp, jnum(s, "q1"), 3);
+	rnum(fp, &s->q1, 3);
 	fputs("\xe2\x80\x93", fp);
-	num(fp, jnum(s, "q3"), 3);
+	rnum(fp, &s->q3, 3);
 	fputs("</td><td>", fp);
-	num(fp, jnum(s, "min"), 3);
+	rnum(fp, &s->min, 3);
 	fputs("</td><td>", fp);
-	num(fp, jnum(s, "max"), 3);
+	rnum(fp, &s->max, 3);
 	fputs("</td></tr></table>\n", fp);
+	if (s->mean.st == REL_SHOWN && s->mean.dp >= 0)
+		fprintf(fp, "<p class=\"meta\">Mean, SD and interval rounded "
+		    "to %d decimals to protect hidden counts.</p>\n",
+		    s->mean.dp);
 }
 
 /* A frequency table (or the options of a multiple choice) with bars. */
 static void
-frequencies(FILE *fp, json_t *rows, int multi)
+frequencies(FILE *fp, const struct rel_var *v, int multi)
 {
-	json_t *r;
-	size_t i;
-
 	fprintf(fp, "<table><tr><th>Answer</th><th>n</th><th>%% of %s [95%% "
 	    "CI]</th><th></th></tr>\n", multi ? "those who answered" :
 	    "answers");
-	json_array_foreach(rows, i, r) {
-		double p = jnum(r, "percent");
+	for (size_t i = 0; i < v->nrows; i++) {
+		const struct rel_freq *r = &v->rows[i];
 		fputs("<tr><td>", fp);
-		html_uw(fp, jstr(r, "label"));
-		if (json_is_true(json_object_get(r, "missing_code")))
+		html_uw(fp, r->label);
+		if (r->missing_code)
 			fputs(" <span class=\"meta\">(missing code)</span>", fp);
 		fputs("</td><td class=\"n\">", fp);
-		if (json_is_integer(json_object_get(r, "count")))
-			fprintf(fp, "%lld", (long long)json_integer_value(
-			    json_object_get(r, "count")));
+		if (rel_count_shown(&r->count))
+			fprintf(fp, "%lld", r->count.v);
+		else if (r->count.st == REL_WITHHELD)
+			fputs("withheld", fp);
 		else
 			fputs("hidden", fp);
 		fputs("</td><td>", fp);
-		if (isfinite(p)) {
-			est_ci(fp, p, jnum(r, "ci_lo"), jnum(r, "ci_hi"), 3);
+		if (rel_num_shown(&r->percent)) {
+			rest_ci(fp, &r->percent, &r->ci_lo, &r->ci_hi, 3, 1);
 			fprintf(fp, "</td><td><svg width=\"120\" height=\"10\" "
 			    "aria-hidden=\"true\"><rect width=\"120\" "
 			    "height=\"10\" fill=\"#eef1f5\"/><rect width=\"%.1f\""
-			    " height=\"10\" fill=\"#4a6f8a\"/></svg>", 1.2 * p);
+			    " height=\"10\" fill=\"#4a6f8a\"/></svg>",
+			    1.2 * r->percent.v);
 		} else {
 			fputs("\xe2\x80\x93</td><td>", fp);
 		}
@@ -590,68 +598,87 @@ frequencies(FILE *fp, json_t *rows, int multi)
 }
 
 static void
-variables(FILE *fp, json_t *m, long k)
+variables(FILE *fp, const struct rel_report *m)
 {
-	json_t *vars = json_object_get(m, "variables"), *v, *x;
-	size_t i;
-
 	fputs("<h2 id=\"variables\">Answers, question by question</h2>\n", fp);
 	fprintf(fp, "<p class=\"meta\">Hidden counts: between 1 and %ld, "
 	    "or hidden so that such a count cannot be worked out from the "
-	    "others.</p>\n", k - 1);
-	json_array_foreach(vars, i, v) {
+	    "others.</p>\n", m->k - 1);
+	for (size_t i = 0; i < m->nvars; i++) {
+		const struct rel_var *v = &m->vars[i];
 		fputs("<article class=\"var\"><h3>", fp);
-		html_uw(fp, jstr(v, "label"));
+		html_uw(fp, v->label);
 		fputs(" <code>", fp);
-		html_text(fp, jstr(v, "variable"));
+		html_text(fp, v->name);
 		fputs("</code></h3>\n<p class=\"meta\">", fp);
-		html_text(fp, jstr(v, "class"));
+		html_text(fp, v->klass);
 		fputs("; n = ", fp);
-		count(fp, v, "n");
-		if (json_is_integer(json_object_get(v, "missing")))
+		count(fp, &v->n, m->k);
+		if (rel_count_shown(&v->missing))
 			fprintf(fp, ", no answer or not asked: %lld",
-			    (long long)json_integer_value(json_object_get(v,
-			    "missing")));
+			    v->missing.v);
 		fputs("</p>\n", fp);
-		if ((x = json_object_get(v, "summary")) != NULL &&
-		    json_is_object(x))
-			summary(fp, x);
-		else if (json_object_get(v, "summary_note") != NULL) {
+		if (v->sum_state == REL_SUM_SHOWN)
+			summary(fp, &v->sum);
+		else if (v->sum_state == REL_SUM_NOTE) {
 			fputs("<p class=\"status\">", fp);
-			html_text(fp, jstr(v, "summary_note"));
+			html_text(fp, v->summary_note);
 			fputs("</p>\n", fp);
 		}
-		if ((x = json_object_get(v, "histogram")) != NULL &&
-		    json_is_object(x))
-			histogram(fp, x, jstr(v, "variable"));
-		if ((x = json_object_get(v, "frequencies")) != NULL)
-			frequencies(fp, json_object_get(x, "rows"), 0);
-		if ((x = json_object_get(v, "options")) != NULL)
-			frequencies(fp, x, 1);
+		if (v->has_hist)
+			histogram(fp, &v->hist, v->name);
+		if (v->has_freq)
+			frequencies(fp, v, 0);
+		if (v->has_options)
+			frequencies(fp, v, 1);
 		fputs("</article>\n", fp);
 	}
 }
 
-int
-report_write_html(json_t *m, const char *path)
+/* What the gate withheld, in plain words. */
+static void
+withheld(FILE *fp, const struct rel_report *m)
 {
-	FILE *fp = fopen(path, "wb");
-	long k;
+	fputs("<h2 id=\"withheld\">Withheld</h2>\n", fp);
+	if (m->nnotes == 0) {
+		fputs("<p>Nothing beyond the hidden counts above: the numbers "
+		    "shown together leave every hidden count protected.</p>\n",
+		    fp);
+		return;
+	}
+	fputs("<p class=\"meta\">Numbers left out or rounded because, "
+	    "together with the rest of this report, they would have given "
+	    "away a hidden count or a few respondents' answers.</p>\n<table>"
+	    "<tr><th>What</th><th>Why</th></tr>\n", fp);
+	for (size_t i = 0; i < m->nnotes; i++) {
+		fputs("<tr><td>", fp);
+		html_text(fp, m->notes[i].what);
+		fputs("</td><td>", fp);
+		html_text(fp, m->notes[i].why);
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</table>\n", fp);
+}
+
+int
+report_write_html(const struct rel_report *m, const char *path)
+{
+	FILE *fp = fmode_fopen(path, fmode_file()); /* 0600, or 0640 */
 	int rc = 0;
 
 	if (fp == NULL)
 		return -1;
-	k = (long)jnum(json_object_get(json_object_get(m, "header"), "plan"),
-	    "k");
 	header(fp, m);
 	fputs("<nav><p><a href=\"#comparisons\">Comparisons</a> \xc2\xb7 "
 	    "<a href=\"#correlations\">Correlations</a> \xc2\xb7 "
 	    "<a href=\"#adjusted\">Adjusted comparisons</a> \xc2\xb7 "
-	    "<a href=\"#variables\">Question by question</a></p></nav>\n", fp);
+	    "<a href=\"#variables\">Question by question</a> \xc2\xb7 "
+	    "<a href=\"#withheld\">Withheld</a></p></nav>\n", fp);
 	comparisons(fp, m);
 	correlations(fp, m);
 	adjusted(fp, m);
-	variables(fp, m, k);
+	variables(fp, m);
+	withheld(fp, m);
 	fputs("</body>\n</html>\n", fp);
 	if (ferror(fp))
 		rc = -1;

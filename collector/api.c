@@ -9,11 +9,14 @@
  * then resumes the connection. A call whose audit fails is answered 503
  * with nothing served.
  *
- * The release rule lives in api_release(): under the form and kind's
- * build lock, in one read snapshot, read the change counter and the latest
- * release; serve that release byte for byte unless the counter has moved
- * by k or more since it was built; else build a new one from the rows of
- * the same snapshot and store it before serving it.
+ * The release rule lives in api_release(): under the form's build lock
+ * (one for every kind), in one read snapshot, read the change counter and
+ * the latest release of each kind; serve the latest of the kind asked
+ * byte for byte unless gate_release_due() says the counter has moved by k
+ * or more since the latest release of any kind; else build a new one from
+ * the rows of the same snapshot and store it before serving it. So any two
+ * releases of a form, of whatever kind, are k changes apart or show the
+ * same data.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -27,6 +30,7 @@
 #include "collector_int.h"
 #include "dataset.h"
 #include "export.h"
+#include "gate.h"
 #include "plan.h"
 #include "report.h"
 #include "token.h"
@@ -385,13 +389,21 @@ api_build_summary(struct api *api, struct api_call *a,
     const struct dataset *d, long seq, const char *day, char **body,
     size_t *len, char *err, size_t errsz)
 {
-	json_t *model = NULL, *doc;
+	struct rel_report *rel = NULL;
+	json_t *model, *doc;
 	char *s;
 	size_t n;
 
-	if (report_build(a->form, d, api->plans[a->iform], api->k, &model,
+	/* Through the publication gate, as every report is. */
+	if (report_build(a->form, d, api->plans[a->iform], api->k, NULL, &rel,
 	    err, errsz) != 0)
 		return -1;
+	model = report_json(rel);
+	rel_report_free(rel);
+	if (model == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
 	doc = json_pack("{s:s,s:s,s:I,s:s,s:I,s:I,s:o}", "form", a->form->id,
 	    "kind", "summary", "release", (json_int_t)seq, "day", day, "k",
 	    (json_int_t)api->k, "rows", (json_int_t)d->n, "report", model);
@@ -409,6 +421,32 @@ api_build_summary(struct api *api, struct api_call *a,
 }
 
 /*
+ * The change counter of the latest release of a->form of any kind into
+ * *at: 1 when there is one, 0 when there is none, -1 on a store error.
+ */
+static int
+api_latest_any(struct api_worker *w, struct api_call *a, long long *at)
+{
+	struct store_release r;
+	int found = 0, rc;
+
+	*at = 0;
+	for (int k = 0; k < KIND__MAX; k++) {
+		memset(&r, 0, sizeof(r));
+		rc = store_release_latest(w->st, a->form->id, kind_names[k], &r);
+		free(r.body);
+		if (rc == STORE_NOTFOUND)
+			continue;
+		if (rc != STORE_OK)
+			return -1;
+		if (!found || r.changes_at > *at)
+			*at = r.changes_at;
+		found = 1;
+	}
+	return found;
+}
+
+/*
  * Serve the release of kind for a->form, building and storing a new one
  * when there is none or the form has changed k or more times since.
  */
@@ -420,14 +458,15 @@ api_release(struct api_worker *w, struct api_call *a, enum api_kind kind)
 	struct store_job job;
 	struct dataset *d = NULL;
 	char err[512], day[11];
-	long long changes = 0;
+	long long changes = 0, last_any = 0;
 	long n_rows = 0;
 	char *body = NULL;
 	size_t len = 0;
-	int rc, snap = 0;
+	int rc, orc, snap = 0;
 
 	memset(&rel, 0, sizeof(rel));
-	pthread_mutex_lock(&api->build[a->iform][kind]);
+	/* One lock per form for every kind: releases are spaced across kinds. */
+	pthread_mutex_lock(&api->build[a->iform][KIND_SUMMARY]);
 	if (store_snapshot_begin(w->st) != STORE_OK)
 		goto unavailable;
 	snap = 1;
@@ -436,10 +475,25 @@ api_release(struct api_worker *w, struct api_call *a, enum api_kind kind)
 	rc = store_release_latest(w->st, a->form->id, kind_names[kind], &rel);
 	if (rc != STORE_OK && rc != STORE_NOTFOUND)
 		goto unavailable;
-	if (rc == STORE_OK && changes - rel.changes_at < api->k) {
+	if ((orc = api_latest_any(w, a, &last_any)) < 0)
+		goto unavailable;
+	if ((rc == STORE_OK && rel.changes_at == changes) ||
+	    !gate_release_due(changes, orc, last_any, api->k)) {
+		if (rc != STORE_OK) {
+			/*
+			 * A release of another kind was made fewer than k
+			 * changes ago: a new one now would differ from it by
+			 * those few changes.
+			 */
+			api_error(a, MHD_HTTP_CONFLICT, "no release of this "
+			    "kind yet, and the latest release of this form is "
+			    "fewer than k changes old: a new one is made after "
+			    "k changes");
+			goto out;
+		}
 		/* Too few changes since: the stored bytes, unchanged. */
 		store_snapshot_end(w->st);
-		pthread_mutex_unlock(&api->build[a->iform][kind]);
+		pthread_mutex_unlock(&api->build[a->iform][KIND_SUMMARY]);
 		a->status = MHD_HTTP_OK;
 		a->body = rel.body;
 		a->len = rel.len;
@@ -512,7 +566,7 @@ unavailable:
 out:
 	if (snap)
 		store_snapshot_end(w->st);
-	pthread_mutex_unlock(&api->build[a->iform][kind]);
+	pthread_mutex_unlock(&api->build[a->iform][KIND_SUMMARY]);
 	free(rel.body);
 	free(body);
 	dataset_free(d);

@@ -51,6 +51,9 @@ enum stmt {
 	STMT_DIRTY_PUT,
 	STMT_DIRTY_GET,
 	STMT_DIRTY_DEL,
+	STMT_LEDGER_NEXT,
+	STMT_LEDGER_PUT,
+	STMT_LEDGER_ALL,
 	STMT__MAX
 };
 
@@ -152,6 +155,15 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT count(*) FROM meta WHERE key = 'uncompacted'",
 	/* STMT_DIRTY_DEL */
 	"DELETE FROM meta WHERE key = 'uncompacted'",
+	/* STMT_LEDGER_NEXT: releases of the ledger are numbered 1, 2, ... */
+	"SELECT coalesce(max(release_seq), 0) + 1 FROM ledger",
+	/* STMT_LEDGER_PUT */
+	"INSERT INTO ledger (release_seq, day, form_id, plan_sha, data_sha, "
+	"grp, side, nrows, members) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	"?9)",
+	/* STMT_LEDGER_ALL: the groups released on one data hash. */
+	"SELECT release_seq, day, form_id, plan_sha, grp, side, nrows, members "
+	"FROM ledger WHERE data_sha = ?1 ORDER BY release_seq, grp, side",
 };
 
 /*
@@ -344,6 +356,26 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  GROUP BY day, endpoint, status;"
 	"DELETE FROM audit WHERE token_id IS NULL AND"
 	"  status BETWEEN 400 AND 599;",
+	/*
+	 * 4 -> 5: the release ledger of the analysis (docs/plans.md). One
+	 * row per side of every group a published report showed: the plan
+	 * and data hashes, the day, and the membership as one bit per row of
+	 * the data in id order, so that a later report on the same data can
+	 * refuse a group that differs from it by fewer than k respondents.
+	 */
+	"CREATE TABLE ledger ("
+	"  release_seq INTEGER NOT NULL CHECK (release_seq >= 1),"
+	"  day TEXT NOT NULL CHECK " STORE_DAY_CHECK("day") ","
+	"  form_id TEXT NOT NULL,"
+	"  plan_sha BLOB NOT NULL CHECK (length(plan_sha) = 32),"
+	"  data_sha BLOB NOT NULL CHECK (length(data_sha) = 32),"
+	"  grp TEXT NOT NULL CHECK (length(grp) BETWEEN 1 AND 64),"
+	"  side INTEGER NOT NULL CHECK (side IN (1, 2)),"
+	"  nrows INTEGER NOT NULL CHECK (nrows >= 0),"
+	"  members BLOB NOT NULL CHECK (length(members) = (nrows + 7) / 8),"
+	"  PRIMARY KEY (release_seq, grp, side)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX ledger_data ON ledger (data_sha);",
 };
 
 static int pragma(struct store *s, const char *sql);
@@ -1370,6 +1402,81 @@ store_release_insert(struct store *s, struct store_release *r)
 		return rc;
 	r->seq = (long)seq;
 	return STORE_OK;
+}
+
+int
+store_ledger_next(struct store *s, long long *seq)
+{
+	sqlite3_stmt *st = stmt(s, STMT_LEDGER_NEXT);
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	return step_int(s, st, seq);
+}
+
+int
+store_ledger_put(struct store *s, const struct store_ledger *l)
+{
+	sqlite3_stmt *st = stmt(s, STMT_LEDGER_PUT);
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	if (l->len != (l->nrows + 7) / 8 || l->side < 1 || l->side > 2)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, l->release_seq);
+	sqlite3_bind_text(st, 2, l->day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, l->form_id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, l->plan_sha, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 5, l->data_sha, 32, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, l->group, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, l->side);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)l->nrows);
+	if (l->len > 0)
+		sqlite3_bind_blob64(st, 9, l->members, l->len, SQLITE_STATIC);
+	else
+		sqlite3_bind_zeroblob(st, 9, 0);
+	return step_done(s, st);
+}
+
+int
+store_ledger_foreach(struct store *s, const unsigned char data_sha[32],
+    int (*cb)(const struct store_ledger *l, void *arg), void *arg)
+{
+	sqlite3_stmt *st = stmt(s, STMT_LEDGER_ALL);
+	struct store_ledger l;
+	int rc;
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_blob(st, 1, data_sha, 32, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&l, 0, sizeof(l));
+		l.release_seq = (long long)sqlite3_column_int64(st, 0);
+		l.form_id = (const char *)sqlite3_column_text(st, 2);
+		l.group = (const char *)sqlite3_column_text(st, 4);
+		l.side = sqlite3_column_int(st, 5);
+		l.nrows = (size_t)sqlite3_column_int64(st, 6);
+		l.members = sqlite3_column_blob(st, 7);
+		l.len = (size_t)sqlite3_column_bytes(st, 7);
+		memcpy(l.data_sha, data_sha, 32);
+		if (col_text(st, 1, l.day, sizeof(l.day), 0) != 0 ||
+		    l.form_id == NULL || l.group == NULL ||
+		    sqlite3_column_bytes(st, 3) != 32 ||
+		    l.len != (l.nrows + 7) / 8) {
+			snprintf(s->errmsg, sizeof(s->errmsg), "malformed "
+			    "ledger row %lld", l.release_seq);
+			sqlite3_reset(st);
+			return STORE_ERR;
+		}
+		memcpy(l.plan_sha, sqlite3_column_blob(st, 3), 32);
+		if ((rc = cb(&l, arg)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK : fail(s, rc);
+	sqlite3_reset(st);
+	return rc;
 }
 
 void

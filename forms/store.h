@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_ID_LEN 16   /* response ids: 128 random bits */
 #define STORE_HASH_LEN 32 /* keyed hashes of receipt and resume codes */
 #define STORE_KEY_LEN 32
@@ -286,6 +286,36 @@ int store_release_latest(struct store *s, const char *form_id,
  * r->sha256. r->body is only read.
  */
 int store_release_insert(struct store *s, struct store_release *r);
+
+/* ---- the release ledger of the analysis (schema 5) ---- */
+
+/*
+ * One side of a group shown by a published report: members holds one bit
+ * per row of the data (response id order), bit r of byte r / 8.
+ */
+struct store_ledger {
+	long long release_seq; /* the ledger's number of the release */
+	char day[11];          /* "YYYY-MM-DD" */
+	const char *form_id;
+	unsigned char plan_sha[32], data_sha[32];
+	const char *group;     /* plan group name */
+	int side;              /* 1: group a, 2: group b */
+	size_t nrows;
+	const void *members;   /* (nrows + 7) / 8 bytes */
+	size_t len;
+};
+
+/* The number of the next release of the ledger: 1, 2, ... */
+int store_ledger_next(struct store *s, long long *seq);
+/* Record one side of one group of a release. */
+int store_ledger_put(struct store *s, const struct store_ledger *l);
+/*
+ * Call cb for every side of every group released on data_sha, oldest
+ * release first; the pointers in *l last for the call only. A non-zero
+ * return from cb stops the walk and is returned.
+ */
+int store_ledger_foreach(struct store *s, const unsigned char data_sha[32],
+    int (*cb)(const struct store_ledger *l, void *arg), void *arg);
 
 /* Today's date (UTC) as "YYYY-MM-DD", or the month when month is set. */
 void store_period_now(char out[11], int month);

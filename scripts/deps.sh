@@ -9,7 +9,7 @@ set -euo pipefail
 what=${1:-run}
 pkgs=(build-essential cmake pkg-config
       libmicrohttpd-dev libsqlite3-dev libgsl-dev libsodium-dev libjansson-dev
-      libseccomp-dev libssl-dev)
+      libseccomp-dev libssl-dev libglpk-dev)
 if [ "$what" = test ]; then
 	pkgs+=(clang libclang-rt-14-dev libcurl4-openssl-dev sqlite3
 	       r-base-core r-cran-sandwich chromium nodejs npm openssl

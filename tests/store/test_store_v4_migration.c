@@ -111,7 +111,7 @@ main(void)
 	sqlite3_close(db);
 
 	s = tdb_open(&t, STORE_RDWR);
-	CHECK_INT(store_schema_version(s), 4);
+	CHECK_INT(store_schema_version(s), STORE_SCHEMA_VERSION);
 	CHECK_INT(tdb_count(s), NROWS - 1);
 	memset(&w, 0, sizeof(w));
 	CHECK_INT(store_foreach(s, "mini", walk_cb, &w), STORE_OK);
