@@ -36,7 +36,8 @@ enum ui {
 	UI_RESUME_HINT, UI_RECEIPT_HINT, UI_STORED_TITLE, UI_STORED_DAY,
 	UI_STORED_MONTH, UI_STORED_DRAFT, UI_STORED_RECEIPT, UI_STORED_NEVER,
 	UI_STORED_DAYS, UI_ABOUT_LINK, UI_ABOUT_TITLE, UI_WD_CODE_LABEL,
-	UI_BACK_TO_SURVEY, UI_GONE_TITLE, UI_COPIED, UI__MAX
+	UI_BACK_TO_SURVEY, UI_GONE_TITLE, UI_COPIED, UI_TAKES_PRE,
+	UI_TAKES_POST, UI__MAX
 };
 
 static const char *const ui_tags[UI_LANG__MAX] = {"en", "es"};
@@ -187,6 +188,8 @@ static const char *const ui_text[UI_LANG__MAX][UI__MAX] = {
 		[UI_BACK_TO_SURVEY] = "Back to the survey",
 		[UI_GONE_TITLE] = "This page is no longer available",
 		[UI_COPIED] = "Copied",
+		[UI_TAKES_PRE] = "It takes about ",
+		[UI_TAKES_POST] = " minutes, and there is no time limit.",
 	},
 	[UI_ES] = {
 		[UI_PAGE] = "Página ",
@@ -338,6 +341,8 @@ static const char *const ui_text[UI_LANG__MAX][UI__MAX] = {
 		[UI_BACK_TO_SURVEY] = "Volver a la encuesta",
 		[UI_GONE_TITLE] = "Esta página ya no está disponible",
 		[UI_COPIED] = "Copiado",
+		[UI_TAKES_PRE] = "Se tarda unos ",
+		[UI_TAKES_POST] = " minutos, y no hay límite de tiempo.",
 	},
 };
 
@@ -754,6 +759,13 @@ pages_consent(struct html *h, const struct form *f, int lang,
 	html_lit(h, "</p>\n<h1>");
 	html_text(h, ftext(f, &f->consent_title, lang));
 	html_lit(h, "</h1>\n<div class=\"consent-text\">\n");
+	if (f->consent_minutes > 0) {
+		html_lit(h, "<p>");
+		html_text(h, ui(ul, UI_TAKES_PRE));
+		html_long(h, f->consent_minutes);
+		html_text(h, ui(ul, UI_TAKES_POST));
+		html_lit(h, "</p>\n");
+	}
 	html_paras(h, ftext(f, &f->consent_text, lang));
 	consent_stored(h, f, ul, draft_days);
 	for (i = 0; i < f->nconsent_parts; i++)
