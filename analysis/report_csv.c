@@ -288,6 +288,11 @@ withheld_csv(struct cctx *c, const struct rel_report *m)
 	static const char *const cols[] = {"what", "why", NULL};
 
 	header(c, cols);
+	if (m->not_for_publication) {
+		csv_field(c->o, "this report");
+		csv_field(c->o, REPORT_NOT_FOR_PUBLICATION);
+		csv_end_row(c->o);
+	}
 	for (size_t i = 0; i < m->nnotes; i++) {
 		csv_field(c->o, m->notes[i].what);
 		csv_field(c->o, m->notes[i].why);

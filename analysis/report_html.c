@@ -201,11 +201,6 @@ header(FILE *fp, const struct rel_report *m)
 	fprintf(fp, "; %llu rows read, %llu analysed, %llu not decoded, "
 	    "%llu of another form version</td></tr>\n", m->rows_read,
 	    m->rows_analysed, m->rows_not_decoded, m->rows_other_version);
-	if (m->ledger_release != NULL) {
-		fputs("<tr><th>Release</th><td>", fp);
-		html_text(fp, m->ledger_release);
-		fputs("</td></tr>\n", fp);
-	}
 	for (size_t i = 0; i < m->nproblems; i++) {
 		fputs("<tr><th>Not decoded</th><td>", fp);
 		html_text(fp, m->problems[i].what);

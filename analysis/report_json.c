@@ -95,8 +95,6 @@ header(struct jctx *c, const struct rel_report *m)
 	put_str(c, o, "program", m->program);
 	if (m->not_for_publication)
 		put_str(c, o, "publication", REPORT_NOT_FOR_PUBLICATION);
-	else if (m->ledger_release != NULL)
-		put_str(c, o, "release", m->ledger_release);
 	x = json_object();
 	put_str(c, x, "id", m->form_id);
 	put(c, x, "version", json_integer(m->form_version));
