@@ -1,13 +1,17 @@
 // End-to-end test of the collector in headless Chromium (Debian's
 // /usr/bin/chromium, driven by playwright-core; no browser is downloaded).
 //
-// For each of JavaScript on and JavaScript off: start a collector on a fresh
-// database, open the default survey on a 360 px wide phone viewport, give
-// consent, answer every page with a generic DOM-driven filler (choosing
-// kratom "Using now" so the kratom pages are shown), submit, read the receipt
-// code, withdraw with it, and check that the response is gone. On every page
-// it checks: no horizontal scrolling at 360 px, an accessible name for every
-// control, and targets of at least 44x44 CSS px for choices and buttons.
+// For JavaScript on and off, in English and in Spanish: start a collector on
+// a fresh database, open the default survey on a phone viewport, give consent,
+// answer every page with a generic DOM-driven filler along the typical path
+// (kratom used now, exercise and duloxetine in the past), reach the check of
+// answers, then press browser Back on every page down to the first and
+// Forward again to the check, checking every answer on every page each time
+// and that no page asks to resend a form; submit, read the receipt code, save
+// it as a text file, withdraw with it after the confirmation, and check that
+// the response is gone. On every page, at 320, 360 and 1280 px: axe-core finds
+// no violation and no best-practice finding, no horizontal scrolling, an
+// accessible name for every control, targets of at least 44x44 CSS px.
 //
 // Environment: CANDOR_SRC (source root), CANDOR_BIN (directory with the
 // collector). Screenshots go to $CANDOR_BIN/../browser/ (the build tree).
@@ -15,11 +19,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -31,12 +36,14 @@ const SHOTS = path.join(path.dirname(BIN), 'browser');
 const CHROMIUM = process.env.CANDOR_CHROMIUM || '/usr/bin/chromium';
 
 const WIDTH = 360;
+const WIDTHS = [320, 360, 1280];
 const MIN_TARGET = 44;
 const STEP_MS = 5000;       // one action or assertion
 const NAV_MS = 15000;       // one page load (ASan builds are slower)
 const MAX_STEPS = 80;       // page submissions before giving up
 
 const form = JSON.parse(readFileSync(FORM_FILE, 'utf8'));
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 // Numeric ranges by variable: the DOM does not carry them (inputs are
 // type="text" inputmode="numeric"), so the filler takes them from the form.
@@ -46,8 +53,15 @@ for (const pg of form.pages)
 		if (it.var && (it.kind === 'integer' || it.kind === 'decimal'))
 			numericRange.set(it.var, { min: it.min, max: it.max });
 
-// The one answer the filler does not choose generically.
-const PREFERRED = { kratom_use: 'Using now' };
+// The answers of the typical path, by variable and choice value; the filler
+// chooses everything else generically (the first ordinary choice).
+const THERAPIES = form.pages.find((p) => p.id === 'therapies').items[0].choices;
+const value = (name) => THERAPIES.find((c) => c.label.en.startsWith(name)).value;
+const PREFERRED = {
+	therapies_ever: [value('An exercise'), value('Duloxetine'), value('Kratom')].map(String),
+	exercise_use: ['1'], duloxetine_use: ['1'], kratom_use: ['2'],
+	country: ['2'],
+};
 
 function sqlite3Available() {
 	return spawnSync('sqlite3', ['-version'], { stdio: 'ignore' }).status === 0;
@@ -108,14 +122,55 @@ class Findings {
 	add(where, what) { this.list.push(`${where}: ${what}`); }
 }
 
-async function checkPage(page, cdp, where, findings) {
-	// 1. No horizontal scrolling at 360 px.
+// axe-core on the page as it is. With JavaScript off nothing can be run in
+// the page, so the same HTML is loaded into a mirror page that runs no page
+// script (app.js is answered empty) and axe runs there.
+async function axeFindings(page, mirror, width) {
+	let target = page;
+	if (mirror) {
+		const html = await page.content();
+		await mirror.setViewportSize({ width, height: 740 });
+		await mirror.route('**/*', (route) => {
+			const r = route.request();
+			if (r.resourceType() === 'document')
+				return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+			if (new URL(r.url()).pathname === '/static/app.js')
+				return route.fulfill({ status: 200, contentType: 'text/javascript', body: '' });
+			return route.continue();
+		});
+		await mirror.goto(page.url());
+		await mirror.unrouteAll({ behavior: 'ignoreErrors' });
+		target = mirror;
+	}
+	await target.evaluate(AXE);
+	return target.evaluate(async () => {
+		const r = await window.axe.run(document, {
+			runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+			resultTypes: ['violations'],
+		});
+		return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+	});
+}
+
+// Every check at every width; the viewport goes back to 360 px after.
+async function checkPage(page, cdp, where, findings, mirror) {
+	for (const w of WIDTHS) {
+		await page.setViewportSize({ width: w, height: 740 });
+		await checkAt(page, cdp, `${where} @${w}`, findings, w);
+		for (const v of await axeFindings(page, mirror, w))
+			findings.add(`${where} @${w}`, `axe: ${v}`);
+	}
+	await page.setViewportSize({ width: WIDTH, height: 740 });
+}
+
+async function checkAt(page, cdp, where, findings, width) {
+	// 1. No horizontal scrolling.
 	const sw = await page.evaluate(() => ({
 		scroll: document.documentElement.scrollWidth,
 		client: document.documentElement.clientWidth,
 	}));
-	if (sw.scroll > WIDTH)
-		findings.add(where, `horizontal scrolling: scrollWidth ${sw.scroll} > ${WIDTH}`);
+	if (sw.scroll > width)
+		findings.add(where, `horizontal scrolling: scrollWidth ${sw.scroll} > ${width}`);
 
 	// 2a. Every control has a label (DOM: <label for>, wrapping label,
 	// aria-label or aria-labelledby with text).
@@ -229,7 +284,8 @@ async function fillPage(page, jsEnabled) {
 			}
 			g.checked ||= el.checked;
 			g.options.push({
-				id: el.id,
+				id: el.id, value: el.value,
+				missing: /prefer not|prefiero no/i.test(Array.from(el.labels || []).map((l) => l.textContent).join(' ')),
 				label: Array.from(el.labels || []).map((l) => l.textContent).join(' '),
 				exclusive: el.getAttribute('data-exclusive') === '1',
 			});
@@ -258,13 +314,11 @@ async function fillPage(page, jsEnabled) {
 			if (await scope.count() !== 1)
 				scope = null;
 		}
-		let want;
-		if (PREFERRED[g.name]) {
-			want = g.options.find((o) => norm(o.label) === PREFERRED[g.name]);
-			assert.ok(want, `${g.name}: no option "${PREFERRED[g.name]}"`);
-		} else {
-			want = g.options.find((o) => !o.exclusive) || g.options[0];
-		}
+		const wants = PREFERRED[g.name]
+			? PREFERRED[g.name].map((v) => g.options.find((o) => o.value === v))
+			: [g.options.find((o) => !o.exclusive && !o.missing) || g.options[0]];
+		assert.ok(wants.every(Boolean), `${g.name}: no option ${PREFERRED[g.name]}`);
+		const want = wants[0];
 		const role = g.type === 'radio' ? 'radio' : 'checkbox';
 		const ctl = scope
 			? scope.getByRole(role, { name: norm(want.label), exact: true })
@@ -274,10 +328,12 @@ async function fillPage(page, jsEnabled) {
 		// Click the label, as a person would (it is the large target).
 		await page.locator(`label[for="${want.id}"]`).click();
 		assert.ok(await ctl.isChecked(), `${g.name}: clicking the label did not select "${norm(want.label)}"`);
+		for (const more of wants.slice(1))
+			await page.locator(`label[for="${more.id}"]`).click();
 
 		// With JavaScript, "none of these" unticks the others and the reverse.
 		const excl = g.options.find((o) => o.exclusive);
-		if (jsEnabled && g.type === 'checkbox' && excl && excl !== want) {
+		if (jsEnabled && g.type === 'checkbox' && excl && excl !== want && wants.length === 1) {
 			const exclCtl = page.locator(`[id="${excl.id}"]`);
 			await page.locator(`label[for="${excl.id}"]`).click();
 			assert.ok(await exclCtl.isChecked());
@@ -286,7 +342,7 @@ async function fillPage(page, jsEnabled) {
 			assert.ok(!(await exclCtl.isChecked()), `${g.name}: a choice did not untick the exclusive option`);
 			assert.ok(await ctl.isChecked());
 		}
-		answered.push(`${g.name}=${norm(want.label)}`);
+		answered.push(`${g.name}=${wants.map((o) => norm(o.label)).join('|')}`);
 	}
 
 	for (const t of groups.texts) {
@@ -317,10 +373,58 @@ async function fillPage(page, jsEnabled) {
 
 // ---------------------------------------------------------------- the flow
 
-async function runSurvey({ jsEnabled }) {
-	const mode = jsEnabled ? 'js' : 'nojs';
+const WORDS = {
+	en: { start: 'Start the survey', next: 'Next', submit: 'Submit my answers', summary: 'Check your answers before you send them',
+		thanks: 'Thank you', sent: 'Your answers have been sent', page: /^Page \d+ of (at least )?\d+ \((about \d+ minutes|about 1 minute) left\)$/,
+		withdrawLink: /\/withdraw\?lang=en$/, receiptBox: 'Receipt code', withdrawBtn: 'Withdraw my answers', yes: 'Yes, delete my answers',
+		deleted: 'Your answers have been deleted.', notFound: /No answers were found for this code/, error: 'Error:' },
+	es: { start: 'Comenzar la encuesta', next: 'Siguiente', submit: 'Enviar mis respuestas', summary: 'Revise sus respuestas antes de enviarlas',
+		thanks: 'Gracias', sent: 'Sus respuestas se han enviado', page: /^Página \d+ de (al menos )?\d+ \((quedan unos \d+ minutos|queda 1 minuto aproximadamente)\)$/,
+		withdrawLink: /\/withdraw\?lang=es$/, receiptBox: 'Código de recibo', withdrawBtn: 'Retirar mis respuestas', yes: 'Sí, borrar mis respuestas',
+		deleted: 'Sus respuestas se han borrado.', notFound: /No se encontraron respuestas con este código/, error: 'Error:' },
+};
+
+// What the form controls of the page hold: name -> sorted values.
+async function pageAnswers(page) {
+	return page.evaluate(() => {
+		const out = {};
+		for (const el of document.querySelectorAll('form input, form textarea')) {
+			if (el.type === 'hidden' || el.name === 'website') continue;
+			if ((el.type === 'radio' || el.type === 'checkbox') && !el.checked) continue;
+			if ((el.type === 'text' || el.tagName === 'TEXTAREA') && el.value === '') continue;
+			(out[el.name] ||= []).push(el.value);
+		}
+		for (const k of Object.keys(out)) out[k].sort();
+		return out;
+	});
+}
+
+// An error link brings the question (its legend or label) into view.
+async function checkErrorLink(page, findings, where) {
+	const link = page.locator('.error-summary a').first();
+	if (await link.count() === 0) return;
+	const href = await link.getAttribute('href');
+	await link.click();
+	const seen = await page.evaluate((id) => {
+		const q = document.getElementById(id);
+		const head = q && (q.querySelector(':scope > legend') || q.querySelector('label'));
+		const r = (head || q).getBoundingClientRect();
+		return { top: r.top, bottom: r.bottom, h: window.innerHeight };
+	}, href.slice(1));
+	if (seen.top < 0 || seen.bottom > seen.h)
+		findings.add(where, `error link ${href}: the question's legend is not in view (${JSON.stringify(seen)})`);
+}
+
+async function runSurvey({ jsEnabled, lang }) {
+	const mode = `${jsEnabled ? 'js' : 'nojs'}-${lang}`;
+	const W = WORDS[lang];
 	const dir = mkdtempSync(path.join(tmpdir(), `candor-browser-${mode}-`));
 	const db = path.join(dir, 'c.db');
+	// As root the collector runs as nobody and wants its directory.
+	if (process.getuid && process.getuid() === 0) {
+		const id = (o) => Number(spawnSync('id', [o, 'nobody'], { encoding: 'utf8' }).stdout.trim());
+		chownSync(dir, id('-u'), id('-g'));
+	}
 	mkdirSync(SHOTS, { recursive: true });
 	const findings = new Findings();
 	const log = (...a) => console.log(`[${mode}]`, ...a);
@@ -329,161 +433,197 @@ async function runSurvey({ jsEnabled }) {
 	const t0 = Date.now();
 	try {
 		collector = await startCollector(db);
-		log('collector at', collector.url);
 		browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			headless: true,
-			timeout: NAV_MS,
+			executablePath: CHROMIUM, headless: true, timeout: NAV_MS,
 			args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-				'--disable-component-update', '--disable-sync', '--no-first-run',
-				'--disable-quic'],
+				'--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
 		});
 		const context = await browser.newContext({
-			viewport: { width: WIDTH, height: 740 },
-			deviceScaleFactor: 2,
-			isMobile: true,
-			hasTouch: true,
-			javaScriptEnabled: jsEnabled,
-			locale: 'en-US',
+			viewport: { width: WIDTH, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+			javaScriptEnabled: jsEnabled, bypassCSP: jsEnabled, locale: lang === 'es' ? 'es-ES' : 'en-US',
+			acceptDownloads: true,
 		});
 		context.setDefaultTimeout(STEP_MS);
 		context.setDefaultNavigationTimeout(NAV_MS);
 		const page = await context.newPage();
 		const cdp = await context.newCDPSession(page);
+		let mirror = null;
+		let mirrorCtx = null;
+		if (!jsEnabled) {
+			mirrorCtx = await browser.newContext({ javaScriptEnabled: true, bypassCSP: true,
+				viewport: { width: WIDTH, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+			mirror = await mirrorCtx.newPage();
+		}
 		const pageErrors = [];
+		const dialogs = [];
 		page.on('pageerror', (e) => pageErrors.push(String(e)));
-		// Failed sub-resources (the style sheet, the script). Browsers ask
-		// for /favicon.ico on their own; the collector has none, by design.
+		page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
 		page.on('response', (r) => {
 			if (r.status() >= 400 && r.request().resourceType() !== 'document' &&
 			    new URL(r.url()).pathname !== '/favicon.ico')
 				pageErrors.push(`${r.status()} ${r.url()}`);
 		});
+		const check = (where) => checkPage(page, cdp, where, findings, mirror);
 
-		// The survey list, then the consent page.
+		// The survey list, then the consent page in the language asked for.
 		await page.goto(collector.url);
-		await checkPage(page, cdp, 'home', findings);
-		await Promise.all([page.waitForNavigation(),
-			page.getByRole('link', { name: form.title.en, exact: true }).click()]);
-		assert.match(page.url(), new RegExp(`/s/${form.id}\\?lang=en$`));
-		await assert.doesNotReject(page.getByRole('heading', { level: 1, name: form.consent.title.en }).waitFor());
-		await checkPage(page, cdp, 'consent', findings);
+		await check('home');
+		await page.goto(new URL(`/s/${form.id}?lang=${lang}`, collector.url).href);
+		await page.getByRole('heading', { level: 1, name: form.consent.title[lang] }).waitFor();
+		const other = lang === 'en' ? 'Español' : 'English';
+		assert.equal(await page.getByRole('link', { name: other, exact: true }).count(), 1, `no "${other}" link`);
+		await check('consent');
 		await page.screenshot({ path: path.join(SHOTS, `${mode}-consent.png`), fullPage: true });
+		await page.goto(new URL(`/s/${form.id}/about?lang=${lang}`, collector.url).href);
+		await check('about');
+		await page.goBack();
 
-		// Consent without the boxes is refused, with errors.
-		await Promise.all([page.waitForNavigation(),
-			page.getByRole('button', { name: 'Start the survey' }).click()]);
-		assert.ok(await page.getByRole('alert').count() >= 1, 'no error summary without consent');
-		if (jsEnabled) {
-			// The script moves focus to the error summary.
+		// Consent without the boxes: errors, the title says so, links work.
+		await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: W.start }).click()]);
+		assert.ok((await page.title()).startsWith(W.error), `title without "Error:": ${await page.title()}`);
+		if (jsEnabled)
 			await assert.doesNotReject(page.waitForFunction(
-				() => document.activeElement?.classList.contains('error-summary'),
-				null, { timeout: STEP_MS }), 'the error summary did not take focus');
-		}
-		assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), form.consent.title.en);
-		await checkPage(page, cdp, 'consent-errors', findings);
+				() => document.activeElement?.classList.contains('error-summary'), null, { timeout: STEP_MS }),
+			'the error summary did not take focus');
+		await check('consent-errors');
+		await checkErrorLink(page, findings, 'consent-errors');
+		await page.getByRole('checkbox', { name: form.consent.agree[lang] }).check();
+		await page.getByRole('checkbox', { name: form.consent.age_confirm[lang] }).check();
+		await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: W.start }).click()]);
 
-		await page.getByRole('checkbox', { name: form.consent.agree.en }).check();
-		await page.getByRole('checkbox', { name: form.consent.age_confirm.en }).check();
-		await Promise.all([page.waitForNavigation(),
-			page.getByRole('button', { name: 'Start the survey' }).click()]);
-
-		// Every page: fill, check, Next (or Submit) until the thank-you page.
-		const titles = [];
-		let shotFirst = false;
-		for (let step = 0; ; step++) {
-			assert.ok(step < MAX_STEPS, `no thank-you page after ${MAX_STEPS} submissions: ${titles.join(' > ')}`);
+		// Every page: fill, check, Next until the check of answers. The
+		// history entries are recorded to walk them back and forward.
+		const steps = [];
+		let final = {};
+		let sawErrors = false;
+		for (let n = 0; ; n++) {
+			assert.ok(n < MAX_STEPS, `no check-your-answers page after ${MAX_STEPS} steps`);
 			const h1 = norm(await page.getByRole('heading', { level: 1 }).first().textContent());
-			if (h1 === 'Thank you')
-				break;
+			if (h1 === W.summary) break;
 			const progress = norm(await page.locator('.progress').textContent());
-			assert.match(progress, /^Page \d+ of \d+$/, `no progress line on "${h1}"`);
-			// A page that came back with errors means the filler missed a
-			// required field, or the collector refused a valid answer.
-			const errs = await page.locator('.error-summary').count();
-			assert.equal(errs, 0, `"${h1}" came back with errors: ` +
-				(errs ? norm(await page.locator('.error-summary').textContent()) : ''));
-			const where = `${progress} "${h1}"`;
-			if (!shotFirst) {
-				await page.screenshot({ path: path.join(SHOTS, `${mode}-page1.png`), fullPage: true });
-				shotFirst = true;
+			assert.match(progress, W.page, `progress line on "${h1}"`);
+			const erred = sawErrors && n === 1; /* the page with errors, on purpose */
+			if (!erred)
+				assert.equal(await page.locator('.error-summary').count(), 0, `"${h1}" came back with errors: ` +
+					(await page.locator('.error-summary').count() ? norm(await page.locator('.error-summary').textContent()) : ''));
+			assert.equal(await page.getByRole('button', { name: W.submit, exact: true }).count(), 0,
+				`"${h1}" says Submit but questions follow`);
+			if (!sawErrors && n === 0) {
+				// Next with nothing answered: errors, then the link test.
+				await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: W.next, exact: true }).click()]);
+				if (await page.locator('.error-summary').count() > 0) {
+					assert.ok((await page.title()).startsWith(W.error));
+					await check(`errors "${h1}"`);
+					await checkErrorLink(page, findings, `errors "${h1}"`);
+					// Reload keeps the errors and asks nothing.
+					await page.reload();
+					assert.ok(await page.locator('.error-summary').count() > 0, 'reload lost the errors');
+					sawErrors = true;
+					continue;
+				}
 			}
 			const answered = await fillPage(page, jsEnabled);
-			await checkPage(page, cdp, where, findings);
-			titles.push(h1);
-			log(where, answered.join(', ') || '(nothing new)');
-
-			const next = page.getByRole('button', { name: 'Next', exact: true });
-			const submit = page.getByRole('button', { name: 'Submit my answers', exact: true });
-			const button = (await next.count()) === 1 ? next : submit;
-			assert.equal(await button.count(), 1, `no Next or Submit button on "${h1}"`);
-			await Promise.all([page.waitForNavigation(), button.click()]);
+			await check(`${progress} "${h1}"`);
+			Object.assign(final, await pageAnswers(page));
+			steps.push({ url: page.url(), h1 });
+			log(`${progress} "${h1}"`, answered.join(', ') || '(nothing new)');
+			await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: W.next, exact: true }).click()]);
 		}
+		await check('summary');
+		await page.screenshot({ path: path.join(SHOTS, `${mode}-summary.png`), fullPage: true });
+		const summaryUrl = page.url();
+		const pagesShown = new Set(steps.map((s) => s.h1)).size;
+		assert.equal(await page.locator('.summary-page').count(), pagesShown, 'one summary section per page shown');
+		// Reload of the summary: no resubmission.
+		await page.reload();
+		assert.equal(norm(await page.getByRole('heading', { level: 1 }).textContent()), W.summary);
 
-		// Branching: the kratom pages were shown; the other therapy pages
-		// (answered "Never used") were not.
-		const kratomPages = form.pages.filter((p) => p.show_if?.var === 'kratom_use').map((p) => p.title.en);
-		for (const t of kratomPages)
-			assert.ok(titles.includes(t), `kratom page "${t}" was not shown: ${titles.join(' > ')}`);
-		const exercise = form.pages.find((p) => p.id === 't_exercise').title.en;
-		assert.ok(!titles.includes(exercise), `"${exercise}" was shown though exercise was "Never used"`);
+		// Back on every page to the first, then Forward to the summary:
+		// every page shows every answer given.
+		const same = async (where) => {
+			const got = await pageAnswers(page);
+			for (const [k, v] of Object.entries(got))
+				assert.deepEqual(v, final[k], `${where}: ${k} shows ${v}, answered ${final[k]}`);
+			const names = await page.evaluate(() => Array.from(new Set(Array.from(
+				document.querySelectorAll('form input:not([type=hidden]), form textarea')).map((e) => e.name))));
+			for (const k of names)
+				if (k !== 'website' && final[k])
+					assert.deepEqual(got[k], final[k], `${where}: ${k} lost its answer`);
+		};
+		for (let i = steps.length - 1; i >= 0; i--) {
+			await page.goBack();
+			assert.equal(page.url(), steps[i].url, `Back ${steps.length - i}: wrong page`);
+			await same(`Back to "${steps[i].h1}"`);
+		}
+		for (let i = 1; i < steps.length; i++) {
+			await page.goForward();
+			assert.equal(page.url(), steps[i].url, `Forward: wrong page`);
+			await same(`Forward to "${steps[i].h1}"`);
+		}
+		await page.goForward();
+		assert.equal(page.url(), summaryUrl);
+		assert.deepEqual(dialogs, [], 'a page asked to resend a form');
 
-		// Thank-you page with the receipt.
-		await checkPage(page, cdp, 'thanks', findings);
-		await page.screenshot({ path: path.join(SHOTS, `${mode}-thanks.png`), fullPage: true });
-		assert.match(page.url(), new RegExp(`/s/${form.id}/thanks\\?r=`));
+		// Submit; the thank-you page with the receipt.
+		await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: W.submit, exact: true }).click()]);
+		assert.equal(norm(await page.getByRole('heading', { level: 1 }).textContent()), W.thanks);
+		assert.match(page.url(), new RegExp(`/s/${form.id}/thanks\\?t=`));
 		const code = norm(await page.locator('#receipt-code').textContent());
-		assert.match(code, /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{1,4})+$/, `receipt code looks wrong: ${code}`);
-		assert.equal(code.replace(/-/g, '').length, 26, `receipt code is not 26 characters: ${code}`);
-		log('receipt', code);
+		assert.match(code, /^REC(-[0-9A-HJKMNP-TV-Z]{4}){5}$/, `receipt code looks wrong: ${code}`);
+		await check('thanks');
+		await page.screenshot({ path: path.join(SHOTS, `${mode}-thanks.png`), fullPage: true });
+		const [download] = await Promise.all([page.waitForEvent('download'),
+			page.locator('a[download="receipt-code.txt"]').click()]);
+		const saved = readFileSync(await download.path(), 'utf8');
+		assert.ok(saved.includes(code) && saved.includes('/withdraw?lang='), `saved file: ${saved}`);
+		if (jsEnabled)
+			assert.equal(await page.locator('button[data-copy]').isVisible(), true, 'no copy button with JavaScript');
+		else
+			assert.equal(await page.locator('button[data-copy]').isVisible(), false, 'a copy button that needs JavaScript');
+		const thanksUrl = page.url();
 
-		const haveSqlite = sqlite3Available();
-		if (haveSqlite) {
+		// Back after submit: the answers are in; Forward: shown once.
+		await page.goBack();
+		assert.equal(norm(await page.getByRole('heading', { level: 1 }).textContent()), W.sent);
+		assert.equal(await page.locator('input[name=state]').count(), 0);
+		await check('after-submit back');
+		await page.goForward();
+		assert.equal(page.url(), thanksUrl);
+		assert.equal(await page.locator('#receipt-code').count(), 0, 'the receipt was shown twice');
+
+		if (sqlite3Available()) {
 			assert.equal(sql(db, 'SELECT count(*) FROM response'), '1');
 			const answers = JSON.parse(sql(db, 'SELECT answers FROM response'));
 			assert.equal(answers.kratom_use, 2, `kratom_use stored as ${answers.kratom_use}`);
+			assert.equal(answers.exercise_use, 1);
 			assert.ok('kratom_ud1' in answers, 'the kratom pattern answers were not stored');
-			assert.ok(!('exercise_duration' in answers), 'a hidden page\'s answer was stored');
-		} else {
-			log('sqlite3 not found: the database is checked through page text only');
+			assert.ok(!('cbt_duration' in answers), 'a hidden page\'s answer was stored');
 		}
 
-		// Withdraw, through the link on the thank-you page.
-		await Promise.all([page.waitForNavigation(),
-			page.getByRole('link', { name: '/withdraw' }).click()]);
-		assert.match(page.url(), /\/withdraw\?lang=en$/);
-		await checkPage(page, cdp, 'withdraw', findings);
-		await page.getByRole('textbox', { name: 'Receipt code' }).fill(code.toLowerCase());
-		await Promise.all([page.waitForNavigation(),
-			page.getByRole('button', { name: 'Withdraw my answers' }).click()]);
-		assert.equal(norm(await page.locator('#withdrawn').textContent()), 'Your answers have been deleted.');
-		await checkPage(page, cdp, 'withdrawn', findings);
-		if (haveSqlite)
+		// Withdraw: the full address, the code, a confirmation.
+		await page.goto(new URL(`/withdraw?lang=${lang}`, collector.url).href);
+		await check('withdraw');
+		await page.getByRole('textbox', { name: W.receiptBox }).fill(code.toLowerCase());
+		await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: W.withdrawBtn }).click()]);
+		await check('withdraw-confirm');
+		if (sqlite3Available())
+			assert.equal(sql(db, 'SELECT count(*) FROM response'), '1', 'deleted before the confirmation');
+		await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: W.yes }).click()]);
+		assert.equal(norm(await page.locator('#withdrawn').textContent()), W.deleted);
+		await check('withdrawn');
+		if (sqlite3Available())
 			assert.equal(sql(db, 'SELECT count(*) FROM response'), '0', 'the response is still in the database');
-
-		// The same code again matches nothing.
-		await page.goto(new URL('/withdraw', collector.url).href);
-		await page.getByRole('textbox', { name: 'Receipt code' }).fill(code);
-		await Promise.all([page.waitForNavigation(),
-			page.getByRole('button', { name: 'Withdraw my answers' }).click()]);
-		assert.match(norm(await page.getByRole('alert').textContent()), /No answers were found for this code/);
-		assert.equal(await page.locator('#withdrawn').count(), 0);
-		const field = page.getByRole('textbox', { name: 'Receipt code' });
-		assert.equal(await field.getAttribute('aria-invalid'), 'true');
-		await checkPage(page, cdp, 'withdraw-again', findings);
-
-		// The counter agrees.
-		const metrics = await (await page.request.get(new URL('/metrics', collector.url).href)).text();
-		assert.match(metrics, /^candor_withdrawals_total 1$/m);
-		assert.match(metrics, /^candor_submissions_total 1$/m);
+		await page.goto(new URL(`/withdraw?lang=${lang}`, collector.url).href);
+		await page.getByRole('textbox', { name: W.receiptBox }).fill(code);
+		await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: W.withdrawBtn }).click()]);
+		await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: W.yes }).click()]);
+		assert.match(norm(await page.locator('.error-summary').textContent()), W.notFound);
+		await check('withdraw-again');
 
 		assert.deepEqual(pageErrors, [], 'script errors or failed resources in the page');
 		await context.close();
-		log(`${titles.length} survey pages, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-		if (process.env.CANDOR_BROWSER_VERBOSE) {
-			log('smallest target per page:\n  ' + findings.smallest.join('\n  '));
-			log('scrollWidth per page:\n  ' + findings.widths.join('\n  '));
-		}
+		if (mirrorCtx) await mirrorCtx.close();
+		log(`${steps.length} steps, ${pagesShown} pages, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 		return findings.list;
 	} finally {
 		if (browser)
@@ -498,10 +638,10 @@ async function runSurvey({ jsEnabled }) {
 	}
 }
 
-for (const jsEnabled of [true, false]) {
-	test(`survey, withdraw and accessibility at ${WIDTH} px, JavaScript ${jsEnabled ? 'on' : 'off'}`,
-		{ timeout: 150000 }, async () => {
-			const problems = await runSurvey({ jsEnabled });
-			assert.deepEqual(problems, [], `accessibility problems:\n  ${problems.join('\n  ')}`);
-		});
-}
+for (const jsEnabled of [true, false])
+	for (const lang of ['en', 'es'])
+		test(`survey, Back and Forward, withdraw; axe at ${WIDTHS.join(', ')} px; ${lang}; JavaScript ${jsEnabled ? 'on' : 'off'}`,
+			{ timeout: 400000 }, async () => {
+				const problems = await runSurvey({ jsEnabled, lang });
+				assert.deepEqual(problems, [], `accessibility problems:\n  ${problems.join('\n  ')}`);
+			});
