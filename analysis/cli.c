@@ -3,9 +3,13 @@
  * declares its flags in a table (name, whether required, validator, help);
  * the one parser checks every flag against it, so an unknown, repeated,
  * missing or malformed flag is refused the same way everywhere, with the
- * flag and the rule named, and exit status 2.
+ * flag and the rule named, and exit status 2. A flag without a value (a
+ * switch: --force, --group-read) has no validator. Before a command runs
+ * the file modes are chosen (fmode.h): 0600 files and 0700 directories,
+ * or 0640 and 0750 for a command given --group-read.
  */
 #include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +19,8 @@
 #include "codebook.h"
 #include "commands.h"
 #include "dataset.h"
+#include "export.h"
+#include "fmode.h"
 #include "import.h"
 #include "plan.h"
 #include "progress.h"
@@ -108,7 +114,14 @@ static const struct {
 	[FLAG_LABEL] = {"--label", "TEXT", check_label},
 	[FLAG_ID] = {"--id", "ID", check_word},
 	[FLAG_MAX_SUPPRESS] = {"--max-suppress", "PERCENT", check_percent},
+	[FLAG_FORCE] = {"--force", NULL, NULL},
+	[FLAG_GROUP_READ] = {"--group-read", NULL, NULL},
+	[FLAG_NO_LEDGER] = {"--no-ledger", NULL, NULL},
 };
+
+#define HELP_GROUP_READ \
+	"  --group-read     files 0640, directories 0750 (default 0600, " \
+	"0700)\n"
 
 struct cmd {
 	const char *name;
@@ -116,72 +129,104 @@ struct cmd {
 	const char *summary;
 	int required[FLAG__MAX]; /* 1 required, 2 optional, 0 refused */
 	const char *help;
+	const char *out_arg; /* what --out names here; NULL: DIR */
 };
+
+/* The placeholder of flag f's value in c's messages ("DIR", "FILE"). */
+static const char *
+flag_arg(const struct cmd *c, int f)
+{
+	if (f == FLAG_OUT && c->out_arg != NULL)
+		return c->out_arg;
+	return flags[f].arg;
+}
 
 static const struct cmd cmds[] = {
 	{"report", cmd_report, "write report.html, report.json and CSV "
 	    "tables", {[FLAG_DB] = 1, [FLAG_FORM] = 1, [FLAG_OUT] = 1,
-	    [FLAG_PLAN] = 2, [FLAG_K] = 2},
-	    "  --db PATH        the responses (opened read-only)\n"
+	    [FLAG_PLAN] = 2, [FLAG_K] = 2, [FLAG_GROUP_READ] = 2,
+	    [FLAG_NO_LEDGER] = 2},
+	    "  --db PATH        the responses (read-only; the release ledger "
+	    "is written)\n"
 	    "  --form FILE      the form file of the survey\n"
-	    "  --out DIR        where to write (created if missing)\n"
+	    "  --out DIR        where to write (created if missing, with "
+	    "every level above)\n"
 	    "  --plan PLAN.json the analysis plan (docs/plans.md); default: "
 	    "the default plan\n"
 	    "  --k K            disclosure threshold, at least 5 (default: "
-	    "the plan's, else 10)\n"},
+	    "the plan's, else 10)\n"
+	    "  --no-ledger      a private run: no release ledger, marked "
+	    "\"not for publication\"\n" HELP_GROUP_READ, NULL},
 	{"import", cmd_import, "import responses from a CSV file, all or "
-	    "nothing", {[FLAG_DB] = 1, [FLAG_FORM] = 1, [FLAG_CSV] = 1},
+	    "nothing", {[FLAG_DB] = 1, [FLAG_FORM] = 1, [FLAG_CSV] = 1,
+	    [FLAG_GROUP_READ] = 2},
 	    "  --form FILE      the form file of the survey\n"
 	    "  --db PATH        the database (created if missing)\n"
 	    "  --csv FILE       header of variable names (and \"period\"); "
 	    "';' separates the values\n"
-	    "                   of a multiple-choice cell\n"},
+	    "                   of a multiple-choice cell\n" HELP_GROUP_READ,
+	    NULL},
 	{"codebook", cmd_codebook, "print the codebook of a form",
-	    {[FLAG_FORM] = 1, [FLAG_FORMAT] = 2},
+	    {[FLAG_FORM] = 1, [FLAG_FORMAT] = 2, [FLAG_OUT] = 2,
+	    [FLAG_GROUP_READ] = 2},
 	    "  --form FILE      the form file\n"
-	    "  --format FMT     csv, json or md (default md)\n"},
+	    "  --format FMT     csv, json or md (default md)\n"
+	    "  --out FILE       write it to FILE (default: standard output)\n"
+	    HELP_GROUP_READ, "FILE"},
 	{"export", cmd_export, "write de-identified rows or the published "
 	    "tables for R, SPSS, Stata", {[FLAG_DB] = 1, [FLAG_FORM] = 1,
 	    [FLAG_FORMAT] = 1, [FLAG_OUT] = 1, [FLAG_K] = 2,
-	    [FLAG_MAX_SUPPRESS] = 2, [FLAG_PLAN] = 2},
+	    [FLAG_MAX_SUPPRESS] = 2, [FLAG_PLAN] = 2, [FLAG_GROUP_READ] = 2},
 	    "  --db PATH        the responses (opened read-only)\n"
 	    "  --form FILE      the form file of the survey\n"
 	    "  --format FMT     csv, json, spss, r, stata (rows) or aggregate "
 	    "(tables)\n"
-	    "  --out DIR        where to write (created if missing)\n"
+	    "  --out DIR        where to write (created if missing, with "
+	    "every level above)\n"
 	    "  --k K            k-anonymity threshold, at least 5 (default "
 	    "10)\n"
 	    "  --max-suppress P percent of rows whose quasi-identifiers may "
 	    "be suppressed\n"
 	    "                   before a coarser level is used (default 5)\n"
 	    "  --plan PLAN.json aggregate: the plan whose tables are "
-	    "exported\n"},
+	    "exported\n" HELP_GROUP_READ, NULL},
 	{"redcap-export", cmd_redcap_export, "write a form as a REDCap data "
-	    "dictionary", {[FLAG_FORM] = 1, [FLAG_OUT] = 1},
+	    "dictionary", {[FLAG_FORM] = 1, [FLAG_OUT] = 1,
+	    [FLAG_GROUP_READ] = 2},
 	    "  --form FILE      the form file\n"
-	    "  --out FILE       the data dictionary CSV to write\n"},
+	    "  --out FILE       the data dictionary CSV to write\n"
+	    HELP_GROUP_READ, "FILE"},
 	{"redcap-import", cmd_redcap_import, "turn a REDCap data dictionary "
 	    "into a form file", {[FLAG_CSV] = 1, [FLAG_OUT] = 1,
-	    [FLAG_ID] = 1},
+	    [FLAG_ID] = 1, [FLAG_GROUP_READ] = 2},
 	    "  --csv FILE       the REDCap data dictionary (CSV)\n"
 	    "  --out FILE       the form file to write\n"
-	    "  --id ID          the id of the new form\n"},
+	    "  --id ID          the id of the new form\n" HELP_GROUP_READ,
+	    "FILE"},
 	{"token create", cmd_token_create, "create an API token (printed "
 	    "once)", {[FLAG_DB] = 1, [FLAG_ROLE] = 1, [FLAG_LABEL] = 1},
 	    "  --db PATH        the collector's database\n"
 	    "  --role ROLE      summary (published tables) or export "
 	    "(de-identified rows too)\n"
-	    "  --label TEXT     who holds the token (shown in the audit)\n"},
+	    "  --label TEXT     who holds the token (shown in the audit)\n",
+	    NULL},
 	{"token list", cmd_token_list, "list API tokens (never the "
 	    "secrets)", {[FLAG_DB] = 1},
-	    "  --db PATH        the collector's database\n"},
+	    "  --db PATH        the collector's database\n", NULL},
 	{"token revoke", cmd_token_revoke, "revoke an API token",
 	    {[FLAG_DB] = 1, [FLAG_ID] = 1},
 	    "  --db PATH        the collector's database\n"
-	    "  --id ID          the token id shown by \"token list\"\n"},
+	    "  --id ID          the token id shown by \"token list\"\n", NULL},
 	{"audit", cmd_audit, "print the audit trail of API calls",
 	    {[FLAG_DB] = 1},
-	    "  --db PATH        the collector's database\n"},
+	    "  --db PATH        the collector's database\n", NULL},
+	{"backup", cmd_backup, "copy the database consistently, also while "
+	    "the collector runs", {[FLAG_DB] = 1, [FLAG_OUT] = 1,
+	    [FLAG_FORCE] = 2, [FLAG_GROUP_READ] = 2},
+	    "  --db PATH        the collector's database (opened read-only)\n"
+	    "  --out FILE       the copy to write (its directory must exist)\n"
+	    "  --force          replace FILE if it exists\n"
+	    "  --group-read     the copy 0640 (default 0600)\n", "FILE"},
 };
 
 int
@@ -215,10 +260,12 @@ cmd_usage(const struct cmd *c, FILE *fp)
 	fprintf(fp, "usage: analysis %s", c->name);
 	for (int f = 0; f < FLAG__MAX; f++)
 		if (c->required[f] == 1)
-			fprintf(fp, " %s %s", flags[f].name, flags[f].arg);
+			fprintf(fp, " %s %s", flags[f].name, flag_arg(c, f));
 	for (int f = 0; f < FLAG__MAX; f++)
-		if (c->required[f] == 2)
-			fprintf(fp, " [%s %s]", flags[f].name, flags[f].arg);
+		if (c->required[f] == 2 && flags[f].arg != NULL)
+			fprintf(fp, " [%s %s]", flags[f].name, flag_arg(c, f));
+		else if (c->required[f] == 2)
+			fprintf(fp, " [%s]", flags[f].name);
 	fprintf(fp, "\n%s:\n%s", c->summary, c->help);
 }
 
@@ -248,9 +295,13 @@ parse_flags(const struct cmd *c, int first, int argc, char *argv[],
 			    c->name, a);
 			return EXIT_USAGE;
 		}
+		if (flags[f].arg == NULL) { /* a switch */
+			val[f] = "";
+			continue;
+		}
 		if (i + 1 >= argc) {
 			fprintf(stderr, "analysis %s: %s: needs a value (%s)\n",
-			    c->name, a, flags[f].arg);
+			    c->name, a, flag_arg(c, f));
 			return EXIT_USAGE;
 		}
 		v = argv[++i];
@@ -264,7 +315,7 @@ parse_flags(const struct cmd *c, int first, int argc, char *argv[],
 	for (int f = 0; f < FLAG__MAX; f++)
 		if (c->required[f] == 1 && val[f] == NULL) {
 			fprintf(stderr, "analysis %s: %s %s is required\n",
-			    c->name, flags[f].name, flags[f].arg);
+			    c->name, flags[f].name, flag_arg(c, f));
 			return EXIT_USAGE;
 		}
 	return 0;
@@ -302,6 +353,7 @@ analysis_main(int argc, char *argv[])
 		}
 		if ((rc = parse_flags(&cmds[i], first, argc, argv, val)) != 0)
 			return rc < 0 ? 0 : rc;
+		fmode_init(val[FLAG_GROUP_READ] != NULL);
 		return cmds[i].run(val);
 	}
 	fprintf(stderr, "analysis: %s: unknown command\n", argv[1]);
@@ -334,7 +386,8 @@ cmd_report(const char *const *val)
 	struct store *st = NULL;
 	struct dataset *d = NULL;
 	struct progress pr;
-	json_t *model = NULL;
+	struct rel_report *model = NULL;
+	struct report_ledger *led = NULL;
 	struct diag dg;
 	char err[1024], *js = NULL;
 	long k;
@@ -362,9 +415,8 @@ cmd_report(const char *const *val)
 	k = p->k;
 	if (val[FLAG_K] != NULL)
 		k = strtol(val[FLAG_K], NULL, 10); /* validated by check_k */
-	if (mkdir(val[FLAG_OUT], 0777) != 0 && errno != EEXIST) {
-		fprintf(stderr, "analysis report: --out %s: %s\n",
-		    val[FLAG_OUT], strerror(errno));
+	if (fmode_mkdirs(val[FLAG_OUT], fmode_dir(), err, sizeof(err)) != 0) {
+		fprintf(stderr, "analysis report: --out %s\n", err);
 		goto out;
 	}
 	if (store_open(val[FLAG_DB], STORE_RDONLY, &st, err, sizeof(err)) !=
@@ -380,7 +432,20 @@ cmd_report(const char *const *val)
 		goto out;
 	}
 	progress_end(&pr);
-	if (report_build(f, d, p, k, &model, err, sizeof(err)) != 0) {
+	/* The release ledger: earlier groups on the same data (trackers). */
+	if (val[FLAG_NO_LEDGER] == NULL && report_ledger_open(val[FLAG_DB], d,
+	    &led, err, sizeof(err)) != 0) {
+		fprintf(stderr, "analysis report: %s\n", err);
+		goto out;
+	}
+	if (report_build(f, d, p, k, report_ledger_gate(led), &model, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "analysis report: %s\n", err);
+		goto out;
+	}
+	model->not_for_publication = led == NULL;
+	if (led != NULL && report_ledger_commit(led, f, p, err,
+	    sizeof(err)) != 0) {
 		fprintf(stderr, "analysis report: %s\n", err);
 		goto out;
 	}
@@ -397,7 +462,8 @@ cmd_report(const char *const *val)
 		    (unsigned long long)d->rows_failed);
 	rc = fflush(stdout) == 0 ? 0 : 1;
 out:
-	json_decref(model);
+	rel_report_free(model);
+	report_ledger_free(led);
 	dataset_free(d);
 	store_close(st);
 	plan_free(p);
@@ -460,11 +526,49 @@ out:
 	return rc;
 }
 
+/*
+ * Write buf to path through the export module's atomic writer (a
+ * temporary name, synced, renamed; fmode_file()), creating the missing
+ * directories above it (fmode_dir()). 0, or 1 after a message.
+ */
+static int
+cli_write_file(const char *cmd, const char *path, const char *buf,
+    size_t len)
+{
+	char err[1024], *dcopy = NULL, *bcopy = NULL, *dir, *base;
+	size_t n = strlen(path);
+	int rc = 1;
+
+	if (n == 0 || path[n - 1] == '/') {
+		fprintf(stderr, "analysis %s: --out %s: must name a file\n",
+		    cmd, path);
+		return 1;
+	}
+	if ((dcopy = strdup(path)) == NULL || (bcopy = strdup(path)) == NULL) {
+		fprintf(stderr, "analysis %s: out of memory\n", cmd);
+		goto out;
+	}
+	dir = dirname(dcopy);
+	base = basename(bcopy);
+	if (fmode_mkdirs(dir, fmode_dir(), err, sizeof(err)) != 0 ||
+	    export_write_file(dir, base, buf, len, err, sizeof(err)) != 0) {
+		fprintf(stderr, "analysis %s: --out %s\n", cmd, err);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(dcopy);
+	free(bcopy);
+	return rc;
+}
+
 int
 cmd_codebook(const char *const *val)
 {
 	struct form *f;
-	char err[1024];
+	char err[1024], *buf = NULL;
+	size_t len = 0;
+	FILE *fp = stdout;
 	int fmt = val[FLAG_FORMAT] ? codebook_format_parse(val[FLAG_FORMAT]) :
 	    CODEBOOK_MD;
 	int rc = 1;
@@ -475,11 +579,30 @@ cmd_codebook(const char *const *val)
 
 	if ((f = cli_load_form(val[FLAG_FORM])) == NULL)
 		return 1;
+	/* With --out the codebook is built in memory, then written at once. */
+	if (val[FLAG_OUT] != NULL && (fp = open_memstream(&buf, &len)) ==
+	    NULL) {
+		fprintf(stderr, "analysis codebook: out of memory\n");
+		goto out;
+	}
 	if (codebook_write(f, val[FLAG_FORM], (enum codebook_format)fmt,
-	    stdout, err, sizeof(err)) != 0)
+	    fp, err, sizeof(err)) != 0) {
 		fprintf(stderr, "analysis codebook: %s\n", err);
-	else
+		if (fp != stdout)
+			fclose(fp);
+		goto out;
+	}
+	if (fp == stdout) {
 		rc = 0;
+		goto out;
+	}
+	if (fclose(fp) != 0) {
+		fprintf(stderr, "analysis codebook: out of memory\n");
+		goto out;
+	}
+	rc = cli_write_file("codebook", val[FLAG_OUT], buf, len);
+out:
+	free(buf);
 	form_free(f);
 	return rc;
 }

@@ -1,7 +1,8 @@
 /*
  * The subcommands of build/bin/analysis. cli.c owns the flag table and the
  * one parser: every flag of every command is declared there, checked the
- * same way, and handed to the command as val[FLAG_...] (NULL when absent).
+ * same way, and handed to the command as val[FLAG_...] (NULL when absent;
+ * a switch, a flag without a value, is "" when given).
  * A command lives in its own file and only validates what the generic
  * check cannot (for example which --format values it takes), reporting
  * with cli_bad_flag() so the message has the same shape everywhere.
@@ -31,6 +32,11 @@ enum flag {
 	FLAG_ID,           /* token revoke: token id; redcap-import: form id */
 	FLAG_MAX_SUPPRESS, /* export: percent of rows whose quasi-identifiers
 	                      may be suppressed before generalizing further */
+	FLAG_FORCE,        /* backup: replace an existing --out (a switch) */
+	FLAG_GROUP_READ,   /* writers: files 0640 and directories 0750 instead
+	                      of 0600 and 0700 (a switch, fmode.h) */
+	FLAG_NO_LEDGER,    /* report: a private run, outside the release
+	                    * ledger, marked "not for publication" */
 	FLAG__MAX
 };
 
@@ -56,5 +62,6 @@ int cmd_token_create(const char *const *val); /* token_cmd.c */
 int cmd_token_list(const char *const *val);   /* token_cmd.c */
 int cmd_token_revoke(const char *const *val); /* token_cmd.c */
 int cmd_audit(const char *const *val);        /* token_cmd.c */
+int cmd_backup(const char *const *val);       /* backup_cmd.c */
 
 #endif

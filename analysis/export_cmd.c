@@ -16,6 +16,7 @@
 #include "dataset.h"
 #include "export.h"
 #include "export_int.h"
+#include "fmode.h"
 #include "plan.h"
 #include "progress.h"
 #include "report.h"
@@ -48,10 +49,12 @@ load_plan(const char *path, const struct form *f)
 
 /*
  * tables.json and one CSV per table, written into a private directory
- * inside dir and then moved in file by file (synced, renamed).
+ * inside dir (0700, from mkdtemp) and then moved in file by file (given
+ * fmode_file(), synced, renamed).
  */
 static int
-write_aggregate(json_t *model, const char *dir, char *err, size_t errsz)
+write_aggregate(const struct rel_report *model, const char *dir, char *err,
+    size_t errsz)
 {
 	char tmp[4096], path[4200];
 
@@ -83,7 +86,7 @@ cmd_export(const char *const *val)
 	struct store *sto = NULL;
 	struct dataset *d = NULL;
 	struct progress pr;
-	json_t *model = NULL;
+	struct rel_report *model = NULL;
 	char err[1024];
 	int fmt, rc = 1;
 
@@ -130,13 +133,13 @@ cmd_export(const char *const *val)
 		    "nothing was written\n", val[FLAG_DB], d->n, o.k);
 		goto out;
 	}
-	if (mkdir(val[FLAG_OUT], 0777) != 0 && errno != EEXIST) {
-		fprintf(stderr, "analysis " CMD ": --out %s: %s\n",
-		    val[FLAG_OUT], strerror(errno));
+	if (fmode_mkdirs(val[FLAG_OUT], fmode_dir(), err, sizeof(err)) != 0) {
+		fprintf(stderr, "analysis " CMD ": --out %s\n", err);
 		goto out;
 	}
 	if (fmt == EXPORT_AGGREGATE) {
-		if (report_build(f, d, p, o.k, &model, err, sizeof(err)) != 0 ||
+		if (report_build(f, d, p, o.k, NULL, &model, err, sizeof(err)) !=
+		    0 ||
 		    write_aggregate(model, val[FLAG_OUT], err, sizeof(err)) !=
 		    0) {
 			fprintf(stderr, "analysis " CMD ": %s\n", err);
@@ -159,7 +162,7 @@ cmd_export(const char *const *val)
 		    (unsigned long long)d->rows_failed);
 	rc = fflush(stdout) == 0 ? 0 : 1;
 out:
-	json_decref(model);
+	rel_report_free(model);
 	dataset_free(d);
 	store_close(sto);
 	plan_free(p);
