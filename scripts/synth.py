@@ -135,12 +135,18 @@ def answer_item(r, it, rng):
             v = row["var"]
             if v in USE:
                 r.a[v] = r.use[v]
+            elif v.startswith("kratom_ud"):
+                r.a[v] = 1 if rng.random() < 0.15 else 0
             else:
                 hi = max(values)
                 r.a[v] = r.likert(min(values), hi, hi * 0.45, hi * 0.3)
         return
     if kind == "single":
-        if var in WEIGHTS:
+        if var in USE:
+            # Asked only for a therapy ticked as ever used: now or past.
+            if r.use[var] > 0:
+                r.a[var] = r.use[var]
+        elif var in WEIGHTS:
             r.a[var] = pick(rng, it["choices"], WEIGHTS[var])
         elif var.endswith("_pgic"):
             # Patients' global impression: spread over the scale.
@@ -170,7 +176,10 @@ def answer_item(r, it, rng):
         ch = it["choices"]
         excl = [c["value"] for c in ch if c.get("exclusive")]
         opts = [c["value"] for c in ch if not c.get("exclusive")]
-        if var == "wpi_sites":
+        if var == "therapies_ever":
+            # Choices 1.. follow the therapies in the form's order (USE).
+            chosen = [i + 1 for i, v in enumerate(USE) if r.use[v] > 0]
+        elif var == "wpi_sites":
             k = int(min(len(opts), max(0, round(9 + 4 * r.sev +
                                                 rng.gauss(0, 2)))))
             chosen = sorted(rng.sample(opts, k))
