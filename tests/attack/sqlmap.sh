@@ -134,7 +134,15 @@ attack "resume POST" -u "$base/resume" \
 attack "withdraw POST" -u "$base/withdraw" \
 	--data "code=7Q3K-9M2P-4X8V-1B6N-5C0D-HJ&lang=en"
 attack "consent page query" -u "$base/s/mini?lang=en"
-attack "thank-you query" -u "$base/s/mini/thanks?t=$receipt"
+# The receipt is shown once: every later fetch of its URL, and every
+# made-up ticket, is a 404, which sqlmap must take as an answer.
+attack "thank-you query" --ignore-code=404 -u "$base/s/mini/thanks?t=$receipt"
+# The page a step redirects to (Post/Redirect/Get) takes a ticket too.
+step=$(curl -s --max-time 10 -o /dev/null -w '%{redirect_url}' \
+	--data "$consent" "$base/s/mini")
+step=${step#*\?v=}
+[ -n "$step" ] || fail "no step URL"
+attack "step page query" --ignore-code=404 -u "$base/s/mini/p?v=$step"
 
 # The researcher API, when this collector has it.
 api=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$base/api/v1/forms")
