@@ -174,6 +174,8 @@ freq_row(struct jctx *c, const struct rel_freq *r, int option)
 	else
 		put(c, o, "missing_code", json_boolean(r->missing_code));
 	put(c, o, "count", cell(&r->count));
+	if (r->count.st == REL_WITHHELD)
+		put_str(c, o, "count_text", "withheld");
 	put_num(c, o, "percent", &r->percent);
 	if (rel_num_shown(&r->percent)) {
 		put_num(c, o, "ci_lo", &r->ci_lo);
