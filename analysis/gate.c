@@ -2293,8 +2293,10 @@ gate_release(const struct form *f, const struct dataset *d,
 	struct form_answers *a = NULL;
 	int rc = GATE_ENOMEM, *order = NULL;
 	size_t no = 0;
+	struct timespec t0, t1;
 
 	memset(&g, 0, sizeof(g));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	g.f = f;
 	g.d = d;
 	g.p = p;
@@ -2357,6 +2359,9 @@ gate_release(const struct form *f, const struct dataset *d,
 out:
 	if (rc != GATE_OK && err[0] == '\0')
 		snprintf(err, errsz, "publication gate: out of memory");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	g.cn.seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 *
+	    (double)(t1.tv_nsec - t0.tv_nsec);
 	last_counters = g.cn;
 	form_answers_free(a);
 	free(order);

@@ -129,6 +129,7 @@ int gate_release_due(long long changes_now, int have_last,
 /* Counters of the last gate_release() on this thread, for benchmarks. */
 struct gate_counters {
 	unsigned long components, protected_counts, ilps, steps;
+	double seconds; /* the gate's own time (a clock read, not an input) */
 };
 void gate_last_counters(struct gate_counters *out);
 

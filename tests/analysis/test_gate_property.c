@@ -385,7 +385,8 @@ main(void)
 	if (f == NULL)
 		return test_done();
 	if (getenv("CANDOR_PROPERTY_ROUNDS") != NULL)
-		rounds = atoi(getenv("CANDOR_PROPERTY_ROUNDS"));
+		rounds = (int)strtol(getenv("CANDOR_PROPERTY_ROUNDS"), NULL,
+		    10);
 	for (int round = 0; round < rounds; round++) {
 		size_t n = 12 + rnd() % 79;
 		long k = 5 + (long)(rnd() % 8);
