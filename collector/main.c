@@ -4,9 +4,19 @@
  * the rule (exit 2). SIGTERM and SIGINT stop the service cleanly: no new
  * connections, every queued write committed and answered, the database
  * closed, exit 0. Once everything is open the service is sandboxed
- * (sandbox.h): a root start switches to --user (default nobody), and a
- * seccomp allowlist is installed on every thread before the first request
- * (--no-sandbox leaves the allowlist out, for debugging).
+ * (sandbox.h): a root start switches to --user (default nobody), every
+ * thread is confined to the database directory (Landlock, or a chroot
+ * when the kernel has none and the start was root; the log says which),
+ * and a seccomp allowlist is installed on every thread before the first
+ * request (--no-sandbox leaves the allowlist out, for debugging; the file
+ * confinement cannot be turned off).
+ *
+ * Files (fmode.h): the umask is 077 from the first line, so the database
+ * and its -wal and -shm are made 0600 (0640 with --group-read). Before
+ * anything is opened the database's directory must belong to the user the
+ * collector will run as and be writable by no one else, and an existing
+ * database file, -wal or -shm with another mode gets 0600 (0640), said on
+ * stderr.
  */
 #include <errno.h>
 #include <limits.h>
@@ -14,14 +24,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "collector.h"
+#include "fmode.h"
 #include "form.h"
 #include "sandbox.h"
 #ifdef CANDOR_SANDBOX_SELFTEST
-#include <pthread.h>
-#include <sys/socket.h>
+#include "sandbox_selftest.h"
 #endif
 
 static const char usage_text[] =
@@ -54,7 +66,11 @@ static const char usage_text[] =
 "                          database, forms and TLS files are open\n"
 "                          (default nobody); refused when not root\n"
 "  --no-sandbox            no seccomp system-call filter (for debugging;\n"
-"                          root is still given up)\n"
+"                          root is still given up and files stay\n"
+"                          confined to the database directory)\n"
+"  --group-read            the database files 0640 instead of 0600, for\n"
+"                          a group that reads them (the directory may\n"
+"                          then be 0750)\n"
 "  --api-k N               researcher API (docs/api.md): a new summary or\n"
 "                          export release only after N changes (responses\n"
 "                          added or withdrawn), 5..1000000 (default 10)\n"
@@ -77,76 +93,117 @@ static const char usage_text[] =
 struct main_sandbox {
 	const char *user;   /* --user, or NULL */
 	int seccomp;        /* 0 with --no-sandbox */
+	int group_read;     /* --group-read (file modes, not the sandbox) */
+	const char *db_path; /* files are confined to its directory */
+	struct sandbox_report rep; /* what sandbox_enter() did */
 #ifdef CANDOR_SANDBOX_SELFTEST
-	const char *selftest; /* --sandbox-selftest: the forbidden call */
-	int selftest_pipe[2];
-	pthread_t selftest_thread;
-	int selftest_started;
+	struct selftest st;  /* --sandbox-selftest* (sandbox_selftest.h) */
 #endif
 };
 
-#ifdef CANDOR_SANDBOX_SELFTEST
-/*
- * Test builds only (collector_selftest): a thread that exists before the
- * filter is installed waits, then opens an Internet socket, which the
- * filter must stop on every thread, not only the installing one.
- */
-static void *
-selftest_thread_main(void *arg)
-{
-	struct main_sandbox *sb = arg;
-	char b;
-	int fd;
-
-	if (read(sb->selftest_pipe[0], &b, 1) != 1)
-		return NULL;
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	fprintf(stderr, "collector: selftest: socket() on a thread returned "
-	    "%d\n", fd);
-	_exit(3);
-}
-
-/* The forbidden call itself; returns only when it was not stopped. */
+/* The start-up log line on the file confinement. */
 static void
-selftest_run(struct main_sandbox *sb)
+main_log_files(const struct sandbox_report *rep)
 {
-	char *const argv[] = {"/bin/true", NULL}, *const envp[] = {NULL};
-	int fd;
-
-	if (strcmp(sb->selftest, "execve") == 0) {
-		execve(argv[0], argv, envp);
-		fprintf(stderr, "collector: selftest: execve() returned\n");
-	} else if (strcmp(sb->selftest, "socket") == 0) {
-		fd = socket(AF_INET, SOCK_STREAM, 0);
-		fprintf(stderr, "collector: selftest: socket() returned %d\n",
-		    fd);
-	} else if (sb->selftest_started) {
-		if (write(sb->selftest_pipe[1], "x", 1) == 1)
-			pthread_join(sb->selftest_thread, NULL);
+	switch (rep->files) {
+	case SANDBOX_FILES_LANDLOCK:
+		fprintf(stderr, "collector: file confinement: Landlock ABI %d: "
+		    "files only beneath %s\n", rep->abi, rep->dir);
+		break;
+	case SANDBOX_FILES_CHROOT:
+		fprintf(stderr, "collector: file confinement: Landlock not "
+		    "available on this kernel; chroot into %s instead\n",
+		    rep->dir);
+		break;
+	default:
+		fprintf(stderr, "collector: file confinement: Landlock not "
+		    "available on this kernel; files are not confined\n");
+		break;
 	}
 }
-#endif
 
 static int
 main_before_serve(void *arg, char *err, size_t errsz)
 {
 	struct main_sandbox *sb = arg;
+	struct sandbox_config sc;
 
 #ifdef CANDOR_SANDBOX_SELFTEST
-	if (sb->selftest != NULL && strcmp(sb->selftest, "thread") == 0) {
-		if (pipe(sb->selftest_pipe) != 0 ||
-		    pthread_create(&sb->selftest_thread, NULL,
-		    selftest_thread_main, sb) != 0) {
-			snprintf(err, errsz, "selftest: cannot start a thread");
+	if (selftest_before(&sb->st, &sb->rep, err, errsz) != 0)
+		return -1;
+#endif
+	sc.user = sb->user;
+	sc.db_path = sb->db_path;
+	sc.seccomp = sb->seccomp;
+	if (sandbox_enter(&sc, &sb->rep, err, errsz) != 0)
+		return -1;
+	main_log_files(&sb->rep);
+	return 0;
+}
+
+/*
+ * The uid the service will run as: --user (default nobody) when started
+ * as root, else this process's own. 0, or -1 with err.
+ */
+static int
+main_run_uid(const char *user, uid_t *uid, char *err, size_t errsz)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	if (geteuid() != 0) {
+		*uid = geteuid();
+		return 0;
+	}
+	if (user == NULL)
+		user = SANDBOX_DEFAULT_USER;
+	if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) != 0 || res == NULL) {
+		snprintf(err, errsz, "--user %s: no such user", user);
+		return -1;
+	}
+	*uid = pw.pw_uid;
+	return 0;
+}
+
+/*
+ * Before the database is opened: its directory must be the collector's
+ * own (owned by the uid it will run as, no group or other write), or a
+ * clean stop cannot delete the -wal, where withdrawn answers may still
+ * be, and someone else could swap the files. Then the database file and
+ * its -wal and -shm, when they exist, get fmode_file(); SQLite gives a new
+ * -wal or -shm the database file's mode. 0, or -1 after a message.
+ */
+static int
+main_check_db(const char *db, const char *user)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm"};
+	char dir[PATH_MAX], real[PATH_MAX], path[PATH_MAX + 8], err[1024];
+	mode_t want = fmode_file(), was;
+	uid_t uid;
+	int rc;
+
+	if (main_run_uid(user, &uid, err, sizeof(err)) != 0 ||
+	    fmode_parent_dir(db, dir, sizeof(dir), err, sizeof(err)) != 0 ||
+	    fmode_check_owner(dir, uid, err, sizeof(err)) != 0) {
+		fprintf(stderr, "collector: --db %s: %s\n", db, err);
+		return -1;
+	}
+	/* SQLite names the -wal and -shm after the resolved path. */
+	if (realpath(db, real) == NULL)
+		return 0; /* not there yet: SQLite makes it under umask 077 */
+	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", real, suffix[i]);
+		rc = fmode_set(path, want, &was, err, sizeof(err));
+		if (rc < 0) {
+			fprintf(stderr, "collector: --db %s: %s\n", db, err);
 			return -1;
 		}
-		sb->selftest_started = 1;
+		if (rc == 1)
+			fprintf(stderr, "collector: %s: mode %04o changed to "
+			    "%04o%s\n", path, (unsigned)was, (unsigned)want,
+			    (was & ~want) != 0 ? " (it was readable or "
+			    "writable by others)" : " (--group-read)");
 	}
-#endif
-	if (sandbox_drop_privileges(sb->user, err, errsz) != 0)
-		return -1;
-	if (sb->seccomp && sandbox_seccomp(err, errsz) != 0)
-		return -1;
 	return 0;
 }
 
@@ -226,6 +283,10 @@ parse_flags(int argc, char *argv[], struct collector_config *cfg,
 			sb->seccomp = 0;
 			continue;
 		}
+		if (strcmp(a, "--group-read") == 0) {
+			sb->group_read = 1;
+			continue;
+		}
 		if (strcmp(a, "--no-api") == 0) {
 			cfg->no_api = 1;
 			continue;
@@ -303,16 +364,10 @@ parse_flags(int argc, char *argv[], struct collector_config *cfg,
 		} else if (strcmp(a, "--user") == 0) {
 			sb->user = v;
 #ifdef CANDOR_SANDBOX_SELFTEST
-		} else if (strcmp(a, "--sandbox-selftest") == 0) {
-			if (strcmp(v, "execve") != 0 &&
-			    strcmp(v, "socket") != 0 &&
-			    strcmp(v, "thread") != 0) {
-				fprintf(stderr, "collector: --sandbox-selftest: "
-				    "expected execve, socket or thread (got "
-				    "\"%s\")\n", v);
+		} else if (strncmp(a, "--sandbox-selftest",
+		    strlen("--sandbox-selftest")) == 0) {
+			if (selftest_flag(&sb->st, a, v) != 0)
 				return -1;
-			}
-			sb->selftest = v;
 #endif
 		} else {
 			fprintf(stderr, "collector: %s: unknown flag (see "
@@ -370,6 +425,7 @@ main(int argc, char *argv[])
 	sigset_t set;
 	int sig = 0, rc;
 
+	(void)umask(077); /* before anything is made: see fmode.h */
 	if (argc == 3 && strcmp(argv[1], "--check-form") == 0)
 		return check_form(argv[2]);
 	collector_config_defaults(&cfg);
@@ -384,6 +440,10 @@ main(int argc, char *argv[])
 	}
 	if (rc != 0)
 		return 2;
+	sb.db_path = cfg.db_path;
+	fmode_init(sb.group_read);
+	if (main_check_db(cfg.db_path, sb.user) != 0)
+		return 1;
 	/*
 	 * Block the stop signals before any thread exists, so every thread
 	 * inherits the mask and sigwait() below is the only receiver.
@@ -419,10 +479,10 @@ main(int argc, char *argv[])
 	    cfg.nforms == 1 ? "" : "s", sb.seccomp ? "sandboxed" :
 	    "no seccomp filter: --no-sandbox");
 #ifdef CANDOR_SANDBOX_SELFTEST
-	if (sb.selftest != NULL) {
-		selftest_run(&sb);
+	if (sb.st.what != NULL) {
+		rc = selftest_run(&sb.st);
 		collector_stop(c);
-		return 3;
+		return rc;
 	}
 #endif
 	for (;;) {
