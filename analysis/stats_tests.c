@@ -251,9 +251,9 @@ spearman_finish(struct stats_spearman *out, double r)
 	out->t = rr / sqrt((1.0 - rr * rr) / df);
 	double p;
 	if (out->s > (pow(n, 3.0) - n) / 6.0)
-		p = gsl_cdf_tdist_P(out->t, df);  /* pt(t, df, lower = TRUE) */
+		p = statsi_pt(out->t, df, 1);  /* pt(t, df, lower = TRUE) */
 	else
-		p = gsl_cdf_tdist_Q(out->t, df);  /* pt(t, df, lower = FALSE) */
+		p = statsi_pt(out->t, df, 0);  /* pt(t, df, lower = FALSE) */
 	out->p = fmin(2.0 * p, 1.0);
 	out->why = isfinite(out->p) ? STATS_OK : STATS_NUMERIC;
 }
@@ -271,8 +271,8 @@ spearman_clear(struct stats_spearman *out, uint64_t n)
  * products in long double, and the result clamped to [-1, 1]. Returns NaN
  * when either vector is constant.
  */
-static double
-pearson(const double *x, const double *y, size_t n)
+double
+statsi_cor(const double *x, const double *y, size_t n)
 {
 	double mx, my, vx, vy;
 	long double sxy = 0.0L;
@@ -295,15 +295,19 @@ struct vidx {
 static int
 cmp_vidx(const void *a, const void *b)
 {
-	double x = ((const struct vidx *)a)->v, y = ((const struct vidx *)b)->v;
+	const struct vidx *x = a, *y = b;
 
-	return (x > y) - (x < y);
+	if (x->v != y->v)
+		return x->v < y->v ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
 }
 
 /* rank(x) with ties averaged, into r; a is scratch of n entries. */
 static void
-midranks(const double *x, size_t n, struct vidx *a, double *r)
+midranks(const double *x, size_t n, struct vidx *a, double *r, double *ties)
 {
+	double t3 = 0.0;
+
 	for (size_t i = 0; i < n; i++)
 		a[i] = (struct vidx){ x[i], i };
 	qsort(a, n, sizeof(*a), cmp_vidx);
@@ -311,11 +315,26 @@ midranks(const double *x, size_t n, struct vidx *a, double *r)
 		size_t j = i;
 		while (j < n && a[j].v == a[i].v)
 			j++;
-		double mid = (double)(i + 1 + j) / 2.0;
+		double mid = (double)(i + 1 + j) / 2.0, t = (double)(j - i);
 		for (size_t k = i; k < j; k++)
 			r[a[k].i] = mid;
+		t3 += t * t * t - t;
 		i = j;
 	}
+	if (ties)
+		*ties = t3;
+}
+
+int
+statsi_midranks(const double *x, size_t n, double *r, double *ties)
+{
+	struct vidx *a;
+
+	if (n > SIZE_MAX / sizeof(*a) || (a = malloc((n ? n : 1) * sizeof(*a))) == NULL)
+		return STATS_E_NOMEM;
+	midranks(x, n, a, r, ties);
+	free(a);
+	return STATS_RC_OK;
 }
 
 int
@@ -340,9 +359,9 @@ stats_spearman(const double *x, const double *y, size_t n,
 	ry = malloc(n * sizeof(*ry));
 	if (a == NULL || rx == NULL || ry == NULL)
 		goto out;
-	midranks(x, n, a, rx);
-	midranks(y, n, a, ry);
-	double r = pearson(rx, ry, n);
+	midranks(x, n, a, rx, NULL);
+	midranks(y, n, a, ry, NULL);
+	double r = statsi_cor(rx, ry, n);
 	if (isnan(r))
 		out->why = STATS_ZERO_VARIANCE;
 	else
@@ -452,7 +471,7 @@ stats_chisq(const uint64_t *tab, size_t nr, size_t nc, int yates,
 
 	if (out == NULL || tab == NULL || nr < 2 || nc < 2 || nr > SIZE_MAX / nc)
 		return STATS_E_INVAL;
-	out->stat = out->p = out->min_expected = NAN;
+	out->stat = out->p = out->min_expected = out->cramer_v = NAN;
 	out->df = (double)(nr - 1) * (double)(nc - 1);
 	out->n_low_expected = 0;
 	out->yates = 0;
@@ -479,8 +498,10 @@ stats_chisq(const uint64_t *tab, size_t nr, size_t nc, int yates,
 	for (size_t j = 0; j < nc; j++)
 		if (sc[j] == 0.0)
 			out->why = STATS_ZERO_MARGIN;
-	if (out->why == STATS_ZERO_MARGIN)
+	if (out->why == STATS_ZERO_MARGIN) {
+		out->min_expected = 0.0;
 		goto out;
+	}
 
 	/* E = outer(sr, sc) / n; YATES = min(0.5, abs(x - E)) for 2x2. */
 	double dn = (double)n, corr = 0.0;
@@ -496,12 +517,14 @@ stats_chisq(const uint64_t *tab, size_t nr, size_t nc, int yates,
 			}
 		out->yates = corr > 0.0;
 	}
-	long double stat = 0.0L;
+	long double stat = 0.0L, stat0 = 0.0L;
 	for (size_t i = 0; i < nr; i++)
 		for (size_t j = 0; j < nc; j++) {
 			double e = sr[i] * sc[j] / dn;
 			double dev = fabs((double)tab[i * nc + j] - e) - corr;
+			double dev0 = (double)tab[i * nc + j] - e;
 			stat += (long double)(dev * dev / e);
+			stat0 += (long double)(dev0 * dev0 / e);
 			if (e < emin)
 				emin = e;
 			if (e < 5.0)
@@ -509,6 +532,8 @@ stats_chisq(const uint64_t *tab, size_t nr, size_t nc, int yates,
 		}
 	out->stat = (double)stat;
 	out->min_expected = emin;
+	out->cramer_v = sqrt((double)stat0 /
+	    (dn * (double)((nr < nc ? nr : nc) - 1)));
 	out->p = gsl_cdf_chisq_Q(out->stat, out->df);
 	out->why = isfinite(out->p) ? STATS_OK : STATS_NUMERIC;
 out:

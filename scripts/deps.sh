@@ -12,7 +12,7 @@ pkgs=(build-essential cmake pkg-config
       libseccomp-dev libssl-dev libglpk-dev)
 if [ "$what" = test ]; then
 	pkgs+=(clang libclang-rt-14-dev libcurl4-openssl-dev sqlite3
-	       r-base-core r-cran-sandwich chromium nodejs npm openssl
+	       r-base-core r-cran-sandwich r-cran-rmpfr chromium nodejs npm openssl
 	       pspp sqlmap python3-pandas python3-scipy time)
 fi
 

@@ -281,6 +281,8 @@ padj("many", runif(200)^3)
 # ---------------------------------------------------------------------
 # 6. Regression.
 F <- "regression"
+# Aliased (collinear) columns are dropped as lm() and glm() drop them: the
+# coefficient is NA ("aliased 1") and every other one is estimated.
 ols <- function(name, y, X, intercept = TRUE, write = TRUE) {
   if (write) block(paste0("ols_", name), cbind(y, X))
   p <- function(k, v) put(F, paste0("ols.", name, ".", k), v)
@@ -288,24 +290,36 @@ ols <- function(name, y, X, intercept = TRUE, write = TRUE) {
   s <- summary(fit)
   cf <- coef(fit)
   p("p", length(cf))
-  if (anyNA(cf)) { p("singular", 1); return(invisible()) }
-  p("singular", 0)
+  p("rank", fit$rank)
   cm <- s$coefficients
-  V <- suppressWarnings(vcovHC(fit, type = "HC3"))
+  ci <- confint(fit)
+  V <- if (fit$df.residual > 0) suppressWarnings(vcovHC(fit, type = "HC3")) else NULL
+  q975 <- if (fit$df.residual > 0) qt(0.975, fit$df.residual) else NA
   for (j in seq_along(cf)) {
     q <- function(k, v) p(sprintf("%d.%s", j - 1, k), v)
+    nm <- names(cf)[j]
+    q("aliased", is.na(cf[j]))
+    if (is.na(cf[j])) next
     q("est", cf[j])
     if (fit$df.residual > 0) {
-      q("se", cm[j, 2]); q("t", cm[j, 3]); q("p", cm[j, 4])
-      hse <- sqrt(V[j, j])
+      q("se", cm[nm, 2]); q("t", cm[nm, 3]); q("p", cm[nm, 4])
+      q("lo", ci[nm, 1]); q("hi", ci[nm, 2])
+      hse <- sqrt(V[nm, nm])
       q("hc3_se", hse); q("hc3_t", cf[j] / hse)
       q("hc3_p", 2 * pt(-abs(cf[j] / hse), fit$df.residual))
+      q("hc3_lo", cf[j] - q975 * hse); q("hc3_hi", cf[j] + q975 * hse)
     }
   }
   p("df", fit$df.residual)
   if (fit$df.residual > 0) {
     p("sigma", s$sigma); p("r2", s$r.squared); p("adj_r2", s$adj.r.squared)
+    fs <- s$fstatistic
+    p("f", if (is.null(fs)) NA else fs[1])
+    p("f_df1", if (is.null(fs)) NA else fs[2])
+    p("f_df2", if (is.null(fs)) NA else fs[3])
+    p("f_p", if (is.null(fs)) NA else pf(fs[1], fs[2], fs[3], lower.tail = FALSE))
   }
+  p("aic", AIC(fit))
   p("rss", sum(residuals(fit)^2))
 }
 n <- 60
@@ -324,12 +338,20 @@ logit <- function(name, y, X, intercept = TRUE, write = TRUE) {
   p <- function(k, v) put(F, paste0("lg.", name, ".", k), v)
   fit <- suppressWarnings(if (intercept) glm(y ~ X, family = binomial)
                           else glm(y ~ X - 1, family = binomial))
+  cf <- coef(fit)
   cm <- summary(fit)$coefficients
-  for (j in seq_len(nrow(cm))) {
+  ci <- confint.default(fit)
+  p("rank", fit$rank)
+  for (j in seq_along(cf)) {
     q <- function(k, v) p(sprintf("%d.%s", j - 1, k), v)
-    q("est", cm[j, 1]); q("se", cm[j, 2]); q("z", cm[j, 3]); q("p", cm[j, 4])
+    nm <- names(cf)[j]
+    q("aliased", is.na(cf[j]))
+    if (is.na(cf[j])) next
+    q("est", cm[nm, 1]); q("se", cm[nm, 2]); q("z", cm[nm, 3]); q("p", cm[nm, 4])
+    q("lo", ci[nm, 1]); q("hi", ci[nm, 2])
   }
   p("deviance", fit$deviance); p("null_deviance", fit$null.deviance)
+  p("df_residual", fit$df.residual); p("df_null", fit$df.null)
   p("aic", fit$aic); p("iter", fit$iter); p("converged", fit$converged)
   eps <- 10 * .Machine$double.eps
   p("r_warns", any(fitted(fit) > 1 - eps | fitted(fit) < eps))
@@ -350,6 +372,23 @@ logit("extreme", c(0, 0, 0, 0, 1, 0, 0, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1),
 logit("noint", c(1, 0, 1, 1, 0, 1, 0, 1, 1, 1), cbind(x = c(0.5, -1, 2, 0.3, -0.2, 1.5, -2, 0.8, -0.4, 1)),
       intercept = FALSE)
 logit("large", L_bin, cbind(L_scale, L_value), write = FALSE)
+
+# Collinear designs as the report builds them: the group indicator first,
+# then covariates, some aliased (a dummy set with a column equal to the
+# sum of two dummies; a covariate constant in the sample; more columns
+# than observations).
+n <- 40
+grp <- rep(0:1, each = 20)
+lev <- sample(1:3, n, replace = TRUE)
+d2 <- as.numeric(lev == 2); d3 <- as.numeric(lev == 3)
+age <- sample(1:7, n, replace = TRUE)
+yc <- 3 + 0.8 * grp + 0.2 * age + rnorm(n)
+ols("alias_dummies", yc, cbind(grp, d2, d3, d23 = d2 + d3, age))
+ols("alias_const", yc, cbind(grp, one = rep(1, n), age))
+ols("alias_group", yc, cbind(grp, age, g2 = 2 * grp))
+ols("wide", c(1.5, 2.5, 2.0), cbind(g = c(1, 0, 1), u = c(2, 3, 5), v = c(1, 1, 2), w = c(7, 1, 3)))
+ybin <- rbinom(n, 1, plogis(-0.5 + 0.9 * grp + 0.1 * age))
+logit("alias_dummies", ybin, cbind(grp, d2, d3, d23 = d2 + d3, age))
 
 # ---------------------------------------------------------------------
 writeLines(c(header("datasets"), blocks), file.path(dir, "stats_data.txt"))
