@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "csv_out.h"
+#include "fmode.h"
 #include "redcap.h"
 
 /* Read a whole file of at most max bytes; NULL with a message. */
@@ -64,6 +65,13 @@ cmd_redcap_export(const char *const *val)
 	if (csv_open(&c, val[FLAG_OUT]) != 0) {
 		fprintf(stderr, "analysis redcap-export: %s: cannot write: %s\n",
 		    val[FLAG_OUT], strerror(errno));
+		goto out;
+	}
+	/* The same file modes as every other output (fmode.h). */
+	if (fmode_fd(fileno(c.fp), fmode_file()) != 0) {
+		fprintf(stderr, "analysis redcap-export: %s: cannot set its "
+		    "mode: %s\n", val[FLAG_OUT], strerror(errno));
+		(void)csv_close(&c);
 		goto out;
 	}
 	for (int i = 0; i < RC__MAX; i++)
@@ -123,7 +131,7 @@ cmd_redcap_import(const char *const *val)
 		goto out;
 	}
 	print_warnings(&warn);
-	if ((fp = fopen(val[FLAG_OUT], "wb")) == NULL) {
+	if ((fp = fmode_fopen(val[FLAG_OUT], fmode_file())) == NULL) {
 		fprintf(stderr, "analysis redcap-import: %s: cannot write: %s\n",
 		    val[FLAG_OUT], strerror(errno));
 		goto out;
