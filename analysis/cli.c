@@ -85,6 +85,15 @@ check_label(const char *v)
 }
 
 static const char *
+check_na(const char *v)
+{
+	struct import_opts o;
+	char buf[IMPORT_MAX_NA * (IMPORT_MAX_NA_LEN + 1) + 1];
+
+	return import_na_parse(v, buf, sizeof(buf), &o);
+}
+
+static const char *
 check_percent(const char *v)
 {
 	char *end;
@@ -117,6 +126,8 @@ static const struct {
 	[FLAG_FORCE] = {"--force", NULL, NULL},
 	[FLAG_GROUP_READ] = {"--group-read", NULL, NULL},
 	[FLAG_NO_LEDGER] = {"--no-ledger", NULL, NULL},
+	[FLAG_NA] = {"--na", "TOKENS", check_na},
+	[FLAG_WEIGHT] = {"--weight", "COLUMN", check_label},
 };
 
 #define HELP_GROUP_READ \
@@ -159,12 +170,17 @@ static const struct cmd cmds[] = {
 	    "\"not for publication\"\n" HELP_GROUP_READ, NULL},
 	{"import", cmd_import, "import responses from a CSV file, all or "
 	    "nothing", {[FLAG_DB] = 1, [FLAG_FORM] = 1, [FLAG_CSV] = 1,
-	    [FLAG_GROUP_READ] = 2},
+	    [FLAG_NA] = 2, [FLAG_WEIGHT] = 2, [FLAG_GROUP_READ] = 2},
 	    "  --form FILE      the form file of the survey\n"
 	    "  --db PATH        the database (created if missing)\n"
 	    "  --csv FILE       header of variable names (and \"period\"); "
 	    "';' separates the values\n"
-	    "                   of a multiple-choice cell\n" HELP_GROUP_READ,
+	    "                   of a multiple-choice cell\n"
+	    "  --na TOKENS      cells that mean no answer, e.g. NA,.,-99 "
+	    "(an empty cell always does)\n"
+	    "  --weight COLUMN  a column of frequency weights: each row "
+	    "stands for that many\n"
+	    "                   respondents (0 to 1000000)\n" HELP_GROUP_READ,
 	    NULL},
 	{"codebook", cmd_codebook, "print the codebook of a form",
 	    {[FLAG_FORM] = 1, [FLAG_FORMAT] = 2, [FLAG_OUT] = 2,
@@ -479,12 +495,19 @@ cmd_import(const char *const *val)
 	struct form *f = NULL;
 	struct store *st = NULL;
 	struct import_result res;
+	struct import_opts opt;
 	struct progress pr;
 	struct diag dg;
-	char err[1024];
+	char err[1024], nabuf[IMPORT_MAX_NA * (IMPORT_MAX_NA_LEN + 1) + 1];
 	int rc = 1;
 
 	diag_init(&dg);
+	memset(&opt, 0, sizeof(opt));
+	/* Checked by check_na() already; parsed again into opt here. */
+	if (val[FLAG_NA] != NULL &&
+	    import_na_parse(val[FLAG_NA], nabuf, sizeof(nabuf), &opt) != NULL)
+		goto out;
+	opt.weight = val[FLAG_WEIGHT];
 	if ((f = cli_load_form(val[FLAG_FORM])) == NULL)
 		goto out;
 	if (store_open(val[FLAG_DB], STORE_RDWR, &st, err, sizeof(err)) !=
@@ -494,8 +517,8 @@ cmd_import(const char *const *val)
 		goto out;
 	}
 	progress_init(&pr, "importing");
-	if (import_csv(f, st, val[FLAG_CSV], progress_cb, &pr, &res, &dg) !=
-	    0) {
+	if (import_csv_opts(f, st, val[FLAG_CSV], &opt, progress_cb, &pr, &res,
+	    &dg) != 0) {
 		progress_end(&pr);
 		diag_print(&dg, stderr);
 		if (res.errors > dg.n)
@@ -512,8 +535,23 @@ cmd_import(const char *const *val)
 		goto out;
 	}
 	progress_end(&pr);
-	printf("imported %llu rows into %s\n", (unsigned long long)res.stored,
-	    val[FLAG_DB]);
+	if (opt.weight != NULL)
+		printf("imported %llu rows as %llu respondents (weights in "
+		    "%s; %llu rows of weight 0) into %s\n",
+		    (unsigned long long)res.rows,
+		    (unsigned long long)res.stored, opt.weight,
+		    (unsigned long long)res.zero_weight, val[FLAG_DB]);
+	else
+		printf("imported %llu rows into %s\n",
+		    (unsigned long long)res.stored, val[FLAG_DB]);
+	if (res.na_cells > 0)
+		printf("note: %llu cells held a missing-value token (--na) "
+		    "and count as no answer\n",
+		    (unsigned long long)res.na_cells);
+	if (res.recoded > 0)
+		printf("note: %llu cells gave a code as a decimal or as its "
+		    "label; stored as the code\n",
+		    (unsigned long long)res.recoded);
 	if (res.hidden_cleared > 0)
 		printf("note: %llu answers to questions that the row's own "
 		    "answers skip (show_if) were dropped, as the web form "

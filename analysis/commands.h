@@ -37,6 +37,8 @@ enum flag {
 	                      of 0600 and 0700 (a switch, fmode.h) */
 	FLAG_NO_LEDGER,    /* report: a private run, outside the release
 	                    * ledger, marked "not for publication" */
+	FLAG_NA,           /* import: missing-value tokens, comma-separated */
+	FLAG_WEIGHT,       /* import: the frequency-weight column */
 	FLAG__MAX
 };
 

@@ -1,10 +1,13 @@
 /*
  * CSV import of responses (import.h): an RFC 4180 reader (quoted fields,
  * doubled quotes, CRLF or LF, fields spanning lines), the mapping of the
- * header onto the form's variables, per-row validation through the form
- * module, and the all-or-nothing transaction.
+ * header onto the form's variables, the codings researchers' files use
+ * (missing-value tokens, frequency weights, codes written as decimals or
+ * as labels), per-row validation through the form module, and the
+ * all-or-nothing transaction.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -279,14 +282,198 @@ check_period(const char *s, int month)
 
 /* ---- the import ---- */
 
+#define COL_PERIOD -1
+#define COL_IGNORED -2
+#define COL_WEIGHT -3
+
 struct imp {
 	const struct form *f;
 	const char *file;
 	struct diag *diag;
 	struct import_result *res;
-	long *colvar;    /* per column: variable index, -1 period, -2 ignored */
+	const struct import_opts *opt;
+	long *colvar;    /* per column: variable index or a COL_ value */
 	size_t ncols;
 };
+
+const char *
+import_na_parse(const char *list, char *buf, size_t bufsz,
+    struct import_opts *opt)
+{
+	size_t n = strlen(list);
+	char *p, *q;
+
+	opt->nna = 0;
+	if (n == 0)
+		return "must list at least one token";
+	if (n >= bufsz)
+		return "too long";
+	memcpy(buf, list, n + 1);
+	for (p = buf;; p = q + 1) {
+		q = strchr(p, ',');
+		if (q != NULL)
+			*q = '\0';
+		size_t len = strlen(p);
+		if (len == 0)
+			return "empty token (an empty cell is always no answer)";
+		if (len > IMPORT_MAX_NA_LEN)
+			return "a token is longer than 32 bytes";
+		for (const char *t = p; *t != '\0'; t++)
+			if ((unsigned char)*t < 0x20 || *t == 0x7f || *t == '"')
+				return "a token contains a control character or a quote";
+		if (opt->nna == IMPORT_MAX_NA)
+			return "more than 16 tokens";
+		opt->na[opt->nna++] = p;
+		if (q == NULL)
+			return NULL;
+	}
+}
+
+/* Is the cell one of the missing-value tokens? */
+static int
+is_na(const struct import_opts *opt, const char *cell)
+{
+	if (opt == NULL)
+		return 0;
+	for (size_t i = 0; i < opt->nna; i++)
+		if (strcmp(cell, opt->na[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Do the item's values parse as whole numbers (codes, scores, counts)? */
+static int
+whole_kind(enum form_kind k)
+{
+	return k != FORM_DECIMAL && k != FORM_TEXT;
+}
+
+/*
+ * A decimal spelling of a whole number ("2.0", " 3.00 ", "+1.") as that
+ * number in buf; 0 if it is none (or already plain digits).
+ */
+static int
+whole_decimal(const char *s, char *buf, size_t bufsz)
+{
+	const char *p;
+	char *end;
+	double v;
+
+	for (p = s; *p != '\0'; p++)
+		if (!((*p >= '0' && *p <= '9') || *p == '.' || *p == '+' ||
+		    *p == '-' || *p == ' ' || *p == 'e' || *p == 'E'))
+			return 0;
+	if (strchr(s, '.') == NULL && strchr(s, 'e') == NULL &&
+	    strchr(s, 'E') == NULL)
+		return 0; /* plain integers need no help */
+	errno = 0;
+	v = strtod(s, &end);
+	while (*end == ' ')
+		end++;
+	if (end == s || *end != '\0' || errno != 0 || !isfinite(v) ||
+	    v != floor(v) || fabs(v) > 9007199254740992.0)
+		return 0;
+	snprintf(buf, bufsz, "%.0f", v);
+	return 1;
+}
+
+/* A choice's label (any language) as its code in buf; 0 if none matches. */
+static int
+label_code(const struct form *f, const struct form_item *it, const char *s,
+    char *buf, size_t bufsz)
+{
+	for (size_t c = 0; c < it->nchoices; c++)
+		for (size_t l = 0; l < f->nlangs && l < FORM_MAX_LANGS; l++) {
+			const char *lab = it->choices[c].label.s[l];
+			if (lab != NULL && strcmp(lab, s) == 0) {
+				snprintf(buf, bufsz, "%ld", it->choices[c].value);
+				return 1;
+			}
+		}
+	return 0;
+}
+
+/*
+ * The value to parse for one cell value of variable iv: itself, or its
+ * code when written as a decimal or as a label (into buf, counted).
+ */
+static const char *
+recode(struct imp *x, long iv, const char *v, char *buf, size_t bufsz)
+{
+	const struct form_item *it = x->f->vars[iv].item;
+
+	if (it == NULL || !whole_kind(it->kind) || v[0] == '\0')
+		return v;
+	/* A plain integer is a code, even where a label reads like one. */
+	const char *p = v;
+	while (*p == ' ')
+		p++;
+	if (*p == '+' || *p == '-')
+		p++;
+	if (*p >= '0' && *p <= '9') {
+		while (*p >= '0' && *p <= '9')
+			p++;
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			return v;
+	}
+	if (whole_decimal(v, buf, bufsz) ||
+	    label_code(x->f, it, v, buf, bufsz)) {
+		x->res->recoded++;
+		return buf;
+	}
+	return v;
+}
+
+/*
+ * "not one of the choices" with the item's codes and labels, so a file
+ * coded differently from the form shows what the form expects.
+ */
+static void
+choices_hint(const struct form *f, const struct form_item *it, char *out,
+    size_t outsz)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t c = 0; c < it->nchoices && n + 1 < outsz; c++) {
+		const char *lab = it->choices[c].label.s[0];
+		int w = snprintf(out + n, outsz - n, "%s%ld = %s",
+		    c ? ", " : "", it->choices[c].value, lab ? lab : "");
+		if (w < 0 || (size_t)w >= outsz - n) {
+			snprintf(out + (outsz > 5 ? outsz - 5 : 0),
+			    outsz > 5 ? 5 : outsz, "...");
+			return;
+		}
+		n += (size_t)w;
+	}
+	(void)f;
+}
+
+/* A weight cell: a whole number 0 .. IMPORT_MAX_WEIGHT; -1 if not. */
+static long
+parse_weight(const char *s)
+{
+	char buf[64];
+	const char *p = s;
+	long w = 0;
+
+	if (whole_decimal(s, buf, sizeof(buf)))
+		p = buf;
+	while (*p == ' ')
+		p++;
+	if (*p == '\0')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		w = w * 10 + (*p - '0');
+		if (w > IMPORT_MAX_WEIGHT)
+			return -1;
+	}
+	while (*p == ' ')
+		p++;
+	return *p == '\0' ? w : -1;
+}
 
 static void error_at(struct imp *x, long line, const char *col,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -331,8 +518,17 @@ read_header(struct imp *x, struct csv_in *c, long line)
 			error_at(x, line, col, "invalid UTF-8");
 			continue;
 		}
-		if (strcmp(name, "period") == 0) {
-			x->colvar[i] = -1;
+		if (x->opt && x->opt->weight &&
+		    strcmp(name, x->opt->weight) == 0) {
+			if (strcmp(name, "period") == 0 ||
+			    form_var_find(f, name) >= 0) {
+				error_at(x, line, name, "the weight column must "
+				    "not be a variable of the form or \"period\"");
+				continue;
+			}
+			x->colvar[i] = COL_WEIGHT;
+		} else if (strcmp(name, "period") == 0) {
+			x->colvar[i] = COL_PERIOD;
 		} else if ((iv = form_var_find(f, name)) < 0) {
 			error_at(x, line, name, "unknown column (not a "
 			    "variable of form %s)", f->id);
@@ -353,6 +549,14 @@ read_header(struct imp *x, struct csv_in *c, long line)
 	}
 	if (x->ncols == 1 && c->flen[0] == 0)
 		error_at(x, line, NULL, "empty header");
+	if (x->opt && x->opt->weight) {
+		size_t i;
+		for (i = 0; i < x->ncols && x->colvar[i] != COL_WEIGHT; i++)
+			;
+		if (i == x->ncols && x->res->errors == before)
+			error_at(x, line, NULL, "no weight column %s in the "
+			    "header", x->opt->weight);
+	}
 	return x->res->errors == before ? 0 : 1;
 }
 
@@ -394,7 +598,7 @@ failed_var(const struct imp *x, const struct csv_in *c, long iv)
  */
 static int
 check_row(struct imp *x, struct csv_in *c, long line,
-    struct form_answers *a, char period[11], uint8_t *wasset,
+    struct form_answers *a, char period[11], long *weight, uint8_t *wasset,
     struct diag *tmp)
 {
 	const struct form *f = x->f;
@@ -403,6 +607,7 @@ check_row(struct imp *x, struct csv_in *c, long line,
 	for (size_t i = 0; i < f->nvars; i++)
 		form_answers_clear(a, i);
 	period[0] = '\0';
+	*weight = 1;
 	if (c->nfield != x->ncols) {
 		error_at(x, line, NULL, "%zu fields, the header has %zu",
 		    c->nfield, x->ncols);
@@ -411,17 +616,30 @@ check_row(struct imp *x, struct csv_in *c, long line,
 	for (size_t i = 0; i < c->nfield; i++) {
 		long iv = x->colvar[i];
 		const char *vals[FORM_MAX_CHOICES + 1], *err = NULL;
+		char rec[FORM_MAX_CHOICES + 1][32];
 		const char *name;
 		long nv;
-		if (iv == -2)
+		if (iv == COL_IGNORED)
 			continue;
-		name = iv >= 0 ? f->vars[iv].name : "period";
+		name = iv >= 0 ? f->vars[iv].name :
+		    iv == COL_WEIGHT ? x->opt->weight : "period";
 		if (!valid_utf8((const unsigned char *)c->field[i],
 		    c->flen[i])) {
 			error_at(x, line, name, "invalid UTF-8");
 			continue;
 		}
-		if (iv == -1) {
+		if (iv == COL_WEIGHT) {
+			if ((*weight = parse_weight(c->field[i])) < 0)
+				error_at(x, line, name, "not a frequency weight "
+				    "(a whole number 0 to %d)", IMPORT_MAX_WEIGHT);
+			continue;
+		}
+		if (c->flen[i] > 0 && is_na(x->opt, c->field[i])) {
+			c->field[i][0] = '\0';
+			c->flen[i] = 0;
+			x->res->na_cells++;
+		}
+		if (iv == COL_PERIOD) {
 			const char *why;
 			if (c->flen[i] == 0)
 				continue;
@@ -442,9 +660,22 @@ check_row(struct imp *x, struct csv_in *c, long line,
 			vals[0] = c->field[i];
 			nv = 1;
 		}
+		for (long k = 0; k < nv; k++)
+			vals[k] = recode(x, iv, vals[k], rec[k], sizeof(rec[k]));
 		if (form_value_parse(f, (size_t)iv, vals, (size_t)nv,
 		    &a->v[iv], &err) != 0) {
-			error_at(x, line, name, "%s", err ? err : "invalid");
+			const struct form_item *it = f->vars[iv].item;
+			char hint[512];
+			if (it != NULL && it->nchoices > 0 && err != NULL &&
+			    (strcmp(err, "not one of the choices") == 0 ||
+			    strcmp(err, "not an integer") == 0)) {
+				choices_hint(f, it, hint, sizeof(hint));
+				error_at(x, line, name, "not one of the choices "
+				    "(%s)", hint);
+			} else {
+				error_at(x, line, name, "%s", err ? err :
+				    "invalid");
+			}
 			form_answers_clear(a, (size_t)iv);
 		}
 	}
@@ -510,6 +741,16 @@ import_csv(const struct form *f, struct store *st, const char *csv_path,
     void (*progress)(uint64_t, uint64_t, void *), void *parg,
     struct import_result *res, struct diag *diag)
 {
+	return import_csv_opts(f, st, csv_path, NULL, progress, parg, res,
+	    diag);
+}
+
+int
+import_csv_opts(const struct form *f, struct store *st, const char *csv_path,
+    const struct import_opts *opt,
+    void (*progress)(uint64_t, uint64_t, void *), void *parg,
+    struct import_result *res, struct diag *diag)
+{
 	struct imp x;
 	struct csv_in c;
 	struct form_answers *a = NULL;
@@ -519,7 +760,8 @@ import_csv(const struct form *f, struct store *st, const char *csv_path,
 	uint64_t total = 0;
 	char period[11];
 	const char *why;
-	long line;
+	long line, weight;
+	uint64_t responses = 0;
 	int rc = -1, r, in_tx = 0, failed = 0, src;
 
 	memset(res, 0, sizeof(*res));
@@ -530,6 +772,7 @@ import_csv(const struct form *f, struct store *st, const char *csv_path,
 	x.file = csv_path;
 	x.diag = diag;
 	x.res = res;
+	x.opt = opt;
 	c.line = 1;
 	if (sodium_init() < 0) {
 		diag_add(diag, csv_path, "libsodium failed to initialise");
@@ -575,20 +818,35 @@ import_csv(const struct form *f, struct store *st, const char *csv_path,
 			progress(c.bytes, total, parg);
 		if (failed && x.colvar == NULL)
 			break;
-		r = check_row(&x, &c, line, a, period, wasset, &tmp);
+		uint64_t cleared = res->hidden_cleared;
+		r = check_row(&x, &c, line, a, period, &weight, wasset, &tmp);
 		if (r != 0) {
 			failed = 1;
 			continue;
 		}
+		/* Each copy of a weighted row clears the same answers. */
+		if (weight > 1)
+			res->hidden_cleared += (res->hidden_cleared - cleared) *
+			    (uint64_t)(weight - 1);
+		if (weight == 0)
+			res->zero_weight++;
+		if ((uint64_t)weight > IMPORT_MAX_RESPONSES - responses) {
+			error_at(&x, line, NULL, "the weights add up to more "
+			    "than %d respondents", IMPORT_MAX_RESPONSES);
+			failed = 1;
+			break;
+		}
+		responses += (uint64_t)weight;
 		if (failed)
 			continue; /* keep validating, store nothing more */
-		if ((src = store_row(st, f, a, period)) != STORE_OK) {
-			diag_add(diag, csv_path, "database: %s",
-			    src == STORE_NOMEM ? "out of memory" :
-			    store_errmsg(st));
-			res->errors++;
-			goto out;
-		}
+		for (long k = 0; k < weight; k++)
+			if ((src = store_row(st, f, a, period)) != STORE_OK) {
+				diag_add(diag, csv_path, "database: %s",
+				    src == STORE_NOMEM ? "out of memory" :
+				    store_errmsg(st));
+				res->errors++;
+				goto out;
+			}
 	}
 	if (r < 0) {
 		error_at(&x, line, NULL, "%s", why);
@@ -608,7 +866,7 @@ import_csv(const struct form *f, struct store *st, const char *csv_path,
 		goto out;
 	}
 	in_tx = 0;
-	res->stored = res->rows;
+	res->stored = responses;
 	rc = 0;
 out:
 	if (in_tx && store_in_transaction(st) && store_rollback(st) != STORE_OK)
