@@ -50,6 +50,7 @@ rel_report_free(struct rel_report *m)
 	for (i = 0; i < m->nadjs; i++) {
 		free(m->adjs[i].outcome_label);
 		free(m->adjs[i].covs);
+		free(m->adjs[i].dropped);
 	}
 	free(m->adjs);
 	for (i = 0; i < m->nnotes; i++) {

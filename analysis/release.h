@@ -178,6 +178,11 @@ struct rel_adj {
 	const char *scale; /* NULL: none */
 	struct rel_num est, lo, hi;
 	const char *why;
+	/*
+	 * Predictors left out of the fit as collinear with the ones before
+	 * them (R: NA coefficients), "sex=2; age_band", or NULL (owned).
+	 */
+	char *dropped;
 	struct rel_num p, p_holm, p_bh, p_adjusted;
 	int below_alpha;
 };

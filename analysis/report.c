@@ -727,14 +727,22 @@ table_tests(struct rctx *c, const char *name, const uint64_t *ta,
     const uint64_t *tb, size_t nc, int binary, struct rel_cmp *o)
 {
 	uint64_t tab[2 * NCODES];
+	struct stats_table_test tt;
 	struct stats_chisq chi;
 
 	for (size_t i = 0; i < nc; i++) {
 		tab[i] = ta[i];
 		tab[nc + i] = tb[i];
 	}
-	if (!stats_ok(c, stats_chisq(tab, 2, nc, 1, &chi), name))
+	/*
+	 * The rule of docs/plans.md (stats_table_test()): Fisher's exact
+	 * test when an expected count is below 5 or a margin is 0 (there its
+	 * p is 1 and the comparison stays in the Holm/BH family), else
+	 * chi-square.
+	 */
+	if (!stats_ok(c, stats_table_test(tab, 2, nc, &tt), name))
 		return;
+	chi = tt.chi;
 	o->has_chisq = 1;
 	o->chi_stat = rel_num(chi.stat);
 	o->chi_df = rel_num(chi.df);
@@ -744,21 +752,19 @@ table_tests(struct rctx *c, const char *name, const uint64_t *ta,
 	o->chi_why = why_of(chi.why);
 	o->p = rel_num(chi.p);
 	o->p_test = chi.yates ? "chi-square (Yates)" : "chi-square";
+	if (tt.fisher) {
+		o->has_fisher = 1;
+		o->fisher_p = rel_num(tt.p);
+		o->fisher_why = why_of(STATS_OK);
+		o->p = rel_num(tt.p);
+		o->p_test = "Fisher's exact test";
+	}
 	if (nc == 2) {
-		struct stats_fisher fi;
 		struct stats_or or;
 		struct stats_rd rd;
-		if (!stats_ok(c, stats_fisher_2x2(tab, &fi), name) ||
-		    !stats_ok(c, stats_odds_ratio(tab, &or), name) ||
+		if (!stats_ok(c, stats_odds_ratio(tab, &or), name) ||
 		    !stats_ok(c, stats_risk_diff(tab, &rd), name))
 			return;
-		if (chi.n_low_expected > 0) {
-			o->has_fisher = 1;
-			o->fisher_p = rel_num(fi.p);
-			o->fisher_why = why_of(fi.why);
-			o->p = rel_num(fi.p);
-			o->p_test = "Fisher's exact test";
-		}
 		if (binary) {
 			o->has_rd = 1;
 			o->rd_a = rel_num(rd.p1);
@@ -969,9 +975,43 @@ dummy_levels(struct rctx *c, size_t ivar, const size_t *rows, size_t n,
 	return (long)nl;
 }
 
+/*
+ * After a fit: the predictors R would print NA for (coef[j + 1].aliased
+ * of predictor j), named in o->dropped. The group indicator (predictor
+ * 0) itself aliased leaves nothing to report. Returns 0, or -1 when the
+ * group is the aliased one.
+ */
+static int
+note_aliased(struct rctx *c, struct rel_adj *o, const struct stats_coef *coef,
+    char (*names)[64], size_t npred)
+{
+	size_t len = 0;
+
+	if (coef[1].aliased) {
+		snprintf(o->status, sizeof(o->status), "not run: the group is "
+		    "collinear with the covariates");
+		return -1;
+	}
+	for (size_t j = 1; j < npred; j++)
+		if (coef[j + 1].aliased)
+			len += strlen(names[j]) + 2;
+	if (len == 0)
+		return 0;
+	if ((o->dropped = malloc(len + 1)) == NULL) {
+		c->bad = 1;
+		return 0;
+	}
+	o->dropped[0] = '\0';
+	for (size_t j = 1, at = 0; j < npred; j++)
+		if (coef[j + 1].aliased)
+			at += (size_t)snprintf(o->dropped + at, len + 1 - at,
+			    "%s%s", at ? "; " : "", names[j]);
+	return 0;
+}
+
 static void
 fit_logit(struct rctx *c, struct rel_adj *o, const double *yv,
-    const double *xv, size_t n, size_t npred, size_t iv)
+    const double *xv, size_t n, size_t npred, size_t iv, char (*names)[64])
 {
 	struct stats_logit fit;
 
@@ -979,6 +1019,11 @@ fit_logit(struct rctx *c, struct rel_adj *o, const double *yv,
 	    c->f->vars[iv].name))
 		return;
 	o->scale = "odds ratio, group a vs group b";
+	if (note_aliased(c, o, fit.coef, names, npred) != 0) {
+		o->scale = NULL;
+		stats_logit_free(&fit);
+		return;
+	}
 	if (fit.why == STATS_OK) {
 		double e = fit.coef[1].est, se = fit.coef[1].se;
 		double z = gsl_cdf_ugaussian_Qinv(0.025);
@@ -993,7 +1038,7 @@ fit_logit(struct rctx *c, struct rel_adj *o, const double *yv,
 
 static void
 fit_ols(struct rctx *c, struct rel_adj *o, const double *yv,
-    const double *xv, size_t n, size_t npred, size_t iv)
+    const double *xv, size_t n, size_t npred, size_t iv, char (*names)[64])
 {
 	struct stats_ols fit;
 
@@ -1001,6 +1046,11 @@ fit_ols(struct rctx *c, struct rel_adj *o, const double *yv,
 	    c->f->vars[iv].name))
 		return;
 	o->scale = "difference in means, group a minus group b";
+	if (note_aliased(c, o, fit.coef, names, npred) != 0) {
+		o->scale = NULL;
+		stats_ols_free(&fit);
+		return;
+	}
 	if (fit.why == STATS_OK && fit.why_hc3 == STATS_OK) {
 		double e = fit.coef[1].est, se = fit.coef[1].hc3_se;
 		double tq = gsl_cdf_tdist_Qinv(0.025, fit.df);
@@ -1022,6 +1072,7 @@ adjusted(struct rctx *c, size_t ig, size_t iv, const uint8_t *memb)
 	size_t npred = 1, n = 0, *rows = NULL;
 	long ndum[32] = {0}, levels[32][DUMMIES_MAX];
 	double *yv = NULL, *xv = NULL;
+	char (*names)[64] = NULL;
 	uint64_t na = 0, nb = 0;
 
 	if (o == NULL) {
@@ -1071,16 +1122,34 @@ adjusted(struct rctx *c, size_t ig, size_t iv, const uint8_t *memb)
 		}
 		if ((ndum[i] = dummy_levels(c, pl->covs[i].ivar, rows, n,
 		    levels[i])) < 0) {
-			snprintf(o->status, sizeof(o->status), "not run: a "
-			    "covariate has too many levels");
+			snprintf(o->status, sizeof(o->status), "not run: %s has "
+			    "more than %d levels, too many for dummy coding (one "
+			    "predictor each)", c->f->vars[pl->covs[i].ivar].name,
+			    DUMMIES_MAX);
 			goto out;
 		}
 		npred += ndum[i] ? (size_t)ndum[i] - 1 : 0;
 	}
 	if ((yv = malloc((n ? n : 1) * sizeof(*yv))) == NULL ||
-	    (xv = malloc((n ? n : 1) * npred * sizeof(*xv))) == NULL) {
+	    (xv = malloc((n ? n : 1) * npred * sizeof(*xv))) == NULL ||
+	    (names = calloc(npred, sizeof(*names))) == NULL) {
 		c->bad = 1;
 		goto out;
+	}
+	/* Predictor names, as the fit's columns: group, then covariates. */
+	{
+		size_t col = 0;
+		snprintf(names[col++], sizeof(names[0]), "group");
+		for (size_t i = 0; i < pl->ncovs; i++) {
+			const char *cn = c->f->vars[pl->covs[i].ivar].name;
+			if (pl->covs[i].coding != PLAN_DUMMIES) {
+				snprintf(names[col++], sizeof(names[0]), "%s", cn);
+				continue;
+			}
+			for (long m = 1; m < ndum[i]; m++)
+				snprintf(names[col++], sizeof(names[0]), "%s=%ld",
+				    cn, levels[i][m]);
+		}
 	}
 	for (size_t q = 0; q < n; q++) {
 		double *xr = xv + q * npred, v;
@@ -1099,13 +1168,14 @@ adjusted(struct rctx *c, size_t ig, size_t iv, const uint8_t *memb)
 	}
 	snprintf(o->status, sizeof(o->status), "ok");
 	if (binary)
-		fit_logit(c, o, yv, xv, n, npred, iv);
+		fit_logit(c, o, yv, xv, n, npred, iv, names);
 	else
-		fit_ols(c, o, yv, xv, n, npred, iv);
+		fit_ols(c, o, yv, xv, n, npred, iv, names);
 out:
 	free(rows);
 	free(yv);
 	free(xv);
+	free(names);
 }
 
 /* ---- p-values, after the gate ---- */

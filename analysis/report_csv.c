@@ -248,7 +248,7 @@ adjusted_csv(struct cctx *c, const struct rel_report *m)
 	static const char *const cols[] = {"group", "outcome", "model",
 	    "covariates", "status", "n", "n_a", "n_b", "scale", "estimate",
 	    "ci_lo", "ci_hi", "p", "p_holm", "p_bh", "p_adjusted", "why",
-	    "note", NULL};
+	    "dropped_collinear", "note", NULL};
 
 	header(c, cols);
 	for (size_t i = 0; i < m->nadjs; i++) {
@@ -277,6 +277,7 @@ adjusted_csv(struct cctx *c, const struct rel_report *m)
 		num(c, &x->p_bh);
 		num(c, &x->p_adjusted);
 		csv_field(c->o, x->why);
+		csv_field(c->o, x->dropped);
 		csv_field(c->o, REPORT_NOTE);
 		csv_end_row(c->o);
 	}

@@ -459,6 +459,12 @@ adjusted(FILE *fp, const struct rel_report *m)
 				    strncmp(c->scale, "odds", 4) == 0)
 					fputs(" (odds ratio)", fp);
 			}
+			if (c->dropped != NULL) {
+				fputs("<br><small>left out as collinear with "
+				    "the other predictors: ", fp);
+				html_text(fp, c->dropped);
+				fputs("</small>", fp);
+			}
 			fputs("</td><td>", fp);
 			rpval(fp, &c->p);
 			fputs("</td><td>", fp);

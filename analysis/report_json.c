@@ -425,6 +425,7 @@ adjusted(struct jctx *c, const struct rel_adj *x)
 		put_num(c, o, "ci_hi", &x->hi);
 	}
 	put_opt_str(c, o, "why", x->why);
+	put_opt_str(c, o, "dropped_collinear", x->dropped);
 	pvals(c, o, &x->p, &x->p_holm, &x->p_bh, &x->p_adjusted,
 	    x->below_alpha);
 	return o;
