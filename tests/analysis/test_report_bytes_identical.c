@@ -13,10 +13,10 @@ main(void)
 	char dir[512], db[1024], a[1024], b[1024], pa[2048], pb[2048];
 
 	CHECK(test_tmpdir(dir, sizeof(dir)) == 0);
-	import_fixture(dir, "c.db", DEFAULT_FORM, FIXTURE_CSV, db, sizeof(db));
-	CHECK_INT(report_into(dir, "one", db, DEFAULT_FORM, NULL, a,
+	import_fixture(dir, "c.db", REPORT_FORM, FIXTURE_CSV, db, sizeof(db));
+	CHECK_INT(report_into(dir, "one", db, REPORT_FORM, NULL, a,
 	    sizeof(a)), 0);
-	CHECK_INT(report_into(dir, "two", db, DEFAULT_FORM, NULL, b,
+	CHECK_INT(report_into(dir, "two", db, REPORT_FORM, NULL, b,
 	    sizeof(b)), 0);
 	for (size_t i = 0; files[i]; i++) {
 		size_t la = 0, lb = 0;

@@ -131,8 +131,8 @@ main(void)
 	json_t *m;
 
 	CHECK(test_tmpdir(dir, sizeof(dir)) == 0);
-	import_fixture(dir, "c.db", DEFAULT_FORM, FIXTURE_CSV, db, sizeof(db));
-	CHECK_INT(report_into(dir, "rep", db, DEFAULT_FORM, NULL, out,
+	import_fixture(dir, "c.db", REPORT_FORM, FIXTURE_CSV, db, sizeof(db));
+	CHECK_INT(report_into(dir, "rep", db, REPORT_FORM, NULL, out,
 	    sizeof(out)), 0);
 	CHECK((m = load_json(out, "report.json")) != NULL);
 	walk(m);

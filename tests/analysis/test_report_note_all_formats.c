@@ -44,8 +44,8 @@ main(void)
 	json_t *m, *x;
 
 	CHECK(test_tmpdir(dir, sizeof(dir)) == 0);
-	import_fixture(dir, "c.db", DEFAULT_FORM, FIXTURE_CSV, db, sizeof(db));
-	CHECK_INT(report_into(dir, "rep", db, DEFAULT_FORM, NULL, out,
+	import_fixture(dir, "c.db", REPORT_FORM, FIXTURE_CSV, db, sizeof(db));
+	CHECK_INT(report_into(dir, "rep", db, REPORT_FORM, NULL, out,
 	    sizeof(out)), 0);
 	CHECK((m = load_json(out, "report.json")) != NULL);
 	for (size_t s = 0; m != NULL && s < 3; s++) {
