@@ -2366,5 +2366,11 @@ out:
 	form_answers_free(a);
 	free(order);
 	gate_free(&g);
+	/*
+	 * GLPK keeps one environment per thread (thread-local in Debian's
+	 * build); free this thread's, so an API worker or a report leaves no
+	 * solver memory behind (the next release starts a fresh one).
+	 */
+	glp_free_env();
 	return rc;
 }
