@@ -6,6 +6,7 @@
  * the same code.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,6 +45,7 @@ struct ctx {
 	const char *file;
 	const struct form *f;
 	struct diag *diag;
+	size_t before; /* problems in diag before this plan */
 	struct plan *p;
 	int nomem;
 };
@@ -598,12 +600,424 @@ parse_covariates(struct ctx *c, json_t *arr, const char *path)
 	}
 }
 
+/* The codes a categorical variable can take, or NULL (none listed). */
+static const struct form_item *
+coded_item(const struct form *f, size_t iv)
+{
+	const struct form_var *v = &f->vars[iv];
+
+	if (v->item == NULL || v->row != NULL)
+		return NULL;
+	switch (v->item->kind) {
+	case FORM_SINGLE:
+	case FORM_DURATION:
+		return v->item;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Is the variable categorical (codes, not amounts): a single choice, a
+ * duration, yes/no, a band or criteria score?
+ */
+static int
+categorical(const struct form *f, size_t iv)
+{
+	const struct form_var *v = &f->vars[iv];
+
+	if (v->score != NULL)
+		return v->score->kind == FORM_SCORE_BANDS ||
+		    v->score->kind == FORM_SCORE_CRITERIA;
+	if (v->row != NULL)
+		return 0;
+	return v->item->kind == FORM_SINGLE || v->item->kind == FORM_DURATION ||
+	    v->item->kind == FORM_YESNO;
+}
+
+/* Can the variable be compared as a number (means, ranks)? */
+static int
+numeric(const struct form *f, size_t iv)
+{
+	const struct form_var *v = &f->vars[iv];
+
+	if (v->type == FORM_T_TEXT || v->type == FORM_T_SET)
+		return 0;
+	return !categorical(f, iv);
+}
+
+/* A name member shared by paired comparisons and factors. */
+static char *
+get_name(struct ctx *c, json_t *e, const char *q)
+{
+	char r[PATH_LEN];
+	json_t *x = json_object_get(e, "name");
+	char *s;
+
+	if (!json_is_string(x) || !valid_name(json_string_value(x))) {
+		problem(c, diag_path_key(r, q, "name"), "must be a name of "
+		    "[a-z0-9_], 1 to 64 characters");
+		return NULL;
+	}
+	if ((s = strdup(json_string_value(x))) == NULL)
+		c->nomem = 1;
+	return s;
+}
+
+static void
+parse_paired(struct ctx *c, json_t *arr, const char *path)
+{
+	static const char *const keys[] = {"name", "label", "x", "y", NULL};
+	struct plan *p = c->p;
+	char q[PATH_LEN], r[PATH_LEN];
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(arr) || json_array_size(arr) > PLAN_MAX_PAIRED) {
+		problem(c, path, "must be an array of at most %d paired "
+		    "comparisons", PLAN_MAX_PAIRED);
+		return;
+	}
+	if ((p->paired = calloc(json_array_size(arr) + 1,
+	    sizeof(*p->paired))) == NULL) {
+		c->nomem = 1;
+		return;
+	}
+	json_array_foreach(arr, i, e) {
+		struct plan_paired *pp = &p->paired[p->npaired];
+		long ix, iy;
+		diag_path_idx(q, path, i);
+		if (!json_is_object(e)) {
+			problem(c, q, "a paired comparison must be an object "
+			    "{\"name\", \"x\", \"y\"}");
+			continue;
+		}
+		p->npaired++;
+		unknown_keys(c, e, q, keys);
+		pp->name = get_name(c, e, q);
+		for (size_t j = 0; pp->name != NULL && j + 1 < p->npaired; j++)
+			if (p->paired[j].name != NULL &&
+			    strcmp(p->paired[j].name, pp->name) == 0)
+				problem(c, diag_path_key(r, q, "name"),
+				    "duplicate paired comparison \"%s\"",
+				    pp->name);
+		pp->label = opt_string(c, e, q, "label", 200);
+		ix = get_var(c, json_object_get(e, "x"), diag_path_key(r, q, "x"));
+		if (ix >= 0 && !numeric(c->f, (size_t)ix))
+			problem(c, r, "\"%s\" is not numeric: a paired "
+			    "comparison takes two numeric answers",
+			    c->f->vars[ix].name);
+		iy = get_var(c, json_object_get(e, "y"), diag_path_key(r, q, "y"));
+		if (iy >= 0 && !numeric(c->f, (size_t)iy))
+			problem(c, r, "\"%s\" is not numeric: a paired "
+			    "comparison takes two numeric answers",
+			    c->f->vars[iy].name);
+		if (ix >= 0 && ix == iy)
+			problem(c, r, "x and y must be two different variables");
+		pp->x = ix >= 0 ? (size_t)ix : 0;
+		pp->y = iy >= 0 ? (size_t)iy : 0;
+	}
+}
+
+/* The "levels" of a factor: codes of the variable, 2 or more, distinct. */
+static void
+parse_levels(struct ctx *c, json_t *x, const char *path,
+    struct plan_factor *fc)
+{
+	const struct form_item *it = coded_item(c->f, fc->ivar);
+	char q[PATH_LEN];
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(x) || json_array_size(x) < 2 ||
+	    json_array_size(x) > PLAN_MAX_LEVELS) {
+		problem(c, path, "must be an array of 2 to %d codes",
+		    PLAN_MAX_LEVELS);
+		return;
+	}
+	json_array_foreach(x, i, e) {
+		long v;
+		diag_path_idx(q, path, i);
+		if (!json_is_integer(e)) {
+			problem(c, q, "must be an integer code");
+			continue;
+		}
+		v = (long)json_integer_value(e);
+		if (it != NULL) {
+			const struct form_choice *ch = form_choice_find(it, v);
+			if (ch == NULL) {
+				problem(c, q, "%ld is not a code of \"%s\"", v,
+				    c->f->vars[fc->ivar].name);
+				continue;
+			}
+			if (ch->missing) {
+				problem(c, q, "%ld is a missing code (\"prefer "
+				    "not to say\"), not a level", v);
+				continue;
+			}
+		}
+		for (size_t j = 0; j < fc->nlevels; j++)
+			if (fc->levels[j] == v) {
+				problem(c, q, "duplicate level %ld", v);
+				v = LONG_MIN;
+				break;
+			}
+		if (v != LONG_MIN)
+			fc->levels[fc->nlevels++] = v;
+	}
+}
+
+static void
+parse_factors(struct ctx *c, json_t *arr, const char *path)
+{
+	static const char *const keys[] = {"name", "label", "var", "levels",
+	    NULL};
+	struct plan *p = c->p;
+	char q[PATH_LEN], r[PATH_LEN];
+	size_t i;
+	json_t *e, *x;
+
+	if (!json_is_array(arr) || json_array_size(arr) > PLAN_MAX_FACTORS) {
+		problem(c, path, "must be an array of at most %d factors",
+		    PLAN_MAX_FACTORS);
+		return;
+	}
+	if ((p->factors = calloc(json_array_size(arr) + 1,
+	    sizeof(*p->factors))) == NULL) {
+		c->nomem = 1;
+		return;
+	}
+	json_array_foreach(arr, i, e) {
+		struct plan_factor *fc = &p->factors[p->nfactors];
+		long iv;
+		diag_path_idx(q, path, i);
+		if (!json_is_object(e)) {
+			problem(c, q, "a factor must be an object {\"name\", "
+			    "\"var\"}");
+			continue;
+		}
+		p->nfactors++;
+		unknown_keys(c, e, q, keys);
+		fc->name = get_name(c, e, q);
+		for (size_t j = 0; fc->name != NULL && j + 1 < p->nfactors; j++)
+			if (p->factors[j].name != NULL &&
+			    strcmp(p->factors[j].name, fc->name) == 0)
+				problem(c, diag_path_key(r, q, "name"),
+				    "duplicate factor \"%s\"", fc->name);
+		fc->label = opt_string(c, e, q, "label", 200);
+		iv = get_var(c, json_object_get(e, "var"),
+		    diag_path_key(r, q, "var"));
+		if (iv < 0)
+			continue;
+		if (!categorical(c->f, (size_t)iv)) {
+			problem(c, r, "\"%s\" is not categorical: a factor's "
+			    "levels are the codes of a single choice, duration, "
+			    "yes/no or band", c->f->vars[iv].name);
+			continue;
+		}
+		fc->ivar = (size_t)iv;
+		if ((x = json_object_get(e, "levels")) != NULL)
+			parse_levels(c, x, diag_path_key(r, q, "levels"), fc);
+	}
+}
+
+/* The default levels of factor fc: the form's codes that are not missing. */
+static void
+default_levels(struct ctx *c, struct plan_factor *fc, const char *path)
+{
+	const struct form_var *v = &c->f->vars[fc->ivar];
+	long codes[FORM_MAX_CHOICES + 64];
+	size_t n = 0;
+
+	if (v->score != NULL && v->score->kind == FORM_SCORE_BANDS) {
+		for (size_t i = 0; i <= v->score->ncuts && n < 128; i++)
+			codes[n++] = (long)i;
+	} else if (v->score != NULL || v->item->kind == FORM_YESNO) {
+		codes[n++] = 1;
+		codes[n++] = 0;
+	} else {
+		for (size_t i = 0; i < v->item->nchoices && n < 128; i++)
+			if (!v->item->choices[i].missing)
+				codes[n++] = v->item->choices[i].value;
+	}
+	if (n > PLAN_MAX_LEVELS) {
+		problem(c, path, "\"%s\" has %zu codes: list at most %d of them "
+		    "in \"levels\"", v->name, n, PLAN_MAX_LEVELS);
+		return;
+	}
+	if (n < 2) {
+		problem(c, path, "\"%s\" has fewer than 2 codes", v->name);
+		return;
+	}
+	memcpy(fc->levels, codes, n * sizeof(*codes));
+	fc->nlevels = n;
+}
+
+/* The label of code v of variable iv, for a factor's group names. */
+static const char *
+code_label(const struct form *f, size_t iv, long v)
+{
+	const struct form_var *fv = &f->vars[iv];
+
+	if (fv->score != NULL && fv->score->kind == FORM_SCORE_BANDS) {
+		if (v >= 0 && (size_t)v <= fv->score->ncuts)
+			return form_text_get(f, &fv->score->band_labels[v], 0);
+		return NULL;
+	}
+	if (fv->score != NULL || fv->item->kind == FORM_YESNO)
+		return v == 1 ? "yes" : v == 0 ? "no" : NULL;
+	const struct form_choice *ch = form_choice_find(fv->item, v);
+	return ch ? form_text_get(f, &ch->label, 0) : NULL;
+}
+
+static struct plan_cond *
+cond_eq(struct ctx *c, size_t iv, long v)
+{
+	struct plan_cond *pc = calloc(1, sizeof(*pc));
+
+	if (pc == NULL) {
+		c->nomem = 1;
+		return NULL;
+	}
+	pc->op = PC_EQ;
+	pc->ivar = iv;
+	pc->num = (double)v;
+	return pc;
+}
+
+/* A string "<a> vs <b>"-like of at most max bytes, or NULL. */
+static char *
+bounded(struct ctx *c, size_t max, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static char *
+bounded(struct ctx *c, size_t max, const char *fmt, ...)
+{
+	char *s = malloc(max + 1);
+	va_list ap;
+
+	if (s == NULL) {
+		c->nomem = 1;
+		return NULL;
+	}
+	va_start(ap, fmt);
+	vsnprintf(s, max + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* One group per pair of levels of every factor, after the plan's groups. */
+static void
+expand_factors(struct ctx *c)
+{
+	struct plan *p = c->p;
+	size_t add = 0;
+	char q[PATH_LEN];
+
+	for (size_t i = 0; i < p->nfactors; i++) {
+		struct plan_factor *fc = &p->factors[i];
+		if (fc->name == NULL)
+			continue;
+		diag_path_idx(q, "factors", i);
+		if (strlen(fc->name) > 40)
+			problem(c, q, "a factor's name is at most 40 characters "
+			    "(its groups add their levels to it)");
+		if (fc->nlevels == 0)
+			default_levels(c, fc, q);
+		add += fc->nlevels * (fc->nlevels - (fc->nlevels > 0)) / 2;
+	}
+	if (add == 0 || c->diag->total > c->before)
+		return;
+	if (p->ngroups + add > PLAN_MAX_LIST) {
+		problem(c, "factors", "the factors add %zu groups to the plan's "
+		    "%zu: at most %d in all", add, p->ngroups, PLAN_MAX_LIST);
+		return;
+	}
+	struct plan_group *g = realloc(p->groups, (p->ngroups + add + 1) *
+	    sizeof(*g));
+	if (g == NULL) {
+		c->nomem = 1;
+		return;
+	}
+	p->groups = g;
+	for (size_t i = 0; i < p->nfactors; i++) {
+		struct plan_factor *fc = &p->factors[i];
+		diag_path_idx(q, "factors", i);
+		const char *vl = form_text_get(c->f, c->f->vars[fc->ivar].item ?
+		    &c->f->vars[fc->ivar].item->label :
+		    &c->f->vars[fc->ivar].score->label, 0);
+		for (size_t a = 0; a < fc->nlevels; a++)
+			for (size_t b = a + 1; b < fc->nlevels; b++) {
+				struct plan_group *pg = &p->groups[p->ngroups++];
+				long la = fc->levels[a], lb = fc->levels[b];
+				const char *ta = code_label(c->f, fc->ivar, la);
+				const char *tb = code_label(c->f, fc->ivar, lb);
+				memset(pg, 0, sizeof(*pg));
+				pg->name = bounded(c, 64, "%s_%s%ld_vs_%s%ld",
+				    fc->name, la < 0 ? "m" : "", la < 0 ? -la : la,
+				    lb < 0 ? "m" : "", lb < 0 ? -lb : lb);
+				pg->label = bounded(c, 200, "%s: %s vs %s",
+				    fc->label ? fc->label : vl ? vl : fc->name,
+				    ta ? ta : "?", tb ? tb : "?");
+				pg->a_label = bounded(c, 60, "%s", ta ? ta : "level a");
+				pg->b_label = bounded(c, 60, "%s", tb ? tb : "level b");
+				pg->a = cond_eq(c, fc->ivar, la);
+				pg->b = cond_eq(c, fc->ivar, lb);
+				pg->from_factor = 1;
+				pg->factor = i;
+				pg->la = a;
+				pg->lb = b;
+				for (size_t j = 0; pg->name && j + 1 < p->ngroups; j++)
+					if (p->groups[j].name != NULL &&
+					    strcmp(p->groups[j].name, pg->name) == 0)
+						problem(c, q, "group \"%s\" of factor "
+						    "\"%s\" is also a group of the plan",
+						    pg->name, fc->name);
+			}
+	}
+}
+
+static void
+parse_strata(struct ctx *c, json_t *arr, const char *path)
+{
+	struct plan *p = c->p;
+	char q[PATH_LEN];
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(arr) || json_array_size(arr) > PLAN_MAX_STRATA) {
+		problem(c, path, "must be an array of at most %d variable names",
+		    PLAN_MAX_STRATA);
+		return;
+	}
+	json_array_foreach(arr, i, e) {
+		long iv = get_var(c, e, diag_path_idx(q, path, i));
+		if (iv < 0)
+			continue;
+		if (!categorical(c->f, (size_t)iv)) {
+			problem(c, q, "\"%s\" is not categorical: strata are "
+			    "the codes of a single choice, duration, yes/no or "
+			    "band", c->f->vars[iv].name);
+			continue;
+		}
+		for (size_t j = 0; j < p->nstrata; j++)
+			if (p->strata[j] == (size_t)iv) {
+				problem(c, q, "duplicate stratum \"%s\"",
+				    c->f->vars[iv].name);
+				iv = -1;
+				break;
+			}
+		if (iv >= 0)
+			p->strata[p->nstrata++] = (size_t)iv;
+	}
+}
+
 static void
 parse_root(struct ctx *c, json_t *root)
 {
 	static const char *const keys[] = {"description", "outcomes",
 	    "groups", "covariates", "correlations", "k", "alpha",
-	    "multiplicity", NULL};
+	    "multiplicity", "paired", "factors", "strata", NULL};
 	struct plan *p = c->p;
 	json_t *x;
 
@@ -623,6 +1037,13 @@ parse_root(struct ctx *c, json_t *root)
 		parse_groups(c, x, "groups");
 	if ((x = json_object_get(root, "covariates")) != NULL)
 		parse_covariates(c, x, "covariates");
+	if ((x = json_object_get(root, "paired")) != NULL)
+		parse_paired(c, x, "paired");
+	if ((x = json_object_get(root, "factors")) != NULL)
+		parse_factors(c, x, "factors");
+	if ((x = json_object_get(root, "strata")) != NULL)
+		parse_strata(c, x, "strata");
+	expand_factors(c);
 	p->correlations = 1;
 	if ((x = json_object_get(root, "correlations")) != NULL) {
 		if (!json_is_boolean(x))
@@ -677,6 +1098,7 @@ plan_load_buffer(const char *name, const char *buf, size_t len,
 	c.file = name;
 	c.f = f;
 	c.diag = diag;
+	c.before = diag->total;
 	if (len > PLAN_MAX_BYTES) {
 		diag_add(diag, name, "larger than %d bytes", PLAN_MAX_BYTES);
 		return -1;
@@ -758,6 +1180,16 @@ plan_free(struct plan *p)
 	}
 	free(p->groups);
 	free(p->covs);
+	for (size_t i = 0; i < p->npaired; i++) {
+		free(p->paired[i].name);
+		free(p->paired[i].label);
+	}
+	free(p->paired);
+	for (size_t i = 0; i < p->nfactors; i++) {
+		free(p->factors[i].name);
+		free(p->factors[i].label);
+	}
+	free(p->factors);
 	free(p->source);
 	free(p);
 }

@@ -6,6 +6,11 @@
  * (plan_default()) as JSON text and loads it through the same parser, so
  * both paths are validated and hashed alike.
  *
+ * Besides groups of two, a plan may hold paired (within-respondent)
+ * comparisons of two numeric answers, k-group factors (the levels of one
+ * categorical variable) and stratifying variables for the binary
+ * comparisons (Mantel-Haenszel); docs/plans.md has the keys.
+ *
  * Group conditions use a subset of the form condition language
  * (docs/forms.md): {"var", "eq"|"ne"|"lt"|"le"|"gt"|"ge": N},
  * {"var", "in": [N...]}, {"var", "has": N}, {"var", "answered": B},
@@ -23,6 +28,10 @@
 
 #define PLAN_MAX_BYTES (1 << 20) /* a plan file larger than this is refused */
 #define PLAN_MAX_LIST 256        /* outcomes, groups, covariates each */
+#define PLAN_MAX_PAIRED 64       /* paired comparisons */
+#define PLAN_MAX_FACTORS 16      /* k-group factors */
+#define PLAN_MAX_LEVELS 8        /* levels of a factor */
+#define PLAN_MAX_STRATA 4        /* stratifying variables */
 
 enum plan_padj { PLAN_HOLM, PLAN_BH, PLAN_PADJ__MAX };
 
@@ -39,11 +48,46 @@ struct plan_group {
 	char *label; /* free wording of the analyst; may be NULL */
 	char *a_label, *b_label; /* short names of the two groups */
 	struct plan_cond *a, *b;
+	/*
+	 * A group the loader made for a factor: two of its levels
+	 * (factors[factor].levels[la] vs [lb]). from_factor 0: the plan's.
+	 */
+	int from_factor;
+	size_t factor, la, lb;
 };
 
 struct plan_covariate {
 	size_t ivar;
 	enum plan_coding coding;
+};
+
+/*
+ * A within-respondent comparison of two numeric answers (x minus y),
+ * among the respondents who gave both.
+ */
+struct plan_paired {
+	char *name;  /* [a-z0-9_]{1,64}, unique among paired comparisons */
+	char *label; /* may be NULL */
+	size_t x, y; /* variable indexes, x != y */
+};
+
+/*
+ * A k-group factor: every outcome compared across the levels of one
+ * categorical variable. levels lists the codes compared, in order
+ * (2..PLAN_MAX_LEVELS of them); without "levels" in the file they are
+ * every code of the form that is not a missing code (yes/no and criteria:
+ * 1 then 0), and more than PLAN_MAX_LEVELS is a problem. The loader adds
+ * one group per pair of levels ("<name>_<code>_vs_<code>", a = the first
+ * level, b = the second; from_factor set), so every pair is a two-group
+ * comparison like the plan's own groups, and the report adds the k-group
+ * tests over all levels.
+ */
+struct plan_factor {
+	char *name;  /* unique among factors */
+	char *label; /* may be NULL */
+	size_t ivar;
+	long levels[PLAN_MAX_LEVELS];
+	size_t nlevels;
 };
 
 struct plan {
@@ -53,6 +97,13 @@ struct plan {
 	size_t ngroups;
 	struct plan_covariate *covs;
 	size_t ncovs;
+	struct plan_paired *paired;
+	size_t npaired;
+	struct plan_factor *factors;
+	size_t nfactors;
+	size_t strata[PLAN_MAX_STRATA]; /* categorical variables: binary
+	                                   comparisons also by stratum */
+	size_t nstrata;
 	int correlations; /* Spearman's rho between numeric outcomes */
 	long k;
 	double alpha;

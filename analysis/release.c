@@ -53,6 +53,17 @@ rel_report_free(struct rel_report *m)
 		free(m->adjs[i].dropped);
 	}
 	free(m->adjs);
+	for (i = 0; i < m->npairs; i++) {
+		free(m->pairs[i].x_label);
+		free(m->pairs[i].y_label);
+	}
+	free(m->pairs);
+	for (i = 0; i < m->nkgroups; i++)
+		free(m->kgroups[i].outcome_label);
+	free(m->kgroups);
+	for (i = 0; i < m->nstrats; i++)
+		free(m->strats[i].outcome_label);
+	free(m->strats);
 	for (i = 0; i < m->nnotes; i++) {
 		free(m->notes[i].what);
 		free(m->notes[i].why);
@@ -112,6 +123,27 @@ rel_add_adj(struct rel_report *m)
 {
 	return grow((void **)&m->adjs, &m->nadjs, &m->capadjs,
 	    sizeof(*m->adjs));
+}
+
+struct rel_pair *
+rel_add_pair(struct rel_report *m)
+{
+	return grow((void **)&m->pairs, &m->npairs, &m->cappairs,
+	    sizeof(*m->pairs));
+}
+
+struct rel_kgroup *
+rel_add_kgroup(struct rel_report *m)
+{
+	return grow((void **)&m->kgroups, &m->nkgroups, &m->capkgroups,
+	    sizeof(*m->kgroups));
+}
+
+struct rel_strat *
+rel_add_strat(struct rel_report *m)
+{
+	return grow((void **)&m->strats, &m->nstrats, &m->capstrats,
+	    sizeof(*m->strats));
 }
 
 int
@@ -299,6 +331,33 @@ rel_seal(struct rel_report *m)
 		seal_num(&a->p_holm);
 		seal_num(&a->p_bh);
 		seal_num(&a->p_adjusted);
+	}
+	for (i = 0; i < m->npairs; i++) {
+		struct rel_pair *x = &m->pairs[i];
+		struct rel_num *v[] = {&x->diff, &x->sd, &x->lo, &x->hi, &x->t,
+		    &x->df, &x->v, &x->w_p, &x->est, &x->est_lo, &x->est_hi,
+		    &x->conf, &x->p, &x->p_holm, &x->p_bh, &x->p_adjusted};
+		seal_count(&x->n);
+		for (size_t j = 0; j < sizeof(v) / sizeof(v[0]); j++)
+			seal_num(v[j]);
+	}
+	for (i = 0; i < m->nkgroups; i++) {
+		struct rel_kgroup *x = &m->kgroups[i];
+		struct rel_num *v[] = {&x->f, &x->df1, &x->df2, &x->f_p, &x->wf,
+		    &x->wdf1, &x->wdf2, &x->wf_p, &x->kw, &x->kw_df, &x->kw_p,
+		    &x->chi, &x->chi_df, &x->chi_p, &x->fisher_p, &x->cramer_v,
+		    &x->p, &x->p_holm, &x->p_bh, &x->p_adjusted};
+		seal_count(&x->n);
+		for (size_t j = 0; j < sizeof(v) / sizeof(v[0]); j++)
+			seal_num(v[j]);
+	}
+	for (i = 0; i < m->nstrats; i++) {
+		struct rel_strat *x = &m->strats[i];
+		struct rel_num *v[] = {&x->stat, &x->or_est, &x->lo, &x->hi,
+		    &x->p, &x->p_holm, &x->p_bh, &x->p_adjusted};
+		seal_count(&x->n);
+		for (size_t j = 0; j < sizeof(v) / sizeof(v[0]); j++)
+			seal_num(v[j]);
 	}
 }
 

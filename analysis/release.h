@@ -187,6 +187,70 @@ struct rel_adj {
 	int below_alpha;
 };
 
+/*
+ * A paired comparison (plan "paired"): x minus y within the respondents
+ * who gave both answers. Paired t-test and Wilcoxon signed-rank test
+ * with the Hodges-Lehmann pseudomedian.
+ */
+struct rel_pair {
+	size_t ix, iy;            /* variable indexes */
+	const char *name, *label; /* borrowed; label may be NULL */
+	const char *x, *y;        /* borrowed variable names */
+	char *x_label, *y_label;  /* owned */
+	struct rel_count n;       /* pairs */
+	char status[128];
+	struct rel_num diff, sd, lo, hi, t, df;
+	const char *t_why;
+	struct rel_num v, w_p, est, est_lo, est_hi, conf;
+	int w_exact;
+	const char *w_why;
+	const char *p_test; /* NULL: none */
+	struct rel_num p, p_holm, p_bh, p_adjusted;
+	int below_alpha;
+};
+
+/*
+ * The k-group tests of one outcome over the levels of a factor (plan
+ * "factors"); the pairs of levels are ordinary comparisons (rel_cmp of
+ * the factor's groups). Numeric outcomes: one-way ANOVA, Welch's ANOVA,
+ * Kruskal-Wallis; categorical and binary: the k x c table's test (as
+ * stats_table_test()) and Cramer's V.
+ */
+struct rel_kgroup {
+	size_t ifactor, iv;
+	const char *factor, *var, *outcome; /* borrowed */
+	char *outcome_label;                /* owned */
+	const char *type;
+	size_t nlevels;
+	struct rel_count n;
+	char status[128];
+	struct rel_num f, df1, df2, f_p;       /* classic ANOVA */
+	struct rel_num wf, wdf1, wdf2, wf_p;   /* Welch */
+	struct rel_num kw, kw_df, kw_p;        /* Kruskal-Wallis */
+	struct rel_num chi, chi_df, chi_p, fisher_p, cramer_v;
+	const char *why;
+	const char *p_test; /* NULL: none */
+	struct rel_num p, p_holm, p_bh, p_adjusted;
+	int below_alpha;
+};
+
+/*
+ * A binary comparison of a group stratified by one variable (plan
+ * "strata"): the Mantel-Haenszel test and common odds ratio.
+ */
+struct rel_strat {
+	size_t igroup, iv, istratum;
+	const char *group, *outcome, *stratum; /* borrowed */
+	char *outcome_label;                   /* owned */
+	size_t nstrata;
+	struct rel_count n;
+	char status[128];
+	struct rel_num stat, or_est, lo, hi;
+	const char *why, *or_why;
+	struct rel_num p, p_holm, p_bh, p_adjusted;
+	int below_alpha;
+};
+
 /* What the gate withheld, in plain words. */
 struct rel_note {
 	char *what; /* "kratom_use: mean, SD and interval" */
@@ -225,6 +289,12 @@ struct rel_report {
 	size_t ncors, capcors;
 	struct rel_adj *adjs;
 	size_t nadjs, capadjs;
+	struct rel_pair *pairs;
+	size_t npairs, cappairs;
+	struct rel_kgroup *kgroups;
+	size_t nkgroups, capkgroups;
+	struct rel_strat *strats;
+	size_t nstrats, capstrats;
 	struct rel_note *notes;
 	size_t nnotes, capnotes;
 	long min_values; /* the protection interval the gate enforced */
@@ -238,6 +308,9 @@ struct rel_var *rel_add_var(struct rel_report *m);
 struct rel_cmp *rel_add_cmp(struct rel_report *m);
 struct rel_cor *rel_add_cor(struct rel_report *m);
 struct rel_adj *rel_add_adj(struct rel_report *m);
+struct rel_pair *rel_add_pair(struct rel_report *m);
+struct rel_kgroup *rel_add_kgroup(struct rel_report *m);
+struct rel_strat *rel_add_strat(struct rel_report *m);
 /* Append a note (both strings copied); 0, or -1 when memory runs out. */
 int rel_add_note(struct rel_report *m, const char *what, const char *why);
 

@@ -1178,6 +1178,492 @@ out:
 	free(names);
 }
 
+/* ---- paired comparisons, k-group tests, strata ---- */
+
+#define NOT_RUN_PAIRS "not run: fewer than k respondents gave both answers"
+#define NOT_SHOWN_LEVEL "not shown: a comparison of two of its levels is " \
+	"not published"
+
+/* How many respondents have a usable value of iv. */
+static uint64_t
+known_count(const struct dataset *d, size_t iv)
+{
+	uint64_t n = 0;
+	double v;
+
+	for (size_t r = 0; r < d->n; r++)
+		n += ds_num(d, iv, r, &v) != 0;
+	return n;
+}
+
+/* Would a count differing from m by 0 < |diff| < k give a few away? */
+static int
+differs_little(uint64_t m, uint64_t n, long k)
+{
+	uint64_t d = m > n ? m - n : n - m;
+
+	return d > 0 && d < (uint64_t)k;
+}
+
+/*
+ * A paired comparison (x minus y) over the respondents who gave both.
+ * Per-release rules here: at least k pairs, and the pairs are all, or
+ * fewer by k or more, of those who answered x, and likewise y (else the
+ * difference of the published summaries would give the answers of the
+ * few left out). What the gate withheld is checked after it has run
+ * (paired_after_gate()).
+ */
+static void
+paired_cmp(struct rctx *c, size_t ip)
+{
+	const struct plan_paired *pp = &c->p->paired[ip];
+	struct rel_pair *o = rel_add_pair(c->m);
+	const struct dataset *d = c->d;
+	struct stats_paired_t t;
+	struct stats_signrank w;
+	double *x = NULL, *y = NULL;
+	size_t n = 0;
+
+	if (o == NULL) {
+		c->bad = 1;
+		return;
+	}
+	o->ix = pp->x;
+	o->iy = pp->y;
+	o->name = pp->name;
+	o->label = pp->label;
+	o->x = c->f->vars[pp->x].name;
+	o->y = c->f->vars[pp->y].name;
+	o->x_label = var_label(c, pp->x);
+	o->y_label = var_label(c, pp->y);
+	o->below_alpha = -1;
+	o->p.st = REL_NONE;
+	if ((x = malloc((d->n ? d->n : 1) * sizeof(*x))) == NULL ||
+	    (y = malloc((d->n ? d->n : 1) * sizeof(*y))) == NULL) {
+		c->bad = 1;
+		goto out;
+	}
+	for (size_t r = 0; r < d->n; r++)
+		if (ds_num(d, pp->x, r, &x[n]) && ds_num(d, pp->y, r, &y[n]))
+			n++;
+	o->n = rel_people((long long)n, c->k);
+	if (!sdc_group_ok((long)n, c->k)) {
+		snprintf(o->status, sizeof(o->status), "%s", NOT_RUN_PAIRS);
+		goto out;
+	}
+	if (differs_little(known_count(d, pp->x), n, c->k) ||
+	    differs_little(known_count(d, pp->y), n, c->k)) {
+		snprintf(o->status, sizeof(o->status), "not shown: fewer than "
+		    "k of those who answered one of the two did not answer "
+		    "the other");
+		goto out;
+	}
+	if (!stats_ok(c, stats_paired_t(x, y, n, &t), pp->name) ||
+	    !stats_ok(c, stats_signed_rank(x, y, n, &w), pp->name))
+		goto out;
+	snprintf(o->status, sizeof(o->status), "ok");
+	o->diff = rel_num(t.diff);
+	o->sd = rel_num(t.sd);
+	o->lo = rel_num(t.ci_lo);
+	o->hi = rel_num(t.ci_hi);
+	o->t = rel_num(t.t);
+	o->df = rel_num(t.df);
+	o->t_why = why_of(t.why);
+	o->v = rel_num(w.v);
+	o->w_p = rel_num(w.p);
+	o->w_exact = w.exact;
+	o->est = rel_num(w.est);
+	o->est_lo = rel_num(w.ci_lo);
+	o->est_hi = rel_num(w.ci_hi);
+	o->conf = rel_num(w.conf_level);
+	o->w_why = why_of(w.why != STATS_OK ? w.why : w.why_ci);
+	o->p = rel_num(t.p);
+	o->p_test = "paired t-test";
+out:
+	free(x);
+	free(y);
+}
+
+static void
+pair_withhold(struct rel_pair *o, const char *status)
+{
+	struct rel_num *v[] = {&o->diff, &o->sd, &o->lo, &o->hi, &o->t,
+	    &o->df, &o->v, &o->w_p, &o->est, &o->est_lo, &o->est_hi, &o->conf,
+	    &o->p};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		rel_withhold_num(v[i]);
+	o->p_test = NULL;
+	o->t_why = o->w_why = NULL;
+	snprintf(o->status, sizeof(o->status), "%s", status);
+}
+
+/* The published summary of variable iv, unrounded; NULL if none. */
+static const struct rel_var *
+exact_summary(const struct rel_report *m, size_t iv)
+{
+	for (size_t i = 0; i < m->nvars; i++) {
+		const struct rel_var *v = &m->vars[i];
+		if (v->iv != iv)
+			continue;
+		if (v->sum_state != REL_SUM_SHOWN || !rel_count_shown(&v->n) ||
+		    !rel_num_shown(&v->sum.mean) || !rel_num_shown(&v->sum.sd) ||
+		    v->sum.mean.dp != REL_EXACT || v->sum.sd.dp != REL_EXACT)
+			return NULL;
+		return v;
+	}
+	return NULL;
+}
+
+/*
+ * After the gate: a paired comparison is published only while both
+ * answers' own summaries are, exactly (the gate may have withheld or
+ * rounded them to protect a count; the difference of the means would
+ * undo that).
+ */
+static void
+paired_after_gate(struct rctx *c)
+{
+	for (size_t i = 0; i < c->m->npairs; i++) {
+		struct rel_pair *o = &c->m->pairs[i];
+		if (strcmp(o->status, "ok") != 0)
+			continue;
+		if (exact_summary(c->m, o->ix) == NULL ||
+		    exact_summary(c->m, o->iy) == NULL)
+			pair_withhold(o, "not shown: the summary of one of the "
+			    "two answers is withheld or rounded (see Withheld)");
+	}
+}
+
+/* Is comparison x of a factor's two levels published in full? */
+static int
+level_cmp_shown(const struct rel_cmp *x)
+{
+	if (strcmp(x->status, "ok") != 0)
+		return 0;
+	if (x->kind == REL_CMP_NUMERIC) {
+		const struct rel_num *v[] = {&x->a.mean, &x->a.sd, &x->b.mean,
+		    &x->b.sd};
+		if (!x->has_desc || !x->has_mw || !rel_num_shown(&x->mw_w))
+			return 0;
+		for (size_t i = 0; i < 4; i++)
+			if (!rel_num_shown(v[i]) || v[i]->dp != REL_EXACT)
+				return 0;
+		return rel_count_shown(&x->n_a) && rel_count_shown(&x->n_b);
+	}
+	if (!x->has_table)
+		return 0;
+	for (size_t i = 0; i < x->ncols; i++)
+		if (!rel_count_shown(&x->ta[i]) || !rel_count_shown(&x->tb[i]))
+			return 0;
+	return 1;
+}
+
+/* Index of value v among the factor's levels, or -1. */
+static long
+level_of(const struct plan_factor *fc, double v)
+{
+	for (size_t i = 0; i < fc->nlevels; i++)
+		if ((double)fc->levels[i] == v)
+			return (long)i;
+	return -1;
+}
+
+static void
+kgroup_numeric(struct rctx *c, const struct plan_factor *fc, size_t iv,
+    struct rel_kgroup *o)
+{
+	const struct dataset *d = c->d;
+	struct stats_desc desc[PLAN_MAX_LEVELS];
+	struct stats_anova a, w;
+	struct stats_kruskal kw;
+	double *x = malloc((d->n ? d->n : 1) * sizeof(*x));
+	double *gx = malloc((d->n ? d->n : 1) * sizeof(*gx));
+	size_t *g = malloc((d->n ? d->n : 1) * sizeof(*g)), n = 0;
+	const char *name = c->f->vars[iv].name;
+
+	if (x == NULL || gx == NULL || g == NULL) {
+		c->bad = 1;
+		goto out;
+	}
+	for (size_t r = 0; r < d->n; r++) {
+		double lv;
+		long li;
+		if (!ds_num(d, fc->ivar, r, &lv) || (li = level_of(fc, lv)) < 0 ||
+		    !ds_num(d, iv, r, &x[n]))
+			continue;
+		g[n++] = (size_t)li;
+	}
+	for (size_t l = 0; l < fc->nlevels; l++) {
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++)
+			if (g[i] == l)
+				gx[m++] = x[i];
+		if (!stats_ok(c, stats_describe(gx, m, &desc[l]), name))
+			goto out;
+	}
+	if (!stats_ok(c, stats_anova(desc, fc->nlevels, &a), name) ||
+	    !stats_ok(c, stats_welch_anova(desc, fc->nlevels, &w), name) ||
+	    !stats_ok(c, stats_kruskal(x, g, n, fc->nlevels, &kw), name))
+		goto out;
+	o->n = rel_people((long long)n, c->k);
+	o->f = rel_num(a.f);
+	o->df1 = rel_num(a.df1);
+	o->df2 = rel_num(a.df2);
+	o->f_p = rel_num(a.p);
+	o->wf = rel_num(w.f);
+	o->wdf1 = rel_num(w.df1);
+	o->wdf2 = rel_num(w.df2);
+	o->wf_p = rel_num(w.p);
+	o->kw = rel_num(kw.stat);
+	o->kw_df = rel_num(kw.df);
+	o->kw_p = rel_num(kw.p);
+	o->why = why_of(w.why);
+	/* Welch's test, as the two-group comparisons use Welch's t. */
+	o->p = rel_num(w.p);
+	o->p_test = "Welch's one-way ANOVA";
+out:
+	free(x);
+	free(gx);
+	free(g);
+}
+
+static void
+kgroup_table(struct rctx *c, const struct plan_factor *fc, size_t iv,
+    struct rel_kgroup *o)
+{
+	const struct dataset *d = c->d;
+	struct report_code codes[NCODES];
+	size_t ncode = report_var_codes(c->f, iv, codes, NCODES), nc = 0;
+	size_t k = fc->nlevels;
+	uint64_t *full = calloc(k * (ncode ? ncode : 1), sizeof(*full));
+	uint64_t *tab = calloc(k * (ncode ? ncode : 1), sizeof(*tab)), n = 0;
+	struct stats_table_test tt;
+
+	if (full == NULL || tab == NULL) {
+		c->bad = 1;
+		goto out;
+	}
+	for (size_t r = 0; r < d->n; r++) {
+		double lv, v;
+		long li;
+		if (!ds_num(d, fc->ivar, r, &lv) || (li = level_of(fc, lv)) < 0 ||
+		    !ds_num(d, iv, r, &v))
+			continue;
+		for (size_t q = 0; q < ncode; q++)
+			if (!codes[q].missing && (double)codes[q].value == v) {
+				full[(size_t)li * ncode + q]++;
+				n++;
+				break;
+			}
+	}
+	/* The codes someone gave, as the two-level tables keep them. */
+	for (size_t q = 0; q < ncode; q++) {
+		uint64_t t = 0;
+		for (size_t l = 0; l < k; l++)
+			t += full[l * ncode + q];
+		if (t == 0)
+			continue;
+		for (size_t l = 0; l < k; l++)
+			tab[l * ncode + nc] = full[l * ncode + q];
+		nc++;
+	}
+	o->n = rel_people((long long)n, c->k);
+	if (nc < 2) {
+		snprintf(o->status, sizeof(o->status), "not run: only one "
+		    "answer was given");
+		goto out;
+	}
+	/* Compact the rows to nc columns. */
+	for (size_t l = 0; l < k; l++)
+		memmove(tab + l * nc, tab + l * ncode, nc * sizeof(*tab));
+	if (!stats_ok(c, stats_table_test(tab, k, nc, &tt),
+	    c->f->vars[iv].name))
+		goto out;
+	o->chi = rel_num(tt.chi.stat);
+	o->chi_df = rel_num(tt.chi.df);
+	o->chi_p = rel_num(tt.chi.p);
+	o->cramer_v = rel_num(tt.chi.cramer_v);
+	o->why = why_of(tt.why);
+	o->p = rel_num(tt.p);
+	if (tt.fisher) {
+		o->fisher_p = rel_num(tt.p);
+		o->p_test = "Fisher's exact test";
+	} else {
+		o->p_test = "chi-square";
+	}
+out:
+	free(full);
+	free(tab);
+}
+
+/*
+ * The k-group tests of every outcome over each factor's levels, after
+ * the gate: only where every comparison of two of the levels is
+ * published in full (sizes, exact means and SDs and the Mann-Whitney W,
+ * or every cell of the table), so that each test is a function of
+ * published numbers (the Kruskal-Wallis rank sums are the pairs' W
+ * values plus n (n + 1) / 2).
+ */
+static void
+kgroups(struct rctx *c)
+{
+	const struct plan *p = c->p;
+
+	for (size_t fi = 0; fi < p->nfactors && !c->bad && !c->stats_err;
+	    fi++) {
+		const struct plan_factor *fc = &p->factors[fi];
+		for (size_t oi = 0; oi < p->noutcomes; oi++) {
+			size_t iv = p->outcomes[oi];
+			struct rel_kgroup *o = rel_add_kgroup(c->m);
+			int shown = 1;
+			if (o == NULL) {
+				c->bad = 1;
+				return;
+			}
+			o->ifactor = fi;
+			o->iv = iv;
+			o->factor = fc->name;
+			o->var = c->f->vars[fc->ivar].name;
+			o->outcome = c->f->vars[iv].name;
+			o->outcome_label = var_label(c, iv);
+			o->type = outcome_type(c->f, iv);
+			o->nlevels = fc->nlevels;
+			o->below_alpha = -1;
+			o->p.st = REL_NONE;
+			for (size_t i = 0; i < c->m->ncmps; i++) {
+				const struct rel_cmp *x = &c->m->cmps[i];
+				const struct plan_group *g = &p->groups[x->igroup];
+				if (x->iv == iv && g->from_factor && g->factor == fi &&
+				    !level_cmp_shown(x))
+					shown = 0;
+			}
+			if (!shown) {
+				snprintf(o->status, sizeof(o->status), "%s",
+				    NOT_SHOWN_LEVEL);
+				continue;
+			}
+			snprintf(o->status, sizeof(o->status), "ok");
+			if (strcmp(o->type, "numeric") == 0)
+				kgroup_numeric(c, fc, iv, o);
+			else
+				kgroup_table(c, fc, iv, o);
+		}
+	}
+}
+
+/*
+ * The Mantel-Haenszel test of group ig's binary outcome iv within the
+ * strata of variable plan->strata[si]. Per-release rules: every cell of
+ * every stratum's 2 x 2 table is 0 or at least k (the tables are not
+ * published, but the estimate and test are functions of them), and the
+ * respondents with a known stratum are all, or fewer by k or more, of
+ * the crude comparison's. After the gate, the crude comparison must be
+ * published (strata_after_gate()).
+ */
+static void
+stratified(struct rctx *c, size_t ig, size_t iv, size_t si,
+    const uint8_t *memb)
+{
+	const struct dataset *d = c->d;
+	size_t sv = c->p->strata[si], nl = 0;
+	struct rel_strat *o = rel_add_strat(c->m);
+	double lev[64];
+	uint64_t tabs[64 * 4], n = 0, crude = 0;
+	struct stats_mh mh;
+
+	if (o == NULL) {
+		c->bad = 1;
+		return;
+	}
+	o->igroup = ig;
+	o->iv = iv;
+	o->istratum = si;
+	o->group = c->p->groups[ig].name;
+	o->outcome = c->f->vars[iv].name;
+	o->outcome_label = var_label(c, iv);
+	o->stratum = c->f->vars[sv].name;
+	o->below_alpha = -1;
+	o->p.st = REL_NONE;
+	memset(tabs, 0, sizeof(tabs));
+	for (size_t r = 0; r < d->n; r++) {
+		double y, s;
+		size_t l;
+		if (memb[r] == 0 || !ds_num(d, iv, r, &y))
+			continue;
+		crude++;
+		if (!ds_num(d, sv, r, &s))
+			continue;
+		for (l = 0; l < nl && lev[l] != s; l++)
+			;
+		if (l == nl) {
+			if (nl == 64) {
+				snprintf(o->status, sizeof(o->status), "not run: "
+				    "more than 64 strata");
+				return;
+			}
+			lev[nl++] = s;
+		}
+		/* {a, b, c, d}: group a with, a without, b with, b without. */
+		tabs[l * 4 + (memb[r] == 1 ? 0 : 2) + (y == 1.0 ? 0 : 1)]++;
+		n++;
+	}
+	o->nstrata = nl;
+	o->n = rel_people((long long)n, c->k);
+	for (size_t i = 0; i < nl * 4; i++)
+		if (tabs[i] > 0 && tabs[i] < (uint64_t)c->k) {
+			snprintf(o->status, sizeof(o->status), "not shown: a cell "
+			    "of a stratum's table is smaller than k");
+			return;
+		}
+	if (differs_little(crude, n, c->k)) {
+		snprintf(o->status, sizeof(o->status), "not shown: fewer than k "
+		    "respondents have no answer to %s", o->stratum);
+		return;
+	}
+	if (nl == 0) {
+		snprintf(o->status, sizeof(o->status), "not run: no stratum");
+		return;
+	}
+	if (!stats_ok(c, stats_mantel_haenszel(tabs, nl, &mh), o->outcome))
+		return;
+	snprintf(o->status, sizeof(o->status), "ok");
+	o->stat = rel_num(mh.stat);
+	o->or_est = rel_num(mh.or_est);
+	o->lo = rel_num(mh.ci_lo);
+	o->hi = rel_num(mh.ci_hi);
+	o->why = why_of(mh.why);
+	o->or_why = why_of(mh.why_or);
+	o->p = rel_num(mh.p);
+}
+
+static void
+strata_after_gate(struct rctx *c)
+{
+	for (size_t i = 0; i < c->m->nstrats; i++) {
+		struct rel_strat *o = &c->m->strats[i];
+		int crude = 0;
+		if (strcmp(o->status, "ok") != 0)
+			continue;
+		for (size_t j = 0; j < c->m->ncmps; j++) {
+			const struct rel_cmp *x = &c->m->cmps[j];
+			if (x->igroup == o->igroup && x->iv == o->iv &&
+			    strcmp(x->status, "ok") == 0 && rel_num_shown(&x->p))
+				crude = 1;
+		}
+		if (crude)
+			continue;
+		rel_withhold_num(&o->stat);
+		rel_withhold_num(&o->or_est);
+		rel_withhold_num(&o->lo);
+		rel_withhold_num(&o->hi);
+		rel_withhold_num(&o->p);
+		o->why = o->or_why = NULL;
+		snprintf(o->status, sizeof(o->status), "not shown: the crude "
+		    "comparison is not published");
+	}
+}
+
 /* ---- p-values, after the gate ---- */
 
 /*
@@ -1222,7 +1708,8 @@ static void
 adjust_all(struct rctx *c)
 {
 	struct rel_report *m = c->m;
-	size_t n1 = m->ncmps + m->ncors, n2 = m->nadjs, i, j = 0;
+	size_t n1 = m->ncmps + m->ncors + m->npairs + m->nkgroups;
+	size_t n2 = m->nadjs + m->nstrats, i, j = 0;
 	struct rel_num **p = calloc(n1 + n2 + 1, sizeof(*p));
 	struct rel_num **ph = calloc(n1 + n2 + 1, sizeof(*ph));
 	struct rel_num **pb = calloc(n1 + n2 + 1, sizeof(*pb));
@@ -1248,13 +1735,35 @@ adjust_all(struct rctx *c)
 		pa[j] = &m->cors[i].p_adjusted;
 		bl[j] = &m->cors[i].below_alpha;
 	}
+	for (i = 0; i < m->npairs; i++, j++) {
+		p[j] = &m->pairs[i].p;
+		ph[j] = &m->pairs[i].p_holm;
+		pb[j] = &m->pairs[i].p_bh;
+		pa[j] = &m->pairs[i].p_adjusted;
+		bl[j] = &m->pairs[i].below_alpha;
+	}
+	for (i = 0; i < m->nkgroups; i++, j++) {
+		p[j] = &m->kgroups[i].p;
+		ph[j] = &m->kgroups[i].p_holm;
+		pb[j] = &m->kgroups[i].p_bh;
+		pa[j] = &m->kgroups[i].p_adjusted;
+		bl[j] = &m->kgroups[i].below_alpha;
+	}
 	adjust(c, p, ph, pb, pa, bl, n1);
-	for (i = 0; i < m->nadjs; i++) {
-		p[i] = &m->adjs[i].p;
-		ph[i] = &m->adjs[i].p_holm;
-		pb[i] = &m->adjs[i].p_bh;
-		pa[i] = &m->adjs[i].p_adjusted;
-		bl[i] = &m->adjs[i].below_alpha;
+	/* Family 2: adjusted models, then stratified comparisons. */
+	for (i = 0, j = 0; i < m->nadjs; i++, j++) {
+		p[j] = &m->adjs[i].p;
+		ph[j] = &m->adjs[i].p_holm;
+		pb[j] = &m->adjs[i].p_bh;
+		pa[j] = &m->adjs[i].p_adjusted;
+		bl[j] = &m->adjs[i].below_alpha;
+	}
+	for (i = 0; i < m->nstrats; i++, j++) {
+		p[j] = &m->strats[i].p;
+		ph[j] = &m->strats[i].p_holm;
+		pb[j] = &m->strats[i].p_bh;
+		pa[j] = &m->strats[i].p_adjusted;
+		bl[j] = &m->strats[i].below_alpha;
 	}
 	adjust(c, p, ph, pb, pa, bl, n2);
 out:
@@ -1340,8 +1849,14 @@ groups(struct rctx *c)
 		go->n_a = rel_people((long long)na, c->k);
 		go->n_b = rel_people((long long)nb, c->k);
 		go->in_both = rel_people((long long)both, c->k);
-		for (size_t o = 0; o < p->noutcomes && !c->stats_err; o++)
+		for (size_t o = 0; o < p->noutcomes && !c->stats_err; o++) {
 			comparison(c, g, p->outcomes[o], memb);
+			if (strcmp(outcome_type(c->f, p->outcomes[o]), "binary") !=
+			    0)
+				continue;
+			for (size_t s = 0; s < p->nstrata && !c->stats_err; s++)
+				stratified(c, g, p->outcomes[o], s, memb);
+		}
 		for (size_t o = 0; p->ncovs > 0 && o < p->noutcomes &&
 		    !c->stats_err; o++)
 			if (strcmp(outcome_type(c->f, p->outcomes[o]),
@@ -1382,6 +1897,8 @@ report_build(const struct form *f, const struct dataset *d,
 			variable(&c, i);
 	if (!c.stats_err && !c.bad)
 		groups(&c);
+	for (size_t i = 0; i < p->npaired && !c.stats_err && !c.bad; i++)
+		paired_cmp(&c, i);
 	for (size_t i = 0; p->correlations && i < p->noutcomes; i++)
 		for (size_t j = i + 1; j < p->noutcomes && !c.stats_err &&
 		    !c.bad; j++)
@@ -1398,6 +1915,11 @@ report_build(const struct form *f, const struct dataset *d,
 	}
 	/* The gate decides; nothing above is final until it has. */
 	if (gate_release(f, d, p, k, ledger, c.m, err, errsz) != GATE_OK)
+		goto out;
+	paired_after_gate(&c);
+	strata_after_gate(&c);
+	kgroups(&c);
+	if (c.stats_err)
 		goto out;
 	adjust_all(&c);
 	if (c.stats_err)

@@ -284,6 +284,121 @@ adjusted_csv(struct cctx *c, const struct rel_report *m)
 }
 
 static void
+paired_csv(struct cctx *c, const struct rel_report *m)
+{
+	static const char *const cols[] = {"name", "x", "y", "status", "n",
+	    "difference", "sd", "ci_lo", "ci_hi", "t", "df", "v", "v_p",
+	    "v_exact", "pseudomedian", "pm_ci_lo", "pm_ci_hi", "pm_conf_level",
+	    "p_test", "p", "p_holm", "p_bh", "p_adjusted", "why", "label",
+	    "note", NULL};
+
+	header(c, cols);
+	for (size_t i = 0; i < m->npairs; i++) {
+		const struct rel_pair *x = &m->pairs[i];
+		csv_field(c->o, x->name);
+		csv_field(c->o, x->x);
+		csv_field(c->o, x->y);
+		csv_field(c->o, x->status);
+		count(c, &x->n);
+		num(c, &x->diff);
+		num(c, &x->sd);
+		num(c, &x->lo);
+		num(c, &x->hi);
+		num(c, &x->t);
+		num(c, &x->df);
+		num(c, &x->v);
+		num(c, &x->w_p);
+		csv_field(c->o, x->p_test == NULL ? NULL : x->w_exact ? "yes" :
+		    "no");
+		num(c, &x->est);
+		num(c, &x->est_lo);
+		num(c, &x->est_hi);
+		num(c, &x->conf);
+		csv_field(c->o, x->p_test);
+		num(c, &x->p);
+		num(c, &x->p_holm);
+		num(c, &x->p_bh);
+		num(c, &x->p_adjusted);
+		csv_field(c->o, x->t_why != NULL ? x->t_why : x->w_why);
+		csv_field(c->o, x->label);
+		csv_field(c->o, REPORT_NOTE);
+		csv_end_row(c->o);
+	}
+}
+
+static void
+factors_csv(struct cctx *c, const struct rel_report *m)
+{
+	static const char *const cols[] = {"factor", "var", "outcome", "type",
+	    "levels", "status", "n", "anova_f", "anova_df1", "anova_df2",
+	    "anova_p", "welch_f", "welch_df1", "welch_df2", "welch_p",
+	    "kruskal_wallis", "kw_df", "kw_p", "chisq", "chisq_df",
+	    "chisq_p", "fisher_p", "cramer_v", "p_test", "p", "p_holm",
+	    "p_bh", "p_adjusted", "why", "note", NULL};
+	char lv[32];
+
+	header(c, cols);
+	for (size_t i = 0; i < m->nkgroups; i++) {
+		const struct rel_kgroup *x = &m->kgroups[i];
+		const struct rel_num *v[] = {&x->f, &x->df1, &x->df2, &x->f_p,
+		    &x->wf, &x->wdf1, &x->wdf2, &x->wf_p, &x->kw, &x->kw_df,
+		    &x->kw_p, &x->chi, &x->chi_df, &x->chi_p, &x->fisher_p,
+		    &x->cramer_v};
+		csv_field(c->o, x->factor);
+		csv_field(c->o, x->var);
+		csv_field(c->o, x->outcome);
+		csv_field(c->o, x->type);
+		snprintf(lv, sizeof(lv), "%zu", x->nlevels);
+		csv_field(c->o, lv);
+		csv_field(c->o, x->status);
+		count(c, &x->n);
+		for (size_t j = 0; j < sizeof(v) / sizeof(v[0]); j++)
+			num(c, v[j]);
+		csv_field(c->o, x->p_test);
+		num(c, &x->p);
+		num(c, &x->p_holm);
+		num(c, &x->p_bh);
+		num(c, &x->p_adjusted);
+		csv_field(c->o, x->why);
+		csv_field(c->o, REPORT_NOTE);
+		csv_end_row(c->o);
+	}
+}
+
+static void
+stratified_csv(struct cctx *c, const struct rel_report *m)
+{
+	static const char *const cols[] = {"group", "outcome", "stratum",
+	    "strata", "status", "n", "statistic", "odds_ratio", "ci_lo",
+	    "ci_hi", "p", "p_holm", "p_bh", "p_adjusted", "why", "note",
+	    NULL};
+	char ns[32];
+
+	header(c, cols);
+	for (size_t i = 0; i < m->nstrats; i++) {
+		const struct rel_strat *x = &m->strats[i];
+		csv_field(c->o, x->group);
+		csv_field(c->o, x->outcome);
+		csv_field(c->o, x->stratum);
+		snprintf(ns, sizeof(ns), "%zu", x->nstrata);
+		csv_field(c->o, ns);
+		csv_field(c->o, x->status);
+		count(c, &x->n);
+		num(c, &x->stat);
+		num(c, &x->or_est);
+		num(c, &x->lo);
+		num(c, &x->hi);
+		num(c, &x->p);
+		num(c, &x->p_holm);
+		num(c, &x->p_bh);
+		num(c, &x->p_adjusted);
+		csv_field(c->o, x->why != NULL ? x->why : x->or_why);
+		csv_field(c->o, REPORT_NOTE);
+		csv_end_row(c->o);
+	}
+}
+
+static void
 withheld_csv(struct cctx *c, const struct rel_report *m)
 {
 	static const char *const cols[] = {"what", "why", NULL};
@@ -316,6 +431,9 @@ report_write_csv(const struct rel_report *m, const char *dir, char *err,
 		{"comparisons.csv", comparisons_csv},
 		{"correlations.csv", correlations_csv},
 		{"adjusted.csv", adjusted_csv},
+		{"paired.csv", paired_csv},
+		{"factors.csv", factors_csv},
+		{"stratified.csv", stratified_csv},
 		{"withheld.csv", withheld_csv},
 	};
 	char path[4096];

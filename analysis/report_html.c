@@ -476,6 +476,151 @@ adjusted(FILE *fp, const struct rel_report *m)
 	fputs("</table>\n", fp);
 }
 
+/* A status cell over cols columns, or NULL when the row is "ok". */
+static int
+status_cells(FILE *fp, const char *status, int cols)
+{
+	if (strcmp(status, "ok") == 0)
+		return 0;
+	fprintf(fp, "<td colspan=\"%d\" class=\"status\">", cols);
+	html_text(fp, status);
+	fputs("</td></tr>\n", fp);
+	return 1;
+}
+
+static void
+paired(FILE *fp, const struct rel_report *m)
+{
+	if (m->npairs == 0)
+		return;
+	fputs("<h2 id=\"paired\">Two answers of the same respondents</h2>\n"
+	    "<p>The first answer minus the second, among those who gave "
+	    "both: the mean difference with its 95% interval (paired "
+	    "t-test) and the Hodges-Lehmann pseudomedian with its interval "
+	    "(Wilcoxon signed-rank test).</p>\n<table>\n<tr><th>Answers</th>"
+	    "<th>Pairs</th><th>Mean difference</th><th>Pseudomedian</th>"
+	    "<th>p</th><th>Adjusted p</th></tr>\n", fp);
+	for (size_t i = 0; i < m->npairs; i++) {
+		const struct rel_pair *c = &m->pairs[i];
+		fputs("<tr><td>", fp);
+		if (c->label != NULL) {
+			html_uw(fp, c->label);
+			fputs("<br>", fp);
+		}
+		fputs("<code>", fp);
+		html_text(fp, c->x);
+		fputs("</code> minus <code>", fp);
+		html_text(fp, c->y);
+		fputs("</code></td><td class=\"n\">", fp);
+		count(fp, &c->n, m->k);
+		fputs("</td>", fp);
+		if (!status_cells(fp, c->status, 4)) {
+			fputs("<td>", fp);
+			rest_ci(fp, &c->diff, &c->lo, &c->hi, 3, 1);
+			fputs("</td><td>", fp);
+			rest_ci(fp, &c->est, &c->est_lo, &c->est_hi, 3, 1);
+			fputs("</td><td>", fp);
+			rpval(fp, &c->p);
+			fputs("</td><td>", fp);
+			rpval(fp, &c->p_adjusted);
+			fputs("</td></tr>\n", fp);
+		}
+		note_row(fp, 6);
+	}
+	fputs("</table>\n", fp);
+}
+
+static void
+factor_tests(FILE *fp, const struct rel_report *m)
+{
+	if (m->nkgroups == 0)
+		return;
+	fputs("<h2 id=\"factors\">Outcomes across the levels of a factor</h2>"
+	    "\n<p>Each pair of levels is also a comparison between groups "
+	    "above. Numeric outcomes: Welch's one-way ANOVA (its p is the one "
+	    "adjusted), the classic ANOVA and Kruskal-Wallis; categorical "
+	    "outcomes: the table's chi-square or Fisher's exact test and "
+	    "Cram\xc3\xa9r's V.</p>\n<table>\n<tr><th>Factor</th><th>Outcome"
+	    "</th><th>n</th><th>Test</th><th>Also</th><th>p</th>"
+	    "<th>Adjusted p</th></tr>\n", fp);
+	for (size_t i = 0; i < m->nkgroups; i++) {
+		const struct rel_kgroup *c = &m->kgroups[i];
+		fputs("<tr><td><code>", fp);
+		html_text(fp, c->factor);
+		fprintf(fp, "</code> (%zu levels)</td><td><code>", c->nlevels);
+		html_text(fp, c->outcome);
+		fputs("</code></td><td class=\"n\">", fp);
+		count(fp, &c->n, m->k);
+		fputs("</td>", fp);
+		if (!status_cells(fp, c->status, 4)) {
+			fputs("<td>", fp);
+			html_text(fp, c->p_test ? c->p_test : "\xe2\x80\x93");
+			fputs("</td><td>", fp);
+			if (strcmp(c->type, "numeric") == 0) {
+				fputs("ANOVA p ", fp);
+				rpval(fp, &c->f_p);
+				fputs(", Kruskal-Wallis p ", fp);
+				rpval(fp, &c->kw_p);
+			} else {
+				fputs("Cram\xc3\xa9r's V ", fp);
+				rnum(fp, &c->cramer_v, 3);
+			}
+			if (c->why != NULL) {
+				fputs(" (", fp);
+				html_text(fp, c->why);
+				fputs(")", fp);
+			}
+			fputs("</td><td>", fp);
+			rpval(fp, &c->p);
+			fputs("</td><td>", fp);
+			rpval(fp, &c->p_adjusted);
+			fputs("</td></tr>\n", fp);
+		}
+		note_row(fp, 7);
+	}
+	fputs("</table>\n", fp);
+}
+
+static void
+stratified(FILE *fp, const struct rel_report *m)
+{
+	if (m->nstrats == 0)
+		return;
+	fputs("<h2 id=\"stratified\">Comparisons within strata</h2>\n<p>The "
+	    "Mantel-Haenszel odds ratio of group a vs group b over the strata "
+	    "of one variable, with its 95% interval and test.</p>\n<table>\n"
+	    "<tr><th>Group</th><th>Outcome</th><th>Strata</th><th>n</th>"
+	    "<th>Odds ratio</th><th>p</th><th>Adjusted p</th></tr>\n", fp);
+	for (size_t i = 0; i < m->nstrats; i++) {
+		const struct rel_strat *c = &m->strats[i];
+		fputs("<tr><td><code>", fp);
+		html_text(fp, c->group);
+		fputs("</code></td><td><code>", fp);
+		html_text(fp, c->outcome);
+		fputs("</code></td><td><code>", fp);
+		html_text(fp, c->stratum);
+		fprintf(fp, "</code> (%zu)</td><td class=\"n\">", c->nstrata);
+		count(fp, &c->n, m->k);
+		fputs("</td>", fp);
+		if (!status_cells(fp, c->status, 3)) {
+			fputs("<td>", fp);
+			if (c->or_why != NULL) {
+				fputs("not computed: ", fp);
+				html_text(fp, c->or_why);
+			} else {
+				rest_ci(fp, &c->or_est, &c->lo, &c->hi, 3, 1);
+			}
+			fputs("</td><td>", fp);
+			rpval(fp, &c->p);
+			fputs("</td><td>", fp);
+			rpval(fp, &c->p_adjusted);
+			fputs("</td></tr>\n", fp);
+		}
+		note_row(fp, 7);
+	}
+	fputs("</table>\n", fp);
+}
+
 /* The histogram of a variable as an SVG bar chart. */
 static void
 histogram(FILE *fp, const struct rel_hist *h, const char *var)
@@ -672,12 +817,22 @@ report_write_html(const struct rel_report *m, const char *path)
 	header(fp, m);
 	fputs("<nav><p><a href=\"#comparisons\">Comparisons</a> \xc2\xb7 "
 	    "<a href=\"#correlations\">Correlations</a> \xc2\xb7 "
-	    "<a href=\"#adjusted\">Adjusted comparisons</a> \xc2\xb7 "
-	    "<a href=\"#variables\">Question by question</a> \xc2\xb7 "
+	    "<a href=\"#adjusted\">Adjusted comparisons</a> \xc2\xb7 ", fp);
+	if (m->npairs > 0)
+		fputs("<a href=\"#paired\">Two answers</a> \xc2\xb7 ", fp);
+	if (m->nkgroups > 0)
+		fputs("<a href=\"#factors\">Factors</a> \xc2\xb7 ", fp);
+	if (m->nstrats > 0)
+		fputs("<a href=\"#stratified\">Within strata</a> \xc2\xb7 ",
+		    fp);
+	fputs("<a href=\"#variables\">Question by question</a> \xc2\xb7 "
 	    "<a href=\"#withheld\">Withheld</a></p></nav>\n", fp);
 	comparisons(fp, m);
 	correlations(fp, m);
 	adjusted(fp, m);
+	paired(fp, m);
+	factor_tests(fp, m);
+	stratified(fp, m);
 	variables(fp, m);
 	withheld(fp, m);
 	fputs("</body>\n</html>\n", fp);

@@ -431,6 +431,124 @@ adjusted(struct jctx *c, const struct rel_adj *x)
 	return o;
 }
 
+static json_t *
+paired(struct jctx *c, const struct rel_pair *x)
+{
+	json_t *o = json_object(), *j;
+
+	put_str(c, o, "name", x->name);
+	put_opt_str(c, o, "label", x->label);
+	put_str(c, o, "x", x->x);
+	put_str(c, o, "x_label", x->x_label);
+	put_str(c, o, "y", x->y);
+	put_str(c, o, "y_label", x->y_label);
+	put_str(c, o, "note", REPORT_NOTE);
+	put_count(c, o, "n", &x->n);
+	put_str(c, o, "status", x->status);
+	if (x->p_test != NULL) {
+		j = json_object();
+		put_num(c, j, "difference", &x->diff);
+		put_num(c, j, "sd", &x->sd);
+		put_num(c, j, "ci_lo", &x->lo);
+		put_num(c, j, "ci_hi", &x->hi);
+		put_num(c, j, "t", &x->t);
+		put_num(c, j, "df", &x->df);
+		put_opt_str(c, j, "why", x->t_why);
+		put(c, o, "paired_t", j);
+		j = json_object();
+		put_num(c, j, "v", &x->v);
+		put_num(c, j, "p", &x->w_p);
+		put(c, j, "exact", json_boolean(x->w_exact));
+		put_num(c, j, "pseudomedian", &x->est);
+		put_num(c, j, "ci_lo", &x->est_lo);
+		put_num(c, j, "ci_hi", &x->est_hi);
+		put_num(c, j, "conf_level", &x->conf);
+		put_opt_str(c, j, "why", x->w_why);
+		put(c, o, "signed_rank", j);
+	}
+	put_opt_str(c, o, "p_test", x->p_test);
+	pvals(c, o, &x->p, &x->p_holm, &x->p_bh, &x->p_adjusted,
+	    x->below_alpha);
+	return o;
+}
+
+static json_t *
+kgroup(struct jctx *c, const struct rel_kgroup *x)
+{
+	json_t *o = json_object(), *j;
+
+	put_str(c, o, "factor", x->factor);
+	put_str(c, o, "var", x->var);
+	put_str(c, o, "outcome", x->outcome);
+	put_str(c, o, "outcome_label", x->outcome_label);
+	put_str(c, o, "type", x->type);
+	put(c, o, "levels", json_integer((json_int_t)x->nlevels));
+	put_str(c, o, "note", REPORT_NOTE);
+	put_count(c, o, "n", &x->n);
+	put_str(c, o, "status", x->status);
+	if (x->p_test != NULL && strcmp(x->type, "numeric") == 0) {
+		j = json_object();
+		put_num(c, j, "f", &x->f);
+		put_num(c, j, "df1", &x->df1);
+		put_num(c, j, "df2", &x->df2);
+		put_num(c, j, "p", &x->f_p);
+		put(c, o, "anova", j);
+		j = json_object();
+		put_num(c, j, "f", &x->wf);
+		put_num(c, j, "df1", &x->wdf1);
+		put_num(c, j, "df2", &x->wdf2);
+		put_num(c, j, "p", &x->wf_p);
+		put(c, o, "welch_anova", j);
+		j = json_object();
+		put_num(c, j, "statistic", &x->kw);
+		put_num(c, j, "df", &x->kw_df);
+		put_num(c, j, "p", &x->kw_p);
+		put(c, o, "kruskal_wallis", j);
+	} else if (x->p_test != NULL) {
+		j = json_object();
+		put_num(c, j, "statistic", &x->chi);
+		put_num(c, j, "df", &x->chi_df);
+		put_num(c, j, "p", &x->chi_p);
+		put(c, o, "chisq", j);
+		if (rel_num_shown(&x->fisher_p)) {
+			j = json_object();
+			put_num(c, j, "p", &x->fisher_p);
+			put(c, o, "fisher", j);
+		}
+		put_num(c, o, "cramer_v", &x->cramer_v);
+	}
+	put_opt_str(c, o, "why", x->why);
+	put_opt_str(c, o, "p_test", x->p_test);
+	pvals(c, o, &x->p, &x->p_holm, &x->p_bh, &x->p_adjusted,
+	    x->below_alpha);
+	return o;
+}
+
+static json_t *
+stratified(struct jctx *c, const struct rel_strat *x)
+{
+	json_t *o = json_object();
+
+	put_str(c, o, "group", x->group);
+	put_str(c, o, "outcome", x->outcome);
+	put_str(c, o, "outcome_label", x->outcome_label);
+	put_str(c, o, "stratum", x->stratum);
+	put(c, o, "strata", json_integer((json_int_t)x->nstrata));
+	put_str(c, o, "model", "Mantel-Haenszel");
+	put_str(c, o, "note", REPORT_NOTE);
+	put_count(c, o, "n", &x->n);
+	put_str(c, o, "status", x->status);
+	put_num(c, o, "statistic", &x->stat);
+	put_num(c, o, "odds_ratio", &x->or_est);
+	put_num(c, o, "ci_lo", &x->lo);
+	put_num(c, o, "ci_hi", &x->hi);
+	put_opt_str(c, o, "why", x->why);
+	put_opt_str(c, o, "odds_ratio_why", x->or_why);
+	pvals(c, o, &x->p, &x->p_holm, &x->p_bh, &x->p_adjusted,
+	    x->below_alpha);
+	return o;
+}
+
 json_t *
 report_json(const struct rel_report *m)
 {
@@ -460,6 +578,18 @@ report_json(const struct rel_report *m)
 	for (i = 0; i < m->nadjs; i++)
 		add(&c, a, adjusted(&c, &m->adjs[i]));
 	put(&c, root, "adjusted", a);
+	a = json_array();
+	for (i = 0; i < m->npairs; i++)
+		add(&c, a, paired(&c, &m->pairs[i]));
+	put(&c, root, "paired", a);
+	a = json_array();
+	for (i = 0; i < m->nkgroups; i++)
+		add(&c, a, kgroup(&c, &m->kgroups[i]));
+	put(&c, root, "factor_tests", a);
+	a = json_array();
+	for (i = 0; i < m->nstrats; i++)
+		add(&c, a, stratified(&c, &m->strats[i]));
+	put(&c, root, "stratified", a);
 	a = json_array();
 	for (i = 0; i < m->nnotes; i++)
 		add(&c, a, json_pack("{s:s,s:s}", "what", m->notes[i].what,
