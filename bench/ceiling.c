@@ -5,8 +5,10 @@
  * suspended and the body handed to one writer thread, which inserts every
  * queued body as one row (random id, body as text) in one transaction
  * (WAL, synchronous=FULL), commits, and only then resumes the connections,
- * which are answered 303 with a Location naming the row. No parsing, no
- * validation, no sealing, no page rendering.
+ * which are answered 303 with a Location naming the row. The GET of that
+ * Location (Post/Redirect/Get, as the collector's thank-you page) is
+ * answered 200 with a fixed page showing the id from the URL, looked up
+ * nowhere. No parsing, no validation, no sealing, no page rendering.
  *
  *   ceiling --db FILE [--port 0]
  *
@@ -123,6 +125,44 @@ answer(struct MHD_Connection *conn, unsigned status, const char *loc)
 	return ret;
 }
 
+/* GET /thanks?r=<32 hex>: the least page that shows a receipt. */
+static enum MHD_Result
+thanks(struct MHD_Connection *conn, const char *url)
+{
+	const char *r = MHD_lookup_connection_value(conn,
+	    MHD_GET_ARGUMENT_KIND, "r");
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	char page[256];
+	size_t i;
+	int k;
+
+	if (strcmp(url, "/thanks") != 0 || r == NULL || strlen(r) != 32)
+		return answer(conn, MHD_HTTP_NOT_FOUND, NULL);
+	for (i = 0; i < 32; i++)
+		if (!((r[i] >= '0' && r[i] <= '9') || (r[i] >= 'a' &&
+		    r[i] <= 'f')))
+			return answer(conn, MHD_HTTP_NOT_FOUND, NULL);
+	k = snprintf(page, sizeof(page), "<!DOCTYPE html>\n<html lang=\"en\">"
+	    "<head><meta charset=\"utf-8\"><title>Thank you</title></head>"
+	    "<body><p><strong id=\"receipt-code\">%s</strong></p></body>"
+	    "</html>\n", r);
+	if (k < 0 || (size_t)k >= sizeof(page))
+		return MHD_NO;
+	resp = MHD_create_response_from_buffer((size_t)k, page,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	if (MHD_add_response_header(resp, "Content-Type",
+	    "text/html; charset=utf-8") != MHD_YES) {
+		MHD_destroy_response(resp);
+		return MHD_NO;
+	}
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 static enum MHD_Result
 access_cb(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload,
@@ -133,8 +173,18 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	size_t i;
 
 	(void)cls;
-	(void)url;
 	(void)version;
+	if (strcmp(method, "GET") == 0) {
+		if (j == NULL) {
+			/* Answered on the second call, as the POST. */
+			j = calloc(1, sizeof(*j));
+			if (j == NULL)
+				return MHD_NO;
+			*ctx = j;
+			return MHD_YES;
+		}
+		return thanks(conn, url);
+	}
 	if (strcmp(method, "POST") != 0)
 		return answer(conn, MHD_HTTP_METHOD_NOT_ALLOWED, NULL);
 	if (j == NULL) {

@@ -1,36 +1,56 @@
 /*
  * Load generator for the collector benchmark: keeps `conns` HTTP/1.1
  * keep-alive connections busy from one epoll thread over loopback and
- * measures acknowledged submissions and per-request latency.
+ * measures acknowledged submissions and per-request latency. It walks the
+ * survey as a browser without JavaScript does: every step is a POST
+ * answered by 303, and the 303 is followed by a GET of its Location on the
+ * same connection before anything else is sent.
  *
- *   survey_load --port N [--mode survey|final|post] [--conns 64]
- *       [--seconds 15] [--form-id ID] [--path /submit] [--prepare N]
- *       [--receipts FILE] [--addrs K]
+ *   survey_load --port N [--mode survey|final|post|probe] [--conns 64]
+ *       [--seconds 15] [--form-id ID] [--path /submit] [--prepare 6000]
+ *       [--rounds 2] [--state-bytes 1800] [--receipts FILE] [--addrs K]
+ *       [--server-pid PID]
  *
  * Modes:
- *   survey  the whole respondent flow of the default survey
- *           (forms/fibromyalgia-therapies.json) against the collector:
- *           GET the consent page, POST consent, POST every page with the
- *           sealed `state` from the page before, the last one with
- *           action=submit, which must answer 303 to the thank-you page,
- *           then GET that page and read the receipt code from
- *           id="receipt-code". A submission counts only when both the 303
- *           and the receipt arrived inside the measured window.
- *   final   the final submission alone, for a like-for-like comparison
- *           with the ceiling: first (not timed) walk `prepare` surveys up
- *           to their last page and keep each final body, then (timed) POST
- *           those bodies, then (not timed) fetch every thank-you page for
- *           its receipt. Ends early when the prepared bodies run out.
- *   post    POST one body shaped like a final submission (the last page's
- *           answers, a state-sized field, action=submit) to `path` and
- *           expect 303: the load for bench/ceiling.c.
+ *   survey  whole surveys of the default survey
+ *           (forms/fibromyalgia-therapies.json) against the collector for
+ *           `seconds`: GET the consent page, POST consent, then for every
+ *           step GET the page its 303 names and POST that page's form
+ *           filled in (fill_form), until the check-your-answers page; POST
+ *           its "submit", which must answer 303 to the thank-you page, and
+ *           GET that page for the code in id="receipt-code". A submission
+ *           counts when both the 303 and the receipt arrived inside the
+ *           window.
+ *   final   final submissions alone, for the like-for-like comparison with
+ *           the ceiling, in `rounds` rounds: first (not timed) walk
+ *           `prepare` surveys up to their check-your-answers page and keep
+ *           each one's submit body, then (timed) send those bodies, each
+ *           from the address that walked it, each POST followed by the GET
+ *           of its thank-you page; a round ends when its bodies run out.
+ *   post    the same pair against bench/ceiling.c for `seconds`: POST a body
+ *           shaped like the collector's submit body (a `state-bytes` state
+ *           field, a ticket, the honeypot, action=submit) to `path`, expect
+ *           303, GET its Location, expect 200 with id="receipt-code".
+ *   probe   walk one survey to its check-your-answers page and print the
+ *           sizes of its submit body and state, for post mode's shape.
+ *
+ * The answers follow the survey's typical path (tests/forms/
+ * test_default_path.c: kratom now, exercise and duloxetine in the past; see
+ * path_answers); every other question shown gets a random valid answer. A
+ * question that opens on an answer of its own page (years since diagnosis,
+ * the use of each therapy ticked) brings the page back once, as in a
+ * browser, and is then answered.
  *
  * Connection i binds source address 127.0.0.(1 + i % addrs), so the
- * collector's per-address connection limit (16) is not the bottleneck.
- * Receipts (canonical display form) go to `receipts`, one a line, for
- * bench/receipt_check.c. The result is one line of key=value pairs on
- * stdout; problems go to stderr. Exit 0, or 1 when nothing was
- * acknowledged or a response was unexpected.
+ * collector's per-address connection limit (16) is not the bottleneck; a
+ * journey and a receipt are bound to the address that made them, so a
+ * prepared body is sent from its own address. Receipts (display form) go to
+ * `receipts`, one a line, for bench/receipt_check.c. With `server-pid`,
+ * the server's CPU time (user and system, every thread, from /proc) over
+ * the timed windows is divided by the submissions acknowledged in them: on
+ * a shared machine that cost moves much less than the rates do. The result
+ * is one line of key=value pairs on stdout; problems go to stderr. Exit 0,
+ * or 1 when nothing was acknowledged or a response was unexpected.
  */
 #define _GNU_SOURCE /* memmem */
 #include <arpa/inet.h>
@@ -49,25 +69,48 @@
 #include <time.h>
 #include <unistd.h>
 
-#define IN_CAP (1u << 20)  /* largest response accepted */
-#define OUT_CAP 16384      /* largest request built */
-#define STATE_CAP 8192     /* largest state field accepted */
+#define IN_CAP (1u << 20) /* largest response accepted */
+#define BODY_CAP 65536    /* largest request body built */
+#define OUT_CAP (BODY_CAP + 1024) /* a request with its headers */
+#define LOC_CAP 512       /* largest Location accepted */
+#define FIELD_CAP 256     /* distinct fields of one page's form */
+#define VAL_CAP 64        /* values offered for one field */
+#define STEP_MAX 64       /* POSTs in one survey before it is a loop */
 #define MAX_CONNS 1024
+#define ADDR_MAX 250
+/*
+ * Prepared bodies per round: each keeps a journey alive in the
+ * collector's ring of 8192 (collector/journey.h, JOURNEY_SLOTS), and a
+ * journey overwritten before its submit would make that submit cheaper
+ * than a browser's; the margin covers the walks abandoned at the end of a
+ * prepare phase.
+ */
+#define PREPARE_MAX 8000
 
-enum mode { MODE_SURVEY, MODE_FINAL, MODE_POST };
+enum mode { MODE_SURVEY, MODE_FINAL, MODE_POST, MODE_PROBE };
 
 /* What a request is, for the latency classes. */
-enum kind { K_GET, K_PAGE, K_FINAL, K_THANKS };
+enum kind {
+	K_CONSENT, /* GET the consent page */
+	K_STEP,    /* POST consent or a page: 303 */
+	K_VIEW,    /* GET a step: a page or check your answers */
+	K_FINAL,   /* POST submit: 303 after the commit */
+	K_THANKS,  /* GET the thank-you page */
+	K__MAX
+};
 
-/* Where a connection is in the survey flow. */
+/* Where a connection is in the flow. */
 enum step {
 	S_CONSENT_GET,  /* GET /s/<id> */
-	S_CONSENT_POST, /* POST consent; answer is page 1 */
-	S_PAGE,         /* POST page `page`; answer is the next page */
-	S_FINAL,        /* POST the last page with action=submit; 303 */
+	S_CONSENT_POST, /* POST consent; 303 to the first page */
+	S_VIEW,         /* GET the Location of the last 303 */
+	S_STEP,         /* POST the page just shown; 303 */
+	S_SUBMIT,       /* POST submit; 303 to the thank-you page */
 	S_THANKS,       /* GET the thank-you page; receipt */
-	S_POST          /* post mode: POST path, 303 */
 };
+
+/* Phases of a run. */
+enum phase { PH_PREPARE, PH_TIMED };
 
 struct lat {
 	uint32_t *a; /* microseconds */
@@ -77,22 +120,26 @@ struct lat {
 struct conn {
 	int fd;
 	int idx;
-	int connected; /* connect() completed */
+	int addr;          /* source address index */
+	int connected;     /* connect() completed */
 	enum step step;
 	enum kind kind;
-	int page;         /* 0-based page being posted */
-	int npages;       /* from "Page k of n" */
 	uint64_t rng;
 	char out[OUT_CAP];
 	size_t outlen, outoff;
 	char *in;
 	size_t inlen;
 	double t0;         /* request sent */
+	double t_sub;      /* submit POST sent */
 	int busy;          /* a request is in flight */
 	int close_after;   /* server said Connection: close */
-	char state[STATE_CAP];
-	char loc[STATE_CAP];
-	long prep;         /* final mode: index of the body being posted */
+	int sub_in_window; /* the submit's 303 arrived while measuring */
+	int nsteps;        /* POSTs of this survey */
+	unsigned long nreq; /* requests of this survey */
+	char loc[LOC_CAP]; /* Location of the last 303 */
+	char *body;        /* the next POST's body */
+	size_t nbody;
+	long prep;         /* final mode: the prepared body being sent */
 };
 
 static struct {
@@ -103,26 +150,36 @@ static struct {
 	const char *form_id;
 	const char *path;
 	long prepare;
+	long rounds;
+	long state_bytes;
 	const char *receipts;
 	int addrs;
+	long server_pid;
 } opt = { MODE_SURVEY, 0, 64, 15, "fibromyalgia-therapies", "/submit",
-	  20000, NULL, 0 };
+	  6000, 2, 1800, NULL, 0, 0 };
 
 static int ep;
 static struct conn *cs;
 static FILE *rfile;
-static double t_start, t_end;
-static int stopping;     /* no new requests */
-static int measuring;    /* inside the timed window */
-static unsigned long n_req, n_ack, n_err, n_final;
-static struct lat lat_all, lat_final;
+static enum phase phase;
+static double t_end;      /* survey and post: end of the window */
+static double t_last;     /* final: the last receipt of a round */
+static int stopping;      /* no new requests */
+static int measuring;     /* inside the timed window */
+static unsigned long n_req, n_ack, n_err, n_receipts;
+static unsigned long sum_req_per_ack;
+static unsigned long n_submit_bodies;
+static unsigned long long sum_body_bytes, sum_state_bytes;
+static struct lat lat_all, lat_kind[K__MAX], lat_sub;
+static double cpu_t0, cpu_sum; /* server CPU seconds: window start, total */
 
-/* Final mode: prepared final bodies and the Locations they earned. */
-static char **prep_body;
-static long prep_n, prep_next;
-static char **prep_loc;
-static long loc_n, loc_next;
-static int phase; /* 0 prepare, 1 timed finals, 2 receipts */
+/* Final mode: prepared submit bodies, one list per source address. */
+struct prep_list {
+	char **body;
+	long n, next, quota;
+};
+static struct prep_list prep[ADDR_MAX];
+static long prep_total;
 
 static double
 now(void)
@@ -184,6 +241,35 @@ cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * CPU seconds (user + system, all threads) the server has used so far, from
+ * /proc/PID/stat; 0 without --server-pid.
+ */
+static double
+server_cpu(void)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut, st;
+	FILE *f;
+	size_t n;
+
+	if (opt.server_pid == 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", opt.server_pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		die("%s: %s", path, strerror(errno));
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* Fields 14 and 15, counted after the command name's ")". */
+	p = strrchr(buf, ')');
+	if (p == NULL || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u "
+	    "%*u %*u %llu %llu", &ut, &st) != 2)
+		die("%s: unreadable", path);
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
 /* Quantile (nearest rank) in milliseconds. */
 static double
 lat_q(struct lat *l, double q)
@@ -211,74 +297,396 @@ bput(struct body *b, const char *fmt, ...)
 	b->n += (size_t)k;
 }
 
-static const char *const therapies[] = {
-	"exercise", "cbt", "pt", "yoga", "acupuncture", "massage",
-	"duloxetine", "milnacipran", "pregabalin", "gabapentin",
-	"amitriptyline", "cyclobenzaprine", "nsaid", "paracetamol",
-	"tramadol", "opioid", "cannabis", "kratom",
-};
-
 /*
- * Valid answers for page `page` of the default survey, drawn at random.
- * Countries other than the US and "no diagnosis" keep page 1 free of
- * questions that open on an answer; every therapy "never used" keeps the
- * survey at its 8 core pages.
+ * Append the HTML attribute value v (n bytes, as the collector escapes it:
+ * &amp; &quot; &#39; &lt; &gt;) urlencoded, as a browser sends it.
  */
 static void
-page_answers(struct conn *c, int page, struct body *b)
+bput_attr(struct body *b, const char *v, size_t n)
 {
-	static const int ages[] = { 1, 2, 3, 4, 5, 6, 7, 99 };
-	int i, k;
+	static const struct {
+		const char *ent;
+		char c;
+	} ents[] = { { "&amp;", '&' }, { "&quot;", '"' }, { "&#39;", '\'' },
+		     { "&lt;", '<' }, { "&gt;", '>' } };
+	size_t i, k;
 
-	switch (page) {
-	case 0:
-		bput(b, "age_band=%d&sex=%d&country=%d&dx_by=%d&employment=%d",
-		    ages[rnd(c, 8)], 1 + (int)rnd(c, 3), 2 + (int)rnd(c, 10),
-		    rnd(c, 2) ? 2 : 99, 1 + (int)rnd(c, 5));
-		break;
-	case 1:
-		k = 0;
-		for (i = 1; i <= 19; i++)
-			if (rnd(c, 3) == 0) {
-				bput(b, "%swpi_sites=%d", k ? "&" : "", i);
-				k++;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c == '&')
+			for (k = 0; k < sizeof(ents) / sizeof(*ents); k++) {
+				size_t el = strlen(ents[k].ent);
+				if (n - i >= el && memcmp(v + i, ents[k].ent,
+				    el) == 0) {
+					c = (unsigned char)ents[k].c;
+					i += el - 1;
+					break;
+				}
 			}
-		if (k == 0)
-			bput(b, "wpi_sites=0");
-		bput(b, "&sx_3months=%d", (int)rnd(c, 2));
-		break;
-	case 2:
-		bput(b, "sss_fatigue=%d&sss_unrefreshed=%d&sss_cognitive=%d"
-		    "&sss_headache=%d&sss_abdominal=%d&sss_depression=%d",
-		    (int)rnd(c, 4), (int)rnd(c, 4), (int)rnd(c, 4),
-		    (int)rnd(c, 2), (int)rnd(c, 2), (int)rnd(c, 2));
-		break;
-	case 3:
-		bput(b, "peg_pain=%d&peg_enjoy=%d&peg_activity=%d",
-		    (int)rnd(c, 11), (int)rnd(c, 11), (int)rnd(c, 11));
-		break;
-	case 4:
-		bput(b, "nrs_fatigue=%d&nrs_sleep=%d&nrs_stiffness=%d",
-		    (int)rnd(c, 11), (int)rnd(c, 11), (int)rnd(c, 11));
-		break;
-	case 5:
-		for (i = 1; i <= 8; i++)
-			bput(b, "%sphq8_%d=%d", i > 1 ? "&" : "", i,
-			    (int)rnd(c, 4));
-		break;
-	case 6:
-		for (i = 1; i <= 7; i++)
-			bput(b, "%sgad7_%d=%d", i > 1 ? "&" : "", i,
-			    (int)rnd(c, 4));
-		break;
-	case 7:
-		for (i = 0; i < (int)(sizeof(therapies) / sizeof(*therapies));
-		     i++)
-			bput(b, "%s%s_use=0", i ? "&" : "", therapies[i]);
-		break;
-	default:
-		die("page %d: the default survey's core has 8 pages", page + 1);
+		if (b->n + 4 >= b->cap)
+			die("request body over %zu bytes", b->cap);
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.' || c == '~')
+			b->p[b->n++] = (char)c;
+		else if (c == ' ')
+			b->p[b->n++] = '+';
+		else
+			b->n += (size_t)snprintf(b->p + b->n, 4, "%%%02X", c);
 	}
+	b->p[b->n] = '\0';
+}
+
+/*
+ * The typical path's own answers (tests/forms/test_default_path.c):
+ * exercise, duloxetine and kratom ever used, the first two in the past and
+ * kratom now, outside the US, diagnosed by a doctor; a current kratom user
+ * says on how many days a week (the one number field shown). Every other
+ * question gets a random valid answer.
+ */
+static const struct path_answer {
+	const char *var;
+	const char *vals[4]; /* fixed values, or none: a number lo..hi */
+	int lo, hi;
+} path_answers[] = {
+	{ "country", { "2" }, 0, 0 },          /* not the US: no state */
+	{ "dx_by", { "1" }, 0, 0 },            /* opens years since */
+	{ "therapies_ever", { "1", "7", "18" }, 0, 0 },
+	{ "exercise_use", { "1" }, 0, 0 },     /* in the past */
+	{ "duloxetine_use", { "1" }, 0, 0 },   /* in the past */
+	{ "kratom_use", { "2" }, 0, 0 },       /* now */
+	{ "kratom_days_week", { NULL }, 1, 7 },
+};
+
+static const struct path_answer *
+path_answer(const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(path_answers) / sizeof(*path_answers); i++)
+		if (strlen(path_answers[i].var) == n &&
+		    memcmp(path_answers[i].var, name, n) == 0)
+			return &path_answers[i];
+	return NULL;
+}
+
+/* ---- the form of a page, as a browser sees it ---- */
+
+enum ftype { F_HIDDEN, F_RADIO, F_CHECK, F_TEXT, F_NUMBER, F_AREA };
+
+/* One control name of a form, with every value offered under it. */
+struct field {
+	const char *name;
+	size_t nlen;
+	enum ftype type;
+	const char *val[VAL_CAP];
+	size_t vlen[VAL_CAP];
+	int nval;
+	uint64_t checked; /* bit i: val[i] is checked */
+};
+
+struct form {
+	struct field f[FIELD_CAP];
+	int n;
+	int submit; /* has a button action=submit: check your answers */
+	int next;   /* has a button action=next: a page of questions */
+};
+
+/* The value of attribute name in tag [p, e), or NULL. */
+static const char *
+tag_attr(const char *p, const char *e, const char *name, size_t *len)
+{
+	char pat[32];
+	const char *v, *q;
+	int k = snprintf(pat, sizeof(pat), " %s=\"", name);
+
+	v = memmem(p, (size_t)(e - p), pat, (size_t)k);
+	if (v == NULL)
+		return NULL;
+	v += k;
+	q = memchr(v, '"', (size_t)(e - v));
+	if (q == NULL)
+		return NULL;
+	*len = (size_t)(q - v);
+	return v;
+}
+
+/* Does tag [p, e) carry the bare attribute name? */
+static int
+tag_flag(const char *p, const char *e, const char *name)
+{
+	size_t n = strlen(name);
+	const char *q = p;
+
+	while ((q = memmem(q, (size_t)(e - q), name, n)) != NULL) {
+		char before = q > p ? q[-1] : ' ', after = q + n < e ? q[n] : '>';
+		if (before == ' ' && (after == ' ' || after == '>' ||
+		    after == '/'))
+			return 1;
+		q += n;
+	}
+	return 0;
+}
+
+static struct field *
+form_field(struct form *fm, const char *name, size_t nlen, enum ftype type)
+{
+	int i;
+
+	for (i = 0; i < fm->n; i++)
+		if (fm->f[i].nlen == nlen && memcmp(fm->f[i].name, name,
+		    nlen) == 0)
+			return &fm->f[i];
+	if (fm->n == FIELD_CAP)
+		die("a page's form has over %d fields", FIELD_CAP);
+	memset(&fm->f[fm->n], 0, sizeof(fm->f[fm->n]));
+	fm->f[fm->n].name = name;
+	fm->f[fm->n].nlen = nlen;
+	fm->f[fm->n].type = type;
+	return &fm->f[fm->n++];
+}
+
+/*
+ * Read the survey form (<form method="post" action="/s/...">) of a page:
+ * its controls in document order, with their values and which are
+ * checked, and its submit buttons. 0, or -1 when the page has no such form.
+ */
+static int
+form_read(const char *html, size_t n, struct form *fm)
+{
+	static const char open[] = "<form method=\"post\" action=\"/s/";
+	const char *p = memmem(html, n, open, sizeof(open) - 1), *end, *e;
+
+	fm->n = 0;
+	fm->submit = fm->next = 0;
+	if (p == NULL)
+		return -1;
+	end = memmem(p, n - (size_t)(p - html), "</form>", 7);
+	if (end == NULL)
+		return -1;
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		const char *name, *val, *type;
+		size_t nl, vl = 0, tl;
+		struct field *f;
+		enum ftype t;
+
+		p++;
+		e = memchr(p, '>', (size_t)(end - p));
+		if (e == NULL)
+			break;
+		if (strncmp(p, "button", 6) == 0) {
+			val = tag_attr(p, e, "value", &vl);
+			if (val != NULL && vl == 6 && memcmp(val, "submit", 6) == 0)
+				fm->submit = 1;
+			if (val != NULL && vl == 4 && memcmp(val, "next", 4) == 0)
+				fm->next = 1;
+			p = e;
+			continue;
+		}
+		if (strncmp(p, "input ", 6) != 0 &&
+		    strncmp(p, "textarea ", 9) != 0) {
+			p = e;
+			continue;
+		}
+		name = tag_attr(p, e, "name", &nl);
+		if (name == NULL) {
+			p = e;
+			continue;
+		}
+		type = tag_attr(p, e, "type", &tl);
+		if (p[0] == 't') {
+			/* A textarea's value is its content. */
+			t = F_AREA;
+			val = e + 1;
+			vl = 0;
+			while (val + vl < end && val[vl] != '<')
+				vl++;
+		} else if (type != NULL && tl == 5 && memcmp(type, "radio",
+		    5) == 0)
+			t = F_RADIO;
+		else if (type != NULL && tl == 8 && memcmp(type, "checkbox",
+		    8) == 0)
+			t = F_CHECK;
+		else if (type != NULL && tl == 6 && memcmp(type, "hidden",
+		    6) == 0)
+			t = F_HIDDEN;
+		else {
+			size_t ml;
+			t = tag_attr(p, e, "inputmode", &ml) != NULL ? F_NUMBER :
+			    F_TEXT;
+		}
+		if (t != F_AREA)
+			val = tag_attr(p, e, "value", &vl);
+		f = form_field(fm, name, nl, t);
+		if (f->nval == VAL_CAP)
+			die("a field offers over %d values", VAL_CAP);
+		f->val[f->nval] = val != NULL ? val : "";
+		f->vlen[f->nval] = val != NULL ? vl : 0;
+		if ((t == F_RADIO || t == F_CHECK) && tag_flag(p, e, "checked"))
+			f->checked |= 1ull << f->nval;
+		f->nval++;
+		p = e;
+	}
+	return 0;
+}
+
+/* Is value i of f a positive number (not "none", not "prefer not")? */
+static int
+val_positive(const struct field *f, int i)
+{
+	return f->vlen[i] > 0 && f->val[i][0] >= '1' && f->val[i][0] <= '9';
+}
+
+static void
+bput_pair(struct body *b, const struct field *f, const char *v, size_t vl)
+{
+	if (b->n > 0)
+		bput(b, "&");
+	bput_attr(b, f->name, f->nlen);
+	bput(b, "=");
+	bput_attr(b, v, vl);
+}
+
+/* The index of value v among f's, or -1. */
+static int
+val_find(const struct field *f, const char *v)
+{
+	int i;
+
+	for (i = 0; i < f->nval; i++)
+		if (f->vlen[i] == strlen(v) && memcmp(f->val[i], v,
+		    f->vlen[i]) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * Answer one choice field: what is checked stays checked (a page that came
+ * back), else the path's answer, else a random one (one radio; each
+ * positive box with chance 1/3, at least one). -1 when the path's answer is
+ * not offered (the form changed).
+ */
+static int
+fill_choice(struct conn *c, const struct field *f, struct body *b)
+{
+	const struct path_answer *pa = path_answer(f->name, f->nlen);
+	uint64_t pick = f->checked;
+	int i, npos = 0;
+
+	if (pick == 0 && pa != NULL && pa->vals[0] != NULL) {
+		for (i = 0; i < 4 && pa->vals[i] != NULL; i++) {
+			int k = val_find(f, pa->vals[i]);
+			if (k < 0)
+				return -1;
+			pick |= 1ull << k;
+		}
+	}
+	if (pick == 0 && f->type == F_RADIO)
+		pick = 1ull << rnd(c, (uint32_t)f->nval);
+	if (pick == 0) {
+		for (i = 0; i < f->nval; i++)
+			if (val_positive(f, i)) {
+				npos++;
+				if (rnd(c, 3) == 0)
+					pick |= 1ull << i;
+			}
+		if (pick == 0 && npos > 0) {
+			int k = (int)rnd(c, (uint32_t)npos);
+			for (i = 0; i < f->nval; i++)
+				if (val_positive(f, i) && k-- == 0)
+					pick = 1ull << i;
+		} else if (pick == 0)
+			pick = 1ull << rnd(c, (uint32_t)f->nval);
+	}
+	for (i = 0; i < f->nval; i++)
+		if ((pick >> i) & 1u)
+			bput_pair(b, f, f->val[i], f->vlen[i]);
+	return 0;
+}
+
+/*
+ * The body a browser sends for the survey form fm: every control in
+ * document order (hidden state and ticket, the answers, the empty
+ * honeypot), then the button pressed: "submit" on check your answers,
+ * "next" on a page of questions. Sets *state_len to the state's length.
+ * 0, or -1 when the page cannot be answered (message in *why).
+ */
+static int
+fill_form(struct conn *c, const struct form *fm, struct body *b,
+    size_t *state_len, const char **why)
+{
+	int i;
+
+	b->n = 0;
+	*state_len = 0;
+	for (i = 0; i < fm->n; i++) {
+		const struct field *f = &fm->f[i];
+		const struct path_answer *pa;
+		char num[16];
+
+		switch (f->type) {
+		case F_HIDDEN:
+			if (f->nlen == 5 && memcmp(f->name, "state", 5) == 0)
+				*state_len = f->vlen[0];
+			bput_pair(b, f, f->val[0], f->vlen[0]);
+			break;
+		case F_RADIO:
+		case F_CHECK:
+			if (fill_choice(c, f, b) != 0) {
+				*why = "a path answer is not offered";
+				return -1;
+			}
+			break;
+		case F_NUMBER:
+			pa = path_answer(f->name, f->nlen);
+			if (f->vlen[0] == 0 && pa != NULL && pa->vals[0] == NULL) {
+				snprintf(num, sizeof(num), "%d", pa->lo +
+				    (int)rnd(c, (uint32_t)(pa->hi - pa->lo + 1)));
+				bput_pair(b, f, num, strlen(num));
+			} else
+				bput_pair(b, f, f->val[0], f->vlen[0]);
+			break;
+		case F_TEXT:
+		case F_AREA:
+			/* Typed text stays; the honeypot stays empty. */
+			bput_pair(b, f, f->val[0], f->vlen[0]);
+			break;
+		}
+	}
+	if (*state_len == 0) {
+		*why = "no state field";
+		return -1;
+	}
+	if (fm->submit)
+		bput(b, "&action=submit");
+	else if (fm->next)
+		bput(b, "&action=next");
+	else {
+		*why = "neither Next nor Submit";
+		return -1;
+	}
+	return 0;
+}
+
+/* A body shaped like the collector's submit body, for post mode. */
+static void
+ceiling_body(struct conn *c, struct body *b)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+				  "vwxyz0123456789-_";
+	long i;
+
+	b->n = 0;
+	bput(b, "state=");
+	if (b->n + (size_t)opt.state_bytes + 64 >= b->cap)
+		die("--state-bytes %ld: body over %zu bytes", opt.state_bytes,
+		    b->cap);
+	for (i = 0; i < opt.state_bytes; i++)
+		b->p[b->n++] = b64[rnd(c, 64)];
+	bput(b, "&v=");
+	for (i = 0; i < 35; i++) /* a journey ticket: 35 base64url */
+		b->p[b->n++] = b64[rnd(c, 64)];
+	bput(b, "&website=&action=submit");
 }
 
 /* ---- connections ---- */
@@ -307,13 +715,14 @@ conn_open(struct conn *c)
 	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0)
 		die("socket: %s", strerror(errno));
-	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one,
+	    sizeof(one)) != 0)
+		die("TCP_NODELAY: %s", strerror(errno));
 	memset(&src, 0, sizeof(src));
 	src.sin_family = AF_INET;
-	src.sin_addr.s_addr = htonl(0x7f000001u + (uint32_t)(c->idx % opt.addrs));
+	src.sin_addr.s_addr = htonl(0x7f000001u + (uint32_t)c->addr);
 	if (bind(c->fd, (struct sockaddr *)&src, sizeof(src)) != 0)
-		die("bind 127.0.0.%d: %s", 1 + c->idx % opt.addrs,
-		    strerror(errno));
+		die("bind 127.0.0.%d: %s", 1 + c->addr, strerror(errno));
 	memset(&dst, 0, sizeof(dst));
 	dst.sin_family = AF_INET;
 	dst.sin_port = htons((uint16_t)opt.port);
@@ -339,6 +748,17 @@ want_out(struct conn *c, int on)
 		die("epoll_ctl: %s", strerror(errno));
 }
 
+/* Back to the start of the flow (a new survey, or the next body). */
+static void
+conn_reset(struct conn *c)
+{
+	c->step = opt.mode == MODE_POST || (opt.mode == MODE_FINAL &&
+	    phase == PH_TIMED) ? S_SUBMIT : S_CONSENT_GET;
+	c->nsteps = 0;
+	c->nreq = 0;
+	c->prep = -1;
+}
+
 static void
 flush_out(struct conn *c)
 {
@@ -352,7 +772,7 @@ flush_out(struct conn *c)
 		if (k <= 0) {
 			n_err++;
 			conn_close(c);
-			c->step = opt.mode == MODE_POST ? S_POST : S_CONSENT_GET;
+			conn_reset(c);
 			conn_next(c);
 			return;
 		}
@@ -384,141 +804,94 @@ send_req(struct conn *c, enum kind kind, const char *method, const char *path,
 	c->outoff = 0;
 	c->kind = kind;
 	c->busy = 1;
+	c->nreq++;
 	if (c->fd < 0)
 		conn_open(c);
 	c->t0 = now();
+	if (kind == K_FINAL)
+		c->t_sub = c->t0;
 	if (c->connected)
 		flush_out(c);
 	else
 		want_out(c, 1);
 }
 
-/* The body of a POST from the current page with the current state. */
+/* Keep the body for the timed phase (final and probe modes). */
 static void
-post_page(struct conn *c, int final)
+prep_keep(struct conn *c)
 {
-	char buf[OUT_CAP];
-	struct body b = { buf, 0, sizeof(buf) - 64 };
+	struct prep_list *pl = &prep[c->addr];
 
-	page_answers(c, c->page, &b);
-	bput(&b, "&state=%s&website=&action=%s", c->state,
-	    final ? "submit" : "next");
-	if (opt.mode == MODE_FINAL && final && phase == 0) {
-		/* Keep the body for the timed phase instead of sending it. */
-		if (prep_n < opt.prepare) {
-			prep_body[prep_n] = strndup(b.p, b.n);
-			if (prep_body[prep_n] == NULL)
-				die("out of memory");
-			prep_n++;
-		}
-		c->step = S_CONSENT_GET;
-		c->busy = 0;
-		conn_next(c);
-		return;
+	if (pl->n < pl->quota) {
+		pl->body[pl->n] = strndup(c->body, c->nbody);
+		if (pl->body[pl->n] == NULL)
+			die("out of memory");
+		pl->n++;
+		prep_total++;
 	}
-	send_req(c, final ? K_FINAL : K_PAGE, "POST", opt.path, b.p, b.n);
-}
-
-/* A body shaped like the collector's final submission, for post mode. */
-static void
-post_ceiling(struct conn *c)
-{
-	char buf[OUT_CAP];
-	struct body b = { buf, 0, sizeof(buf) - 64 };
-	size_t i;
-
-	page_answers(c, 7, &b);
-	bput(&b, "&state=");
-	/* The collector's last-page state is about 900 base64url bytes. */
-	for (i = 0; i < 900; i++)
-		b.p[b.n++] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0"
-			     "123456789-_"[rnd(c, 64)];
-	bput(&b, "&website=&action=submit");
-	send_req(c, K_FINAL, "POST", opt.path, b.p, b.n);
 }
 
 /* Issue the connection's next request, if any. */
 static void
 conn_next(struct conn *c)
 {
-	char path[STATE_CAP + 64];
 	static const char consent[] =
 	    "lang=en&consent=1&adult=1&website=&action=start";
+	char path[320];
+	struct body b;
+	struct prep_list *pl = &prep[c->addr];
 
 	if (c->busy)
 		return;
-	if (stopping && opt.mode == MODE_SURVEY)
+	if (stopping && (opt.mode == MODE_SURVEY || opt.mode == MODE_POST))
 		return; /* an unfinished survey stores nothing */
-	if (opt.mode == MODE_POST) {
-		if (!stopping)
-			post_ceiling(c);
-		return;
-	}
-	if (opt.mode == MODE_FINAL && phase == 1) {
-		if (stopping || prep_next >= prep_n)
-			return;
-		c->prep = prep_next++;
-		c->step = S_FINAL;
-		send_req(c, K_FINAL, "POST", opt.path, prep_body[c->prep],
-		    strlen(prep_body[c->prep]));
-		return;
-	}
-	if (opt.mode == MODE_FINAL && phase == 2) {
-		if (loc_next >= loc_n)
-			return;
-		c->step = S_THANKS;
-		send_req(c, K_THANKS, "GET", prep_loc[loc_next++], "", 0);
-		return;
-	}
+	if (phase == PH_PREPARE && pl->n >= pl->quota)
+		return; /* enough for this address; abandon the walk */
 	switch (c->step) {
 	case S_CONSENT_GET:
-		if (stopping || (opt.mode == MODE_FINAL && prep_n + 0 >=
-		    opt.prepare))
-			return;
-		send_req(c, K_GET, "GET", opt.path, "", 0);
+		c->nsteps = 0;
+		c->nreq = 0;
+		snprintf(path, sizeof(path), "/s/%s", opt.form_id);
+		send_req(c, K_CONSENT, "GET", path, "", 0);
 		break;
 	case S_CONSENT_POST:
-		send_req(c, K_PAGE, "POST", opt.path, consent,
-		    sizeof(consent) - 1);
+		snprintf(path, sizeof(path), "/s/%s", opt.form_id);
+		send_req(c, K_STEP, "POST", path, consent, sizeof(consent) - 1);
 		break;
-	case S_PAGE:
-		post_page(c, 0);
-		break;
-	case S_FINAL:
-		post_page(c, 1);
-		break;
+	case S_VIEW:
 	case S_THANKS:
-		snprintf(path, sizeof(path), "%s", c->loc);
-		send_req(c, K_THANKS, "GET", path, "", 0);
+		send_req(c, c->step == S_VIEW ? K_VIEW : K_THANKS, "GET",
+		    c->loc, "", 0);
 		break;
-	case S_POST:
+	case S_STEP:
+		snprintf(path, sizeof(path), "/s/%s", opt.form_id);
+		send_req(c, K_STEP, "POST", path, c->body, c->nbody);
+		break;
+	case S_SUBMIT:
+		if (opt.mode == MODE_POST) {
+			b.p = c->body;
+			b.n = 0;
+			b.cap = BODY_CAP;
+			ceiling_body(c, &b);
+			c->nbody = b.n;
+			send_req(c, K_FINAL, "POST", opt.path, c->body,
+			    c->nbody);
+			break;
+		}
+		if (opt.mode == MODE_FINAL && phase == PH_TIMED) {
+			if (pl->next >= pl->n)
+				return; /* this address's bodies ran out */
+			c->prep = pl->next++;
+			c->nbody = strlen(pl->body[c->prep]);
+			memcpy(c->body, pl->body[c->prep], c->nbody + 1);
+		}
+		snprintf(path, sizeof(path), "/s/%s", opt.form_id);
+		send_req(c, K_FINAL, "POST", path, c->body, c->nbody);
 		break;
 	}
 }
 
-/* Copy the value of attribute pattern `pre` (up to '"') into out. */
-static int
-find_value(const char *body, size_t n, const char *pre, char *out,
-    size_t outsz)
-{
-	const char *p = memmem(body, n, pre, strlen(pre)), *q;
-	size_t k;
-
-	if (p == NULL)
-		return -1;
-	p += strlen(pre);
-	q = memchr(p, '"', n - (size_t)(p - body));
-	if (q == NULL)
-		return -1;
-	k = (size_t)(q - p);
-	if (k + 1 > outsz)
-		return -1;
-	memcpy(out, p, k);
-	out[k] = '\0';
-	return 0;
-}
-
-/* The receipt code shown in id="receipt-code" (display form). */
+/* The code shown in id="receipt-code" (display form). */
 static int
 find_receipt(const char *body, size_t n, char *out, size_t outsz)
 {
@@ -533,7 +906,7 @@ find_receipt(const char *body, size_t n, char *out, size_t outsz)
 	if (q == NULL)
 		return -1;
 	k = (size_t)(q - p);
-	if (k < 26 || k + 1 > outsz)
+	if (k < 20 || k + 1 > outsz)
 		return -1;
 	memcpy(out, p, k);
 	out[k] = '\0';
@@ -547,29 +920,74 @@ bad(struct conn *c, int status, const char *what)
 	if (n_err <= 5)
 		fprintf(stderr, "survey_load: connection %d: %s (status %d)\n",
 		    c->idx, what, status);
-	c->step = opt.mode == MODE_POST ? S_POST : S_CONSENT_GET;
+	if (n_err >= 1000)
+		die("1000 unexpected responses; stopping");
+	conn_reset(c);
 }
 
-/* A survey page was answered with the next page: read state and progress. */
+/* Does a 303's Location lead where it should? */
 static int
-read_page(struct conn *c, const char *body, size_t n)
+loc_ok(const char *loc, const char *want)
 {
-	const char *p;
-	int k, total;
+	return loc != NULL && strstr(loc, want) != NULL;
+}
 
-	if (find_value(body, n, "name=\"state\" value=\"", c->state,
-	    sizeof(c->state)) != 0)
-		return -1;
-	p = memmem(body, n, "class=\"progress\">Page ", 22);
-	if (p == NULL || sscanf(p + 22, "%d of %d", &k, &total) != 2)
-		return -1;
-	if (k != c->page + 1 || total != 8)
-		return -1;
-	/* An error summary means the page came back instead of the next. */
-	if (memmem(body, n, "role=\"alert\"", 12) != NULL)
-		return -1;
-	c->npages = total;
-	return 0;
+/* A step's page arrived: fill its form in and choose the next step. */
+static void
+on_view(struct conn *c, int status, const char *html, size_t n)
+{
+	static struct form fm; /* one thread; large */
+	struct body b = { c->body, 0, BODY_CAP };
+	const char *why = "";
+	size_t state_len;
+
+	if (status != 200)
+		return bad(c, status, "step page refused");
+	if (memmem(html, n, "class=\"error-summary\"", 21) != NULL)
+		return bad(c, status, "page came back with errors");
+	if (form_read(html, n, &fm) != 0)
+		return bad(c, status, "step page without its form");
+	if (fill_form(c, &fm, &b, &state_len, &why) != 0)
+		return bad(c, status, why);
+	c->nbody = b.n;
+	if (++c->nsteps > STEP_MAX)
+		return bad(c, status, "survey does not end");
+	if (!fm.submit) {
+		c->step = S_STEP;
+		return;
+	}
+	n_submit_bodies++;
+	sum_body_bytes += b.n;
+	sum_state_bytes += state_len;
+	if (phase == PH_PREPARE) {
+		prep_keep(c);
+		c->step = S_CONSENT_GET;
+		return;
+	}
+	c->step = S_SUBMIT;
+}
+
+/* The thank-you page arrived: one submission acknowledged. */
+static void
+on_thanks(struct conn *c, int status, const char *body, size_t n)
+{
+	char code[64];
+
+	if (status != 200 || find_receipt(body, n, code, sizeof(code)) != 0)
+		return bad(c, status, "thank-you page without receipt");
+	if (opt.mode != MODE_POST) {
+		n_receipts++;
+		if (rfile != NULL)
+			fprintf(rfile, "%s\n", code);
+	}
+	if (measuring && c->sub_in_window) {
+		n_ack++;
+		sum_req_per_ack += c->nreq;
+		lat_add(&lat_sub, now() - c->t_sub);
+	}
+	if (opt.mode == MODE_FINAL)
+		t_last = now();
+	conn_reset(c);
 }
 
 static void
@@ -577,13 +995,11 @@ on_response(struct conn *c, int status, const char *loc, const char *body,
     size_t n)
 {
 	double dt = now() - c->t0;
-	char code[64];
 
 	if (measuring) {
 		n_req++;
 		lat_add(&lat_all, dt);
-		if (c->kind == K_FINAL)
-			lat_add(&lat_final, dt);
+		lat_add(&lat_kind[c->kind], dt);
 	}
 	c->busy = 0;
 	switch (c->step) {
@@ -593,56 +1009,27 @@ on_response(struct conn *c, int status, const char *loc, const char *body,
 		c->step = S_CONSENT_POST;
 		break;
 	case S_CONSENT_POST:
-		c->page = 0;
-		if (status != 200 || read_page(c, body, n) != 0)
-			return bad(c, status, "consent not accepted");
-		c->step = S_PAGE;
-		break;
-	case S_PAGE:
-		if (status != 200)
-			return bad(c, status, "page refused");
-		c->page++;
-		if (read_page(c, body, n) != 0)
-			return bad(c, status, "next page missing");
-		if (c->page == c->npages - 1)
-			c->step = S_FINAL;
-		break;
-	case S_FINAL:
-		if (status != 303 || loc == NULL)
-			return bad(c, status, "submission not acknowledged");
-		if (opt.mode == MODE_FINAL) {
-			if (measuring) {
-				n_final++;
-				prep_loc[loc_n] = strdup(loc);
-				if (prep_loc[loc_n] == NULL)
-					die("out of memory");
-				loc_n++;
-			}
-			return;
-		}
+	case S_STEP:
+		if (status != 303 || !loc_ok(loc, "/p?v="))
+			return bad(c, status, c->step == S_STEP ?
+			    "page not answered 303 to the next step" :
+			    "consent not answered 303 to the first page");
 		snprintf(c->loc, sizeof(c->loc), "%s", loc);
-		if (measuring)
-			n_final++;
+		c->step = S_VIEW;
+		break;
+	case S_VIEW:
+		on_view(c, status, body, n);
+		break;
+	case S_SUBMIT:
+		if (status != 303 || !loc_ok(loc, "/thanks?"))
+			return bad(c, status, "submission not acknowledged");
+		snprintf(c->loc, sizeof(c->loc), "%s", loc);
+		c->sub_in_window = measuring;
 		c->step = S_THANKS;
 		break;
 	case S_THANKS:
-		c->step = S_CONSENT_GET;
-		if (status != 200 || find_receipt(body, n, code,
-		    sizeof(code)) != 0)
-			return bad(c, status, "thank-you page without receipt");
+		on_thanks(c, status, body, n);
 		break;
-	case S_POST:
-		if (status != 303)
-			return bad(c, status, "POST not acknowledged");
-		if (measuring)
-			n_ack++;
-		return;
-	}
-	if (c->step == S_CONSENT_GET && c->kind == K_THANKS) {
-		if (measuring || phase == 2)
-			n_ack++;
-		if (rfile != NULL && (measuring || phase == 2))
-			fprintf(rfile, "%s\n", code);
 	}
 }
 
@@ -653,7 +1040,7 @@ parse(struct conn *c)
 	char *hend, *p, *line;
 	long clen = -1;
 	int status;
-	char loc[STATE_CAP];
+	char loc[LOC_CAP];
 	int has_loc = 0;
 	size_t hlen;
 
@@ -668,6 +1055,8 @@ parse(struct conn *c)
 	while (line != NULL && line + 1 < hend) {
 		p = line + 1;
 		line = memchr(p, '\n', (size_t)(hend + 2 - p));
+		if (line == NULL)
+			break;
 		if (strncasecmp(p, "Content-Length:", 15) == 0)
 			clen = strtol(p + 15, NULL, 10);
 		else if (strncasecmp(p, "Connection: close", 17) == 0)
@@ -685,15 +1074,16 @@ parse(struct conn *c)
 	}
 	if (clen < 0)
 		clen = 0;
+	if (hlen + (size_t)clen >= IN_CAP)
+		die("connection %d: response over %u bytes", c->idx, IN_CAP);
 	if (c->inlen < hlen + (size_t)clen)
 		return 0;
 	c->in[hlen + (size_t)clen] = '\0';
 	on_response(c, status, has_loc ? loc : NULL, c->in + hlen,
 	    (size_t)clen);
 	c->inlen = 0;
-	if (c->close_after) {
+	if (c->close_after)
 		conn_close(c);
-	}
 	return 1;
 }
 
@@ -715,8 +1105,7 @@ on_readable(struct conn *c)
 					fprintf(stderr, "survey_load: "
 					    "connection %d closed mid-request\n",
 					    c->idx);
-				c->step = opt.mode == MODE_POST ? S_POST :
-				    S_CONSENT_GET;
+				conn_reset(c);
 			}
 			conn_close(c);
 			conn_next(c);
@@ -739,9 +1128,10 @@ loop(double deadline)
 
 	for (;;) {
 		double t = now();
-		if (!stopping && t >= t_end) {
+		if (!stopping && t_end > 0 && t >= t_end) {
 			stopping = 1;
 			measuring = 0;
+			cpu_sum += server_cpu() - cpu_t0;
 		}
 		busy = 0;
 		for (i = 0; i < opt.conns; i++)
@@ -758,8 +1148,9 @@ loop(double deadline)
 			if ((evs[i].events & EPOLLOUT) && !c->connected) {
 				int err = 0;
 				socklen_t len = sizeof(err);
-				getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err,
-				    &len);
+				if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR,
+				    &err, &len) != 0)
+					err = errno;
 				if (err != 0)
 					die("connect to port %d: %s", opt.port,
 					    strerror(err));
@@ -778,16 +1169,63 @@ static void
 start_all(void)
 {
 	int i;
-	for (i = 0; i < opt.conns; i++)
+	for (i = 0; i < opt.conns; i++) {
+		conn_reset(&cs[i]);
 		conn_next(&cs[i]);
+	}
+}
+
+/*
+ * Final mode, one round: walk `prepare` surveys to their check of answers
+ * (not timed), then send their submits and fetch their receipts (timed).
+ * Returns the timed seconds.
+ */
+static double
+final_round(long round)
+{
+	double t0;
+	int a;
+
+	for (a = 0; a < opt.addrs; a++) {
+		struct prep_list *pl = &prep[a];
+		long i;
+		for (i = 0; i < pl->n; i++)
+			free(pl->body[i]);
+		pl->n = pl->next = 0;
+	}
+	prep_total = 0;
+	phase = PH_PREPARE;
+	measuring = 0;
+	stopping = 0;
+	t_end = 0;
+	while (prep_total < opt.prepare) {
+		long before = prep_total;
+		start_all();
+		loop(now() + 3600);
+		if (prep_total == before && n_err > 0)
+			die("round %ld: surveys cannot be walked to the end",
+			    round);
+	}
+	fprintf(stderr, "survey_load: round %ld: %ld final submissions "
+	    "prepared; timed phase\n", round, prep_total);
+	phase = PH_TIMED;
+	t0 = t_last = now();
+	cpu_t0 = server_cpu();
+	measuring = 1;
+	start_all();
+	loop(now() + 600);
+	measuring = 0;
+	cpu_sum += server_cpu() - cpu_t0;
+	return t_last - t0;
 }
 
 static void
 usage(void)
 {
-	fputs("usage: survey_load --port N [--mode survey|final|post] "
+	fputs("usage: survey_load --port N [--mode survey|final|post|probe] "
 	      "[--conns 64] [--seconds 15] [--form-id ID] [--path /submit] "
-	      "[--prepare N] [--receipts FILE] [--addrs K]\n", stderr);
+	      "[--prepare 6000] [--rounds 2] [--state-bytes 1800] "
+	      "[--receipts FILE] [--addrs K] [--server-pid PID]\n", stderr);
 	exit(2);
 }
 
@@ -804,12 +1242,10 @@ num(const char *flag, const char *v, long lo, long hi)
 	return x;
 }
 
-int
-main(int argc, char **argv)
+static void
+parse_args(int argc, char **argv)
 {
-	static char pathbuf[512];
 	int i;
-	double t0, el;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -823,9 +1259,15 @@ main(int argc, char **argv)
 		else if (strcmp(a, "--seconds") == 0)
 			opt.seconds = (double)num(a, v, 1, 3600);
 		else if (strcmp(a, "--prepare") == 0)
-			opt.prepare = num(a, v, 1, 10000000);
+			opt.prepare = num(a, v, 1, PREPARE_MAX);
+		else if (strcmp(a, "--rounds") == 0)
+			opt.rounds = num(a, v, 1, 100);
+		else if (strcmp(a, "--state-bytes") == 0)
+			opt.state_bytes = num(a, v, 0, BODY_CAP - 1024);
 		else if (strcmp(a, "--addrs") == 0)
-			opt.addrs = (int)num(a, v, 1, 250);
+			opt.addrs = (int)num(a, v, 1, ADDR_MAX);
+		else if (strcmp(a, "--server-pid") == 0)
+			opt.server_pid = num(a, v, 1, 1L << 30);
 		else if (strcmp(a, "--form-id") == 0)
 			opt.form_id = v;
 		else if (strcmp(a, "--path") == 0)
@@ -839,20 +1281,34 @@ main(int argc, char **argv)
 				opt.mode = MODE_FINAL;
 			else if (strcmp(v, "post") == 0)
 				opt.mode = MODE_POST;
+			else if (strcmp(v, "probe") == 0)
+				opt.mode = MODE_PROBE;
 			else
-				die("--mode: must be survey, final or post "
-				    "(got \"%s\")", v);
+				die("--mode: must be survey, final, post or "
+				    "probe (got \"%s\")", v);
 		} else
 			usage();
 	}
 	if (opt.port == 0)
 		usage();
+	if (strlen(opt.form_id) > 64)
+		die("--form-id: at most 64 characters");
+	if (opt.mode == MODE_PROBE) {
+		opt.conns = 1;
+		opt.prepare = 1;
+		opt.rounds = 1;
+	}
 	if (opt.addrs == 0)
 		opt.addrs = (opt.conns + 15) / 16;
-	if (opt.mode != MODE_POST) {
-		snprintf(pathbuf, sizeof(pathbuf), "/s/%s", opt.form_id);
-		opt.path = pathbuf;
-	}
+	if (opt.addrs > opt.conns)
+		opt.addrs = opt.conns;
+}
+
+static void
+setup(void)
+{
+	int i;
+
 	if (opt.receipts != NULL) {
 		rfile = fopen(opt.receipts, "w");
 		if (rfile == NULL)
@@ -867,58 +1323,82 @@ main(int argc, char **argv)
 	for (i = 0; i < opt.conns; i++) {
 		cs[i].fd = -1;
 		cs[i].idx = i;
+		cs[i].addr = i % opt.addrs;
 		cs[i].rng = 0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1);
-		cs[i].step = opt.mode == MODE_POST ? S_POST : S_CONSENT_GET;
 		cs[i].in = malloc(IN_CAP);
-		if (cs[i].in == NULL)
+		cs[i].body = malloc(BODY_CAP);
+		if (cs[i].in == NULL || cs[i].body == NULL)
 			die("out of memory");
 	}
+	for (i = 0; i < opt.addrs; i++) {
+		/* Exactly `prepare` in all, as even as the addresses allow. */
+		prep[i].quota = opt.prepare / opt.addrs +
+		    (i < opt.prepare % opt.addrs);
+		prep[i].body = calloc((size_t)prep[i].quota + 1,
+		    sizeof(*prep[i].body));
+		if (prep[i].body == NULL)
+			die("out of memory");
+	}
+}
 
+int
+main(int argc, char **argv)
+{
+	const char *mname[] = { "survey", "final", "post", "probe" };
+	double el = 0;
+	long r;
+
+	parse_args(argc, argv);
+	setup();
+	if (opt.mode == MODE_PROBE) {
+		phase = PH_PREPARE;
+		start_all();
+		loop(now() + 60);
+		if (prep_total != 1 || n_submit_bodies == 0)
+			die("probe: the survey could not be walked to its end");
+		printf("mode=probe body_bytes=%llu state_bytes=%llu "
+		    "requests_to_check=%lu\n", sum_body_bytes, sum_state_bytes,
+		    cs[0].nreq);
+		return 0;
+	}
 	if (opt.mode == MODE_FINAL) {
-		prep_body = calloc((size_t)opt.prepare, sizeof(*prep_body));
-		prep_loc = calloc((size_t)opt.prepare, sizeof(*prep_loc));
-		if (prep_body == NULL || prep_loc == NULL)
-			die("out of memory");
-		phase = 0;
-		t_end = now() + 3600;
-		for (;;) {
-			start_all();
-			loop(now() + 3600);
-			if (prep_n >= opt.prepare)
-				break;
-		}
-		phase = 1;
-		fprintf(stderr, "survey_load: %ld final submissions prepared; "
-		    "timed phase\n", prep_n);
-	}
-
-	t0 = t_start = now();
-	t_end = t_start + opt.seconds;
-	measuring = 1;
-	start_all();
-	loop(t_end + 10);
-	el = (opt.mode == MODE_FINAL && now() < t_end ? now() : t_end) - t0;
-	if (stopping == 0) {
+		for (r = 1; r <= opt.rounds; r++)
+			el += final_round(r);
+	} else {
+		phase = PH_TIMED;
+		t_end = now() + opt.seconds;
+		cpu_t0 = server_cpu();
+		measuring = 1;
+		start_all();
+		loop(t_end + 10);
+		el = opt.seconds;
 		stopping = 1;
 		measuring = 0;
 	}
-	if (opt.mode == MODE_FINAL) {
-		/* Receipts of the finals acknowledged in the window. */
-		phase = 2;
-		start_all();
-		loop(now() + 600);
-	}
 	if (rfile != NULL && fclose(rfile) != 0)
 		die("%s: %s", opt.receipts, strerror(errno));
+	if (el <= 0)
+		el = 1e-9;
 
 	printf("mode=%s conns=%d seconds=%.2f requests=%lu req_per_s=%.0f "
-	       "acked=%lu acked_per_s=%.1f finals=%lu p50_ms=%.2f p99_ms=%.2f "
-	       "final_p50_ms=%.2f final_p99_ms=%.2f errors=%lu\n",
-	    opt.mode == MODE_SURVEY ? "survey" :
-	    opt.mode == MODE_FINAL ? "final" : "post", opt.conns, el, n_req,
-	    (double)n_req / el, n_ack, (double)n_ack / el,
-	    opt.mode == MODE_POST ? n_ack : n_final, lat_q(&lat_all, 0.50),
-	    lat_q(&lat_all, 0.99), lat_q(&lat_final, 0.50),
-	    lat_q(&lat_final, 0.99), n_err);
+	       "acked=%lu acked_per_s=%.1f receipts=%lu req_per_ack=%.1f "
+	       "p50_ms=%.2f p99_ms=%.2f final_p50_ms=%.2f final_p99_ms=%.2f "
+	       "thanks_p50_ms=%.2f thanks_p99_ms=%.2f sub_p50_ms=%.2f "
+	       "sub_p99_ms=%.2f view_p99_ms=%.2f step_p99_ms=%.2f "
+	       "body_bytes=%.0f state_bytes=%.0f cpu_ms_per_ack=%.3f "
+	       "cpu_cores=%.2f errors=%lu\n",
+	    mname[opt.mode], opt.conns, el, n_req, (double)n_req / el, n_ack,
+	    (double)n_ack / el, n_receipts,
+	    n_ack ? (double)sum_req_per_ack / (double)n_ack : 0.0,
+	    lat_q(&lat_all, 0.50), lat_q(&lat_all, 0.99),
+	    lat_q(&lat_kind[K_FINAL], 0.50), lat_q(&lat_kind[K_FINAL], 0.99),
+	    lat_q(&lat_kind[K_THANKS], 0.50), lat_q(&lat_kind[K_THANKS], 0.99),
+	    lat_q(&lat_sub, 0.50), lat_q(&lat_sub, 0.99),
+	    lat_q(&lat_kind[K_VIEW], 0.99), lat_q(&lat_kind[K_STEP], 0.99),
+	    n_submit_bodies ? (double)sum_body_bytes /
+	    (double)n_submit_bodies : 0.0, n_submit_bodies ?
+	    (double)sum_state_bytes / (double)n_submit_bodies : 0.0,
+	    n_ack && opt.server_pid ? 1e3 * cpu_sum / (double)n_ack : 0.0,
+	    cpu_sum / el, n_err);
 	return n_ack > 0 && n_err == 0 ? 0 : 1;
 }
