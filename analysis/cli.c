@@ -149,7 +149,7 @@ flag_arg(const struct cmd *c, int f)
 {
 	if (f == FLAG_OUT && c->out_arg != NULL)
 		return c->out_arg;
-	return flags[f].arg;
+	return flags[f].arg != NULL ? flags[f].arg : ""; /* "": a switch */
 }
 
 static const struct cmd cmds[] = {

@@ -1371,11 +1371,13 @@ parse_root(struct ctx *c, json_t *root)
 		get_text(c, x, "consent", "text", 1, &f->consent_text);
 		get_text(c, x, "consent", "agree", 1, &f->consent_agree);
 		get_text(c, x, "consent", "age_confirm", 1, &f->consent_age);
-		if (get_number(c, x, "consent", "minutes", 1, &d) &&
-		    (d < 1 || d > 600))
-			problem(c, "consent.minutes", "must be 1..600");
-		else if (json_object_get(x, "minutes") != NULL)
-			f->consent_minutes = (long)d;
+		/* Absent, or not an integer (reported by get_number): unset. */
+		if (get_number(c, x, "consent", "minutes", 1, &d)) {
+			if (d < 1 || d > 600)
+				problem(c, "consent.minutes", "must be 1..600");
+			else
+				f->consent_minutes = (long)d;
+		}
 		parse_consent_parts(c, x);
 	}
 
