@@ -93,6 +93,12 @@ static const char css[] =
     ".nfp{background:#8a2b2b;color:#fff;padding:.5rem 1rem;"
     "font-size:1.2rem;text-transform:uppercase}"
     "svg text{font-family:sans-serif;font-size:10px;fill:#333}"
+    ".tw{overflow-x:auto;max-width:100%}svg{max-width:100%;height:auto}"
+    "code{overflow-wrap:anywhere}caption{text-align:left;font-size:.85rem;"
+    "color:#555;padding:.2rem 0}.vh{position:absolute;width:1px;height:1px;"
+    "overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"
+    "nav ul{padding-left:1.2rem;columns:16rem}nav li a{display:inline-block;"
+    "min-height:24px;padding:.15rem 0}p.top{font-size:.85rem}"
     "@media print{body{margin:0;max-width:none}.var,table{break-inside:"
     "avoid}h2{break-after:avoid}}";
 
@@ -151,17 +157,17 @@ header(FILE *fp, const struct rel_report *m)
 	html_text(fp, m->title);
 	fputs(" \xe2\x80\x94 analysis report</title>\n<style>", fp);
 	fputs(css, fp);
-	fputs("</style>\n</head>\n<body>\n", fp);
+	fputs("</style>\n</head>\n<body>\n<header id=\"top\">\n", fp);
 	if (m->not_for_publication) {
 		fputs("<p class=\"nfp\"><strong>", fp);
 		html_text(fp, REPORT_NOT_FOR_PUBLICATION);
 		fputs("</strong></p>\n", fp);
 	}
-	fputs("<header>\n<h1>", fp);
+	fputs("<h1>", fp);
 	html_uw(fp, m->title);
 	fputs("</h1>\n<p class=\"meta\">Analysis report of the survey "
 	    "responses: descriptive statistics and comparisons between "
-	    "groups of respondents.</p>\n</header>\n", fp);
+	    "groups of respondents.</p>\n</header>\n<main>\n", fp);
 	fputs("<div class=\"notice\"><p><strong>How to read this report."
 	    "</strong> The respondents chose to take part and described "
 	    "themselves; nobody was assigned a therapy. A comparison shows "
@@ -178,17 +184,21 @@ header(FILE *fp, const struct rel_report *m)
 	    "to be withheld or rounded for that is listed under "
 	    "<a href=\"#withheld\">Withheld</a>. Intervals are 95%% "
 	    "confidence intervals. Labels in <span class=\"uw\">this style"
-	    "</span> are the wording of the survey or of the analysis plan."
+	    "</span> are the wording of the survey or of the analysis plan. "
+	    "An en dash (\xe2\x80\x93) marks a number that was not computed "
+	    "or not published; the reason is given beside it. Every table is "
+	    "also a CSV file beside this page, named in its caption."
 	    "</p></div>\n", k - 1, k, k, m->min_values);
-	fputs("<h2 id=\"provenance\">Provenance</h2>\n<table class=\"prov\">"
+	fputs("<h2 id=\"provenance\">Provenance</h2>\n<div class=\"tw\"><table class=\"prov\">"
+	    "<caption>Where these numbers come from</caption>"
 	    "\n", fp);
-	fputs("<tr><th>Program</th><td>", fp);
+	fputs("<tr><th scope=\"row\">Program</th><td>", fp);
 	html_text(fp, m->program);
-	fputs("</td></tr>\n<tr><th>Form</th><td>", fp);
+	fputs("</td></tr>\n<tr><th scope=\"row\">Form</th><td>", fp);
 	html_text(fp, m->form_id);
 	fprintf(fp, " version %ld, SHA-256 ", m->form_version);
 	html_text(fp, m->form_sha);
-	fputs("</td></tr>\n<tr><th>Plan</th><td>", fp);
+	fputs("</td></tr>\n<tr><th scope=\"row\">Plan</th><td>", fp);
 	html_text(fp, m->plan_source);
 	fputs(", SHA-256 ", fp);
 	html_text(fp, m->plan_sha);
@@ -196,17 +206,17 @@ header(FILE *fp, const struct rel_report *m)
 	num(fp, m->alpha, 3);
 	fputs(", multiplicity ", fp);
 	html_text(fp, m->multiplicity);
-	fputs("</td></tr>\n<tr><th>Data</th><td>SHA-256 ", fp);
+	fputs("</td></tr>\n<tr><th scope=\"row\">Data</th><td>SHA-256 ", fp);
 	html_text(fp, m->data_sha);
 	fprintf(fp, "; %llu rows read, %llu analysed, %llu not decoded, "
 	    "%llu of another form version</td></tr>\n", m->rows_read,
 	    m->rows_analysed, m->rows_not_decoded, m->rows_other_version);
 	for (size_t i = 0; i < m->nproblems; i++) {
-		fputs("<tr><th>Not decoded</th><td>", fp);
+		fputs("<tr><th scope=\"row\">Not decoded</th><td>", fp);
 		html_text(fp, m->problems[i].what);
 		fprintf(fp, ": %llu rows</td></tr>\n", m->problems[i].rows);
 	}
-	fputs("</table>\n", fp);
+	fputs("</table></div>\n", fp);
 }
 
 static void
@@ -230,10 +240,17 @@ forest(FILE *fp, const struct rel_report *m, size_t ig)
 			n++;
 	if (n == 0)
 		return;
-	fprintf(fp, "<svg role=\"img\" aria-label=\"Standardized mean "
-	    "differences with 95%% intervals\" width=\"%g\" height=\"%zu\" "
-	    "viewBox=\"0 0 %g %zu\">\n", x0 + w + 20, n * 22 + 34,
-	    x0 + w + 20, n * 22 + 34);
+	const struct rel_group *g = &m->groups[ig];
+	fprintf(fp, "<svg role=\"img\" aria-labelledby=\"fg%zu-t fg%zu-d\" "
+	    "width=\"%g\" height=\"%zu\" viewBox=\"0 0 %g %zu\">\n"
+	    "<title id=\"fg%zu-t\">Standardized differences, ", ig, ig,
+	    x0 + w + 20, n * 22 + 34, x0 + w + 20, n * 22 + 34, ig);
+	html_text(fp, g->a_label);
+	fputs(" minus ", fp);
+	html_text(fp, g->b_label);
+	fprintf(fp, "</title>\n<desc id=\"fg%zu-d\">Hedges' g of each outcome "
+	    "with its 95%% interval, on an axis from -1.5 to 1.5; the numbers "
+	    "are in the table above.</desc>\n", ig);
 	for (int t = -3; t <= 3; t++) {
 		double x = x0 + (t * 0.5 - lo) / (hi - lo) * w;
 		fprintf(fp, "<line x1=\"%.1f\" y1=\"4\" x2=\"%.1f\" y2=\"%zu\" "
@@ -242,8 +259,11 @@ forest(FILE *fp, const struct rel_report *m, size_t ig)
 		    t == 0 ? "#555" : "#dde", x, n * 22 + 20, t * 0.5);
 	}
 	fprintf(fp, "<text x=\"%.1f\" y=\"%zu\" text-anchor=\"middle\">"
-	    "Hedges' g (group a minus group b)</text>\n", x0 + w / 2,
-	    n * 22 + 32);
+	    "Hedges' g (", x0 + w / 2, n * 22 + 32);
+	html_text(fp, g->a_label);
+	fputs(" minus ", fp);
+	html_text(fp, g->b_label);
+	fputs(")</text>\n", fp);
 	y = 14;
 	for (i = 0; i < m->ncmps; i++) {
 		const struct rel_cmp *c = &m->cmps[i];
@@ -251,7 +271,23 @@ forest(FILE *fp, const struct rel_report *m, size_t ig)
 			continue;
 		fprintf(fp, "<text x=\"%g\" y=\"%.1f\" text-anchor=\"end\">",
 		    x0 - 8, y + 3);
-		html_text(fp, c->outcome);
+		/* The label, cut to fit the 230 units left of the axis. */
+		{
+			char lab[40];
+			const char *l = c->outcome_label ? c->outcome_label :
+			    c->outcome;
+			size_t ln = strlen(l);
+			if (ln < sizeof(lab)) {
+				html_text(fp, l);
+			} else {
+				size_t cut = sizeof(lab) - 4;
+				while (cut > 0 && ((unsigned char)l[cut] & 0xC0) == 0x80)
+					cut--;
+				memcpy(lab, l, cut);
+				memcpy(lab + cut, "...", 4);
+				html_text(fp, lab);
+			}
+		}
 		fputs("</text>\n", fp);
 		if (rel_num_shown(&c->g_g) && rel_num_shown(&c->g_lo) &&
 		    rel_num_shown(&c->g_hi)) {
@@ -361,15 +397,19 @@ comparisons(FILE *fp, const struct rel_report *m)
 			html_text(fp, g->withheld);
 			fputs("</p>\n", fp);
 		}
-		fputs("<table>\n<tr><th>Outcome</th><th>n a</th>"
-		    "<th>n b</th><th>Group a</th><th>Group b</th>"
-		    "<th>Difference a \xe2\x88\x92 b [95% CI]</th>"
-		    "<th>Standardized difference (Hedges' g)</th><th>Test, p"
-		    "</th><th>Adjusted p</th></tr>\n", fp);
+		fputs("<div class=\"tw\"><table>\n<caption>Comparisons of group ",
+		    fp);
+		html_text(fp, g->name);
+		fputs(" (in <a href=\"comparisons.csv\">comparisons.csv</a>)"
+		    "</caption>\n<tr><th scope=\"col\">Outcome</th><th scope=\"col\">n a</th>"
+		    "<th scope=\"col\">n b</th><th scope=\"col\">Group a</th><th scope=\"col\">Group b</th>"
+		    "<th scope=\"col\">Difference a \xe2\x88\x92 b [95% CI]</th>"
+		    "<th scope=\"col\">Standardized difference (Hedges' g)</th><th scope=\"col\">Test, p"
+		    "</th><th scope=\"col\">Adjusted p</th></tr>\n", fp);
 		for (j = 0; j < m->ncmps; j++)
 			if (m->cmps[j].igroup == i)
 				cmp_row(fp, &m->cmps[j], m->k);
-		fputs("</table>\n", fp);
+		fputs("</table></div>\n", fp);
 		forest(fp, m, i);
 	}
 }
@@ -380,13 +420,19 @@ correlations(FILE *fp, const struct rel_report *m)
 	if (m->ncors == 0)
 		return;
 	fputs("<h2 id=\"correlations\">Rank correlations between outcomes"
-	    "</h2>\n<table>\n<tr><th>Outcomes</th><th>n</th><th>Spearman's "
-	    "rho</th><th>p</th><th>Adjusted p</th></tr>\n", fp);
+	    "</h2>\n<div class=\"tw\"><table>\n<caption>Spearman's rho between "
+	    "two answers (in <a href=\"correlations.csv\">correlations.csv</a>)"
+	    "</caption>\n<tr><th scope=\"col\">Outcomes</th><th scope=\"col\">n</th><th scope=\"col\">Spearman's "
+	    "rho</th><th scope=\"col\">p</th><th scope=\"col\">Adjusted p</th></tr>\n", fp);
 	for (size_t i = 0; i < m->ncors; i++) {
 		const struct rel_cor *c = &m->cors[i];
-		fputs("<tr><td><code>", fp);
+		fputs("<tr><td>", fp);
+		html_uw(fp, c->x_label);
+		fputs(" <code>", fp);
 		html_text(fp, c->x);
-		fputs("</code> and <code>", fp);
+		fputs("</code> and ", fp);
+		html_uw(fp, c->y_label);
+		fputs(" <code>", fp);
 		html_text(fp, c->y);
 		fputs("</code></td><td class=\"n\">", fp);
 		count(fp, &c->n, m->k);
@@ -411,7 +457,7 @@ correlations(FILE *fp, const struct rel_report *m)
 		}
 		note_row(fp, 5);
 	}
-	fputs("</table>\n", fp);
+	fputs("</table></div>\n", fp);
 }
 
 static void
@@ -424,15 +470,19 @@ adjusted(FILE *fp, const struct rel_report *m)
 	    "membership (a = 1, b = 0) and the covariates of the plan, "
 	    "respondents with every value known. Numeric outcomes: linear "
 	    "regression, HC3 robust standard errors; yes/no outcomes: "
-	    "logistic regression (odds ratio).</p>\n<table>\n<tr><th>Group"
-	    "</th><th>Outcome</th><th>Covariates</th><th>n a</th><th>n b"
-	    "</th><th>Estimate [95% CI]</th><th>p</th><th>Adjusted p</th>"
+	    "logistic regression (odds ratio).</p>\n<div class=\"tw\"><table>\n"
+	    "<caption>Adjusted comparisons (in <a href=\"adjusted.csv\">"
+	    "adjusted.csv</a>)</caption>\n<tr><th scope=\"col\">Group"
+	    "</th><th scope=\"col\">Outcome</th><th scope=\"col\">Covariates</th><th scope=\"col\">n a</th><th scope=\"col\">n b"
+	    "</th><th scope=\"col\">Estimate [95% CI]</th><th scope=\"col\">p</th><th scope=\"col\">Adjusted p</th>"
 	    "</tr>\n", fp);
 	for (size_t i = 0; i < m->nadjs; i++) {
 		const struct rel_adj *c = &m->adjs[i];
 		fputs("<tr><td><code>", fp);
 		html_text(fp, c->group);
-		fputs("</code></td><td><code>", fp);
+		fputs("</code></td><td>", fp);
+		html_uw(fp, c->outcome_label);
+		fputs(" <code>", fp);
 		html_text(fp, c->outcome);
 		fputs("</code></td><td>", fp);
 		for (size_t j = 0; j < c->ncovs; j++) {
@@ -473,7 +523,16 @@ adjusted(FILE *fp, const struct rel_report *m)
 		}
 		note_row(fp, 8);
 	}
-	fputs("</table>\n", fp);
+	fputs("</table></div>\n", fp);
+}
+
+/* "Back to top" after a section that was written. */
+static void
+top_link(FILE *fp, int written)
+{
+	if (written)
+		fputs("<p class=\"top\"><a href=\"#top\">Back to top</a></p>\n",
+		    fp);
 }
 
 /* A status cell over cols columns, or NULL when the row is "ok". */
@@ -497,9 +556,11 @@ paired(FILE *fp, const struct rel_report *m)
 	    "<p>The first answer minus the second, among those who gave "
 	    "both: the mean difference with its 95% interval (paired "
 	    "t-test) and the Hodges-Lehmann pseudomedian with its interval "
-	    "(Wilcoxon signed-rank test).</p>\n<table>\n<tr><th>Answers</th>"
-	    "<th>Pairs</th><th>Mean difference</th><th>Pseudomedian</th>"
-	    "<th>p</th><th>Adjusted p</th></tr>\n", fp);
+	    "(Wilcoxon signed-rank test).</p>\n<div class=\"tw\"><table>\n"
+	    "<caption>Paired comparisons (in <a href=\"paired.csv\">paired.csv"
+	    "</a>)</caption>\n<tr><th scope=\"col\">Answers</th>"
+	    "<th scope=\"col\">Pairs</th><th scope=\"col\">Mean difference</th><th scope=\"col\">Pseudomedian</th>"
+	    "<th scope=\"col\">p</th><th scope=\"col\">Adjusted p</th></tr>\n", fp);
 	for (size_t i = 0; i < m->npairs; i++) {
 		const struct rel_pair *c = &m->pairs[i];
 		fputs("<tr><td>", fp);
@@ -527,7 +588,7 @@ paired(FILE *fp, const struct rel_report *m)
 		}
 		note_row(fp, 6);
 	}
-	fputs("</table>\n", fp);
+	fputs("</table></div>\n", fp);
 }
 
 static void
@@ -540,9 +601,11 @@ factor_tests(FILE *fp, const struct rel_report *m)
 	    "above. Numeric outcomes: Welch's one-way ANOVA (its p is the one "
 	    "adjusted), the classic ANOVA and Kruskal-Wallis; categorical "
 	    "outcomes: the table's chi-square or Fisher's exact test and "
-	    "Cram\xc3\xa9r's V.</p>\n<table>\n<tr><th>Factor</th><th>Outcome"
-	    "</th><th>n</th><th>Test</th><th>Also</th><th>p</th>"
-	    "<th>Adjusted p</th></tr>\n", fp);
+	    "Cram\xc3\xa9r's V.</p>\n<div class=\"tw\"><table>\n<caption>Tests "
+	    "over a factor's levels (in <a href=\"factors.csv\">factors.csv</a>)"
+	    "</caption>\n<tr><th scope=\"col\">Factor</th><th scope=\"col\">Outcome"
+	    "</th><th scope=\"col\">n</th><th scope=\"col\">Test</th><th scope=\"col\">Also</th><th scope=\"col\">p</th>"
+	    "<th scope=\"col\">Adjusted p</th></tr>\n", fp);
 	for (size_t i = 0; i < m->nkgroups; i++) {
 		const struct rel_kgroup *c = &m->kgroups[i];
 		fputs("<tr><td><code>", fp);
@@ -578,7 +641,7 @@ factor_tests(FILE *fp, const struct rel_report *m)
 		}
 		note_row(fp, 7);
 	}
-	fputs("</table>\n", fp);
+	fputs("</table></div>\n", fp);
 }
 
 static void
@@ -588,9 +651,11 @@ stratified(FILE *fp, const struct rel_report *m)
 		return;
 	fputs("<h2 id=\"stratified\">Comparisons within strata</h2>\n<p>The "
 	    "Mantel-Haenszel odds ratio of group a vs group b over the strata "
-	    "of one variable, with its 95% interval and test.</p>\n<table>\n"
-	    "<tr><th>Group</th><th>Outcome</th><th>Strata</th><th>n</th>"
-	    "<th>Odds ratio</th><th>p</th><th>Adjusted p</th></tr>\n", fp);
+	    "of one variable, with its 95% interval and test.</p>\n<div class=\"tw\"><table>\n"
+	    "<caption>Comparisons within strata (in <a href=\"stratified.csv\">"
+	    "stratified.csv</a>)</caption>\n"
+	    "<tr><th scope=\"col\">Group</th><th scope=\"col\">Outcome</th><th scope=\"col\">Strata</th><th scope=\"col\">n</th>"
+	    "<th scope=\"col\">Odds ratio</th><th scope=\"col\">p</th><th scope=\"col\">Adjusted p</th></tr>\n", fp);
 	for (size_t i = 0; i < m->nstrats; i++) {
 		const struct rel_strat *c = &m->strats[i];
 		fputs("<tr><td><code>", fp);
@@ -618,7 +683,7 @@ stratified(FILE *fp, const struct rel_report *m)
 		}
 		note_row(fp, 7);
 	}
-	fputs("</table>\n", fp);
+	fputs("</table></div>\n", fp);
 }
 
 /* The histogram of a variable as an SVG bar chart. */
@@ -638,10 +703,24 @@ histogram(FILE *fp, const struct rel_hist *h, const char *var)
 	if (max <= 0)
 		max = 1;
 	bw = W / (double)nb;
-	fprintf(fp, "<svg role=\"img\" aria-label=\"Histogram of ");
+	fputs("<svg role=\"img\" aria-labelledby=\"h-", fp);
 	html_text(fp, var);
-	fprintf(fp, "\" width=\"%g\" height=\"%g\" viewBox=\"0 0 %g %g\">\n",
-	    x0 + W + 10, y0 + H + 30, x0 + W + 10, y0 + H + 30);
+	fputs("-t h-", fp);
+	html_text(fp, var);
+	fprintf(fp, "-d\" width=\"%g\" height=\"%g\" viewBox=\"0 0 %g %g\">\n",
+	    x0 + W + 10, y0 + H + 42, x0 + W + 10, y0 + H + 42);
+	fputs("<title id=\"h-", fp);
+	html_text(fp, var);
+	fputs("-t\">Histogram of ", fp);
+	html_text(fp, var);
+	fputs(": respondents per answer value</title>\n<desc id=\"h-", fp);
+	html_text(fp, var);
+	fprintf(fp, "-d\">%zu bars from %g to %g, the tallest %.0f "
+	    "respondents; dashed bars are hidden counts.</desc>\n", nb,
+	    h->breaks[0], h->breaks[nb], max);
+	fprintf(fp, "<text x=\"4\" y=\"%g\" transform=\"rotate(-90 10 %g)\" "
+	    "text-anchor=\"middle\">respondents</text>\n", y0 + H / 2,
+	    y0 + H / 2);
 	fprintf(fp, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" "
 	    "stroke=\"#555\"/>\n", x0, y0 + H, x0 + W, y0 + H);
 	fprintf(fp, "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%.0f</text>"
@@ -677,16 +756,21 @@ histogram(FILE *fp, const struct rel_hist *h, const char *var)
 			    y0 + H + 13, t);
 		}
 	}
+	fprintf(fp, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">answer "
+	    "value</text>\n", x0 + W / 2, y0 + H + 26);
 	fprintf(fp, "<text x=\"%g\" y=\"%g\">dashed: fewer than k, or "
-	    "hidden to protect one</text>\n", x0, y0 + H + 27);
+	    "hidden to protect one</text>\n", x0, y0 + H + 39);
 	fputs("</svg>\n", fp);
 }
 
 static void
-summary(FILE *fp, const struct rel_summary *s)
+summary(FILE *fp, const struct rel_summary *s, const char *var)
 {
-	fputs("<table><tr><th>Mean [95% CI]</th><th>SD</th><th>Median</th>"
-	    "<th>Quartiles</th><th>Min</th><th>Max</th></tr>\n<tr><td>", fp);
+	fputs("<div class=\"tw\"><table><caption>Summary of ", fp);
+	html_text(fp, var);
+	fputs(" (in <a href=\"variables.csv\">variables.csv</a>)</caption>"
+	    "<tr><th scope=\"col\">Mean [95% CI]</th><th scope=\"col\">SD</th><th scope=\"col\">Median</th>"
+	    "<th scope=\"col\">Quartiles</th><th scope=\"col\">Min</th><th scope=\"col\">Max</th></tr>\n<tr><td>", fp);
 	rest_ci(fp, &s->mean, &s->ci_lo, &s->ci_hi, 3, 1);
 	fputs("</td><td>", fp);
 	rnum(fp, &s->sd, 3);
@@ -700,7 +784,7 @@ summary(FILE *fp, const struct rel_summary *s)
 	rnum(fp, &s->min, 3);
 	fputs("</td><td>", fp);
 	rnum(fp, &s->max, 3);
-	fputs("</td></tr></table>\n", fp);
+	fputs("</td></tr></table></div>\n", fp);
 	if (s->mean.st == REL_SHOWN && s->mean.dp >= 0)
 		fprintf(fp, "<p class=\"meta\">Mean, SD and interval rounded "
 		    "to %d decimals to protect hidden counts.</p>\n",
@@ -711,8 +795,13 @@ summary(FILE *fp, const struct rel_summary *s)
 static void
 frequencies(FILE *fp, const struct rel_var *v, int multi)
 {
-	fprintf(fp, "<table><tr><th>Answer</th><th>n</th><th>%% of %s [95%% "
-	    "CI]</th><th></th></tr>\n", multi ? "those who answered" :
+	fputs("<div class=\"tw\"><table><caption>Answers to ", fp);
+	html_text(fp, v->name);
+	fputs(" (in <a href=\"frequencies.csv\">frequencies.csv</a>)"
+	    "</caption>", fp);
+	fprintf(fp, "<tr><th scope=\"col\">Answer</th><th scope=\"col\">n</th><th scope=\"col\">%% of %s [95%% "
+	    "CI]</th><th scope=\"col\"><span class=\"vh\">Bar</span></th>"
+	    "</tr>\n", multi ? "those who answered" :
 	    "answers");
 	for (size_t i = 0; i < v->nrows; i++) {
 		const struct rel_freq *r = &v->rows[i];
@@ -740,7 +829,7 @@ frequencies(FILE *fp, const struct rel_var *v, int multi)
 		}
 		fputs("</td></tr>\n", fp);
 	}
-	fputs("</table>\n", fp);
+	fputs("</table></div>\n", fp);
 }
 
 static void
@@ -750,9 +839,20 @@ variables(FILE *fp, const struct rel_report *m)
 	fprintf(fp, "<p class=\"meta\">Hidden counts: between 1 and %ld, "
 	    "or hidden so that such a count cannot be worked out from the "
 	    "others.</p>\n", m->k - 1);
+	fputs("<nav aria-label=\"Questions\" id=\"q-list\"><ul>\n", fp);
+	for (size_t i = 0; i < m->nvars; i++) {
+		fputs("<li><a href=\"#q-", fp);
+		html_text(fp, m->vars[i].name);
+		fputs("\">", fp);
+		html_uw(fp, m->vars[i].label);
+		fputs("</a></li>\n", fp);
+	}
+	fputs("</ul></nav>\n", fp);
 	for (size_t i = 0; i < m->nvars; i++) {
 		const struct rel_var *v = &m->vars[i];
-		fputs("<article class=\"var\"><h3>", fp);
+		fputs("<article class=\"var\"><h3 id=\"q-", fp);
+		html_text(fp, v->name);
+		fputs("\">", fp);
 		html_uw(fp, v->label);
 		fputs(" <code>", fp);
 		html_text(fp, v->name);
@@ -765,7 +865,7 @@ variables(FILE *fp, const struct rel_report *m)
 			    v->missing.v);
 		fputs("</p>\n", fp);
 		if (v->sum_state == REL_SUM_SHOWN)
-			summary(fp, &v->sum);
+			summary(fp, &v->sum, v->name);
 		else if (v->sum_state == REL_SUM_NOTE) {
 			fputs("<p class=\"status\">", fp);
 			html_text(fp, v->summary_note);
@@ -777,7 +877,9 @@ variables(FILE *fp, const struct rel_report *m)
 			frequencies(fp, v, 0);
 		if (v->has_options)
 			frequencies(fp, v, 1);
-		fputs("</article>\n", fp);
+		fputs("<p class=\"top\"><a href=\"#q-list\">Questions</a> "
+		    "\xc2\xb7 <a href=\"#top\">Back to top</a></p>\n"
+		    "</article>\n", fp);
 	}
 }
 
@@ -794,8 +896,10 @@ withheld(FILE *fp, const struct rel_report *m)
 	}
 	fputs("<p class=\"meta\">Numbers left out or rounded because, "
 	    "together with the rest of this report, they would have given "
-	    "away a hidden count or a few respondents' answers.</p>\n<table>"
-	    "<tr><th>What</th><th>Why</th></tr>\n", fp);
+	    "away a hidden count or a few respondents' answers.</p>\n<div class=\"tw\"><table>"
+	    "<caption>What was withheld (in <a href=\"withheld.csv\">"
+	    "withheld.csv</a>)</caption>"
+	    "<tr><th scope=\"col\">What</th><th scope=\"col\">Why</th></tr>\n", fp);
 	for (size_t i = 0; i < m->nnotes; i++) {
 		fputs("<tr><td>", fp);
 		html_text(fp, m->notes[i].what);
@@ -803,7 +907,7 @@ withheld(FILE *fp, const struct rel_report *m)
 		html_text(fp, m->notes[i].why);
 		fputs("</td></tr>\n", fp);
 	}
-	fputs("</table>\n", fp);
+	fputs("</table></div>\n", fp);
 }
 
 int
@@ -828,14 +932,21 @@ report_write_html(const struct rel_report *m, const char *path)
 	fputs("<a href=\"#variables\">Question by question</a> \xc2\xb7 "
 	    "<a href=\"#withheld\">Withheld</a></p></nav>\n", fp);
 	comparisons(fp, m);
+	top_link(fp, 1);
 	correlations(fp, m);
+	top_link(fp, m->ncors > 0);
 	adjusted(fp, m);
+	top_link(fp, m->nadjs > 0);
 	paired(fp, m);
+	top_link(fp, m->npairs > 0);
 	factor_tests(fp, m);
+	top_link(fp, m->nkgroups > 0);
 	stratified(fp, m);
+	top_link(fp, m->nstrats > 0);
 	variables(fp, m);
 	withheld(fp, m);
-	fputs("</body>\n</html>\n", fp);
+	top_link(fp, 1);
+	fputs("</main>\n</body>\n</html>\n", fp);
 	if (ferror(fp))
 		rc = -1;
 	if (fclose(fp) != 0)
