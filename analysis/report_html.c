@@ -799,10 +799,22 @@ frequencies(FILE *fp, const struct rel_var *v, int multi)
 	html_text(fp, v->name);
 	fputs(" (in <a href=\"frequencies.csv\">frequencies.csv</a>)"
 	    "</caption>", fp);
-	fprintf(fp, "<tr><th scope=\"col\">Answer</th><th scope=\"col\">n</th><th scope=\"col\">%% of %s [95%% "
-	    "CI]</th><th scope=\"col\"><span class=\"vh\">Bar</span></th>"
-	    "</tr>\n", multi ? "those who answered" :
-	    "answers");
+	/*
+	 * The base of the percentages, in words and with its number: a
+	 * table's percentages include its missing codes, so they are not of
+	 * the variable's n (usable answers).
+	 */
+	fputs("<tr><th scope=\"col\">Answer</th><th scope=\"col\">n</th>"
+	    "<th scope=\"col\">%", fp);
+	if (multi)
+		fputs(" of those who answered", fp);
+	else if (rel_count_shown(&v->freq_total))
+		fprintf(fp, " of the %lld answers, missing codes included",
+		    v->freq_total.v);
+	else
+		fputs(" of the answers, missing codes included", fp);
+	fputs(" [95% CI]</th><th scope=\"col\"><span class=\"vh\">Bar</span>"
+	    "</th></tr>\n", fp);
 	for (size_t i = 0; i < v->nrows; i++) {
 		const struct rel_freq *r = &v->rows[i];
 		fputs("<tr><td>", fp);
