@@ -602,7 +602,7 @@ int stats_pairwise_wilcox(const double *x, const size_t *g, size_t n,
  * totals left, each node's paths grouped by probability and either
  * settled at once by bounds on what can follow or expanded). R's
  * simulate.p.value is not used: where R's workspace would run out, the
- * exact sum is still computed, up to work_max node visits (0: the
+ * exact sum is still computed, up to work_max path lengths handled (0: the
  * default, 2e6); beyond that the result is STATS_TOO_LARGE and the
  * caller falls back to the chi-square test. Rows and columns whose
  * total is 0 are left out, as they do not change the test; with fewer
