@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pwd.h>
+#include <arpa/inet.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -75,6 +76,10 @@ static const char usage_text[] =
 "                          export release only after N changes (responses\n"
 "                          added or withdrawn), 5..1000000 (default 10)\n"
 "  --no-api                no /api/ routes\n"
+"  --behind-proxy          a reverse proxy on this machine is the only\n"
+"                          client (docs/operations.md): the per-address\n"
+"                          request and connection limits are left to it;\n"
+"                          needs a loopback --bind\n"
 "  --admin-port N          serve GET /metrics and /healthz on a separate\n"
 "                          loopback listener on this port, 0..65535; 0\n"
 "                          picks a free one (default: none; the survey\n"
@@ -260,6 +265,36 @@ need_arg(int argc, char *argv[], int i)
 	return 0;
 }
 
+/*
+ * --behind-proxy: every request arrives from the proxy's address, so a
+ * per-address limit would count all respondents as one. The proxy keeps
+ * those limits (deploy/candor-nginx.conf); the collector then must not be
+ * reachable by anyone else, so its address must be a loopback one.
+ */
+static int
+behind_proxy_cfg(struct collector_config *cfg, int have_rate)
+{
+	unsigned char a[16];
+
+	if (have_rate) {
+		fprintf(stderr, "collector: --behind-proxy: the proxy keeps the "
+		    "per-address rate limit; --rate-per-minute and "
+		    "--rate-burst cannot be given with it\n");
+		return -1;
+	}
+	if (!(inet_pton(AF_INET, cfg->bind_addr, a) == 1 && a[0] == 127) &&
+	    !(inet_pton(AF_INET6, cfg->bind_addr, a) == 1 &&
+	    memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0)) {
+		fprintf(stderr, "collector: --behind-proxy: --bind %s: must be "
+		    "a loopback address, 127.0.0.0/8 or ::1 (only the proxy on "
+		    "this machine may reach the collector)\n", cfg->bind_addr);
+		return -1;
+	}
+	cfg->rate_per_minute = 0;
+	cfg->per_ip_limit = cfg->conn_limit;
+	return 0;
+}
+
 /* Turn argv into cfg and sb. Returns 0, 1 for --help, -1 for a bad flag. */
 static int
 parse_flags(int argc, char *argv[], struct collector_config *cfg,
@@ -267,7 +302,7 @@ parse_flags(int argc, char *argv[], struct collector_config *cfg,
 {
 	int i;
 	int have_port = 0, have_bind = 0, have_db = 0, have_fill = 0;
-	int have_admin_addr = 0;
+	int have_admin_addr = 0, behind_proxy = 0, have_rate = 0;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -289,6 +324,10 @@ parse_flags(int argc, char *argv[], struct collector_config *cfg,
 		}
 		if (strcmp(a, "--no-api") == 0) {
 			cfg->no_api = 1;
+			continue;
+		}
+		if (strcmp(a, "--behind-proxy") == 0) {
+			behind_proxy = 1;
 			continue;
 		}
 		if (need_arg(argc, argv, i) != 0)
@@ -348,10 +387,12 @@ parse_flags(int argc, char *argv[], struct collector_config *cfg,
 			if (parse_uint(a, v, 1, 365, &cfg->draft_days) != 0)
 				return -1;
 		} else if (strcmp(a, "--rate-per-minute") == 0) {
+			have_rate = 1;
 			if (parse_uint(a, v, 0, 100000,
 			    &cfg->rate_per_minute) != 0)
 				return -1;
 		} else if (strcmp(a, "--rate-burst") == 0) {
+			have_rate = 1;
 			if (parse_uint(a, v, 1, 100000, &cfg->rate_burst) != 0)
 				return -1;
 		} else if (strcmp(a, "--api-k") == 0) {
@@ -390,6 +431,8 @@ parse_flags(int argc, char *argv[], struct collector_config *cfg,
 		    "or neither\n");
 		return -1;
 	}
+	if (behind_proxy && behind_proxy_cfg(cfg, have_rate) != 0)
+		return -1;
 	if (have_admin_addr && !cfg->admin) {
 		fprintf(stderr, "collector: --admin-addr: needs --admin-port\n");
 		return -1;
