@@ -3,7 +3,7 @@
 # present. Usage: scripts/deps.sh [run|test]
 #   run   build and run the collector and the analysis
 #   test  also what the tests and benchmarks need (libcurl, R, PSPP,
-#         Chromium, Node.js, sqlmap, wrk, pandas, ...)
+#         Chromium, Node.js, sqlmap, wrk, pandas, nginx, systemd-analyze...)
 set -euo pipefail
 
 what=${1:-run}
@@ -13,7 +13,8 @@ pkgs=(build-essential cmake pkg-config
 if [ "$what" = test ]; then
 	pkgs+=(clang libclang-rt-14-dev libcurl4-openssl-dev sqlite3
 	       r-base-core r-cran-sandwich r-cran-rmpfr chromium nodejs npm openssl
-	       pspp sqlmap python3-pandas python3-scipy time)
+	       pspp sqlmap python3-pandas python3-scipy time
+	       nginx systemd man-db)
 fi
 
 missing=()

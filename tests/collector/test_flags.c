@@ -39,7 +39,7 @@ main(void)
 	const char *all[] = {"--form", "--db", "--bind", "--port",
 		"--min-fill-seconds", "--tls-cert", "--tls-key", "--draft-days",
 		"--rate-per-minute", "--rate-burst", "--check-form", "--help",
-		"--group-read", NULL};
+		"--group-read", "--behind-proxy", NULL};
 	size_t i;
 
 	test_bin_path("collector", bin, sizeof(bin));
@@ -62,6 +62,22 @@ main(void)
 	{
 		const char *a[] = {"--db", "/tmp/x.db", NULL};
 		flags_bad(a, "--form");
+	}
+	/* Behind a proxy: loopback only, and the proxy keeps the rate limit. */
+	{
+		const char *a[] = {"--form", form, "--db", "/tmp/x.db",
+			"--behind-proxy", "--bind", "0.0.0.0", NULL};
+		flags_bad(a, "--behind-proxy");
+	}
+	{
+		const char *a[] = {"--form", form, "--db", "/tmp/x.db",
+			"--behind-proxy", "--bind", "::", NULL};
+		flags_bad(a, "--behind-proxy");
+	}
+	{
+		const char *a[] = {"--form", form, "--db", "/tmp/x.db",
+			"--behind-proxy", "--rate-per-minute", "30", NULL};
+		flags_bad(a, "--behind-proxy");
 	}
 	{
 		const char *a[] = {"--form", form, NULL};
