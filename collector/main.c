@@ -19,6 +19,7 @@
  * stderr.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@
 #include "fmode.h"
 #include "form.h"
 #include "sandbox.h"
+#include "store.h"
 #ifdef CANDOR_SANDBOX_SELFTEST
 #include "sandbox_selftest.h"
 #endif
@@ -92,7 +94,7 @@ static const char usage_text[] =
 "  --help                  this text\n"
 "\n"
 "Exit status: 0 after a clean stop (SIGTERM/SIGINT), 1 when the service\n"
-"cannot start, 2 for bad flags.\n";
+"cannot start, 2 for bad flags or a database from a newer Candor.\n";
 
 /* The sandbox settings, run by collector_start() through before_serve. */
 struct main_sandbox {
@@ -295,6 +297,39 @@ behind_proxy_cfg(struct collector_config *cfg, int have_rate)
 	return 0;
 }
 
+/*
+ * A database from a newer Candor is refused before anything opens it: the
+ * schema version (PRAGMA user_version) is read from the file's header with
+ * a plain read, so neither the file nor its -wal and -shm are touched, not
+ * even by a read-only SQLite connection, which may create them. A missing
+ * or unreadable file passes (the real open reports it); so does a newer
+ * version that is only in the WAL, which store_open() refuses instead.
+ */
+static int
+main_check_schema(const char *db)
+{
+	unsigned char h[100];
+	unsigned long v;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(db, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return 0;
+	n = read(fd, h, sizeof(h));
+	close(fd);
+	if (n != (ssize_t)sizeof(h) || memcmp(h, "SQLite format 3", 16) != 0)
+		return 0;
+	v = (unsigned long)h[60] << 24 | (unsigned long)h[61] << 16 |
+	    (unsigned long)h[62] << 8 | h[63];
+	if (v <= STORE_SCHEMA_VERSION)
+		return 0;
+	fprintf(stderr, "collector: --db %s: schema version %lu is newer than "
+	    "this collector's %d; it never writes to it: run the newer Candor "
+	    "that made it, or restore a backup of schema %d or older\n", db,
+	    v, STORE_SCHEMA_VERSION, STORE_SCHEMA_VERSION);
+	return -1;
+}
+
 /* Turn argv into cfg and sb. Returns 0, 1 for --help, -1 for a bad flag. */
 static int
 parse_flags(int argc, char *argv[], struct collector_config *cfg,
@@ -485,6 +520,8 @@ main(int argc, char *argv[])
 		return 2;
 	sb.db_path = cfg.db_path;
 	fmode_init(sb.group_read);
+	if (main_check_schema(cfg.db_path) != 0)
+		return 2;
 	if (main_check_db(cfg.db_path, sb.user) != 0)
 		return 1;
 	/*
