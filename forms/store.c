@@ -721,16 +721,21 @@ store_open_version(const char *path, enum store_mode mode, int target,
 		rc = fail(s, sqlite3_errcode(s->db));
 		goto out;
 	}
+	/*
+	 * A file from a newer Candor is refused before anything below can
+	 * write to it (journal mode, migration, key), in either mode.
+	 */
+	if (v > STORE_SCHEMA_VERSION) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "schema version %d is "
+		    "newer than this program's %d", v, STORE_SCHEMA_VERSION);
+		rc = STORE_VERSION;
+		goto out;
+	}
 	if (mode == STORE_RDONLY) {
 		if (v < 1) {
 			snprintf(s->errmsg, sizeof(s->errmsg), "not a Candor "
 			    "database (schema version %d)", v);
 			rc = STORE_ERR;
-		} else if (v > STORE_SCHEMA_VERSION) {
-			snprintf(s->errmsg, sizeof(s->errmsg), "schema version "
-			    "%d is newer than this program's %d", v,
-			    STORE_SCHEMA_VERSION);
-			rc = STORE_VERSION;
 		} else
 			rc = pragma(s, "PRAGMA query_only = ON");
 		goto out;

@@ -2,7 +2,10 @@
  * A database written by a newer Candor (a schema version above this
  * build's) is refused at start with exit status 2 and a message naming
  * both versions, and the collector never writes to it: the file's bytes
- * are the same afterwards and no -wal or -shm appears beside it.
+ * are the same afterwards and no -wal or -shm appears beside it. Every
+ * other writer (analysis import, token commands) opens through
+ * store_open(), which refuses such a file read-write the same way, before
+ * it would switch the journal mode.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -66,6 +69,20 @@ main(void)
 	snprintf(side, sizeof(side), "%s-wal", db);
 	CHECK(stat(side, &sb) != 0);
 	snprintf(side, sizeof(side), "%s-shm", db);
+	CHECK(stat(side, &sb) != 0);
+
+	{
+		struct store *s = NULL;
+		char e[256];
+
+		CHECK_INT(store_open(db, STORE_RDWR, &s, e, sizeof(e)),
+		    STORE_VERSION);
+		CHECK(s == NULL && strstr(e, "newer") != NULL);
+	}
+	free(after);
+	after = test_read_file(db, &na);
+	CHECK(after != NULL && na == nb && memcmp(before, after, nb) == 0);
+	snprintf(side, sizeof(side), "%s-wal", db);
 	CHECK(stat(side, &sb) != 0);
 
 	free(before);
