@@ -83,6 +83,8 @@ unsigned collector_admin_port(const struct collector *c);
  * Returns 0, or -1 with a message naming --admin-addr and the rule in err.
  */
 int collector_admin_addr_check(const char *addr, char *err, size_t errsz);
+/* Is addr a numeric loopback address (127.0.0.0/8 or ::1)? 1 or 0. */
+int collector_addr_is_loopback(const char *addr);
 /*
  * Stop accepting connections, finish every queued storage job (answering
  * the connections waiting for them), stop the daemon, close the database

@@ -825,11 +825,17 @@ http_admin_sockaddr(const char *addr, unsigned port,
 }
 
 int
-collector_admin_addr_check(const char *addr, char *err, size_t errsz)
+collector_addr_is_loopback(const char *addr)
 {
 	struct sockaddr_storage ss;
 
-	if (http_admin_sockaddr(addr, 0, &ss) == 0)
+	return http_admin_sockaddr(addr, 0, &ss) == 0;
+}
+
+int
+collector_admin_addr_check(const char *addr, char *err, size_t errsz)
+{
+	if (collector_addr_is_loopback(addr))
 		return 0;
 	snprintf(err, errsz, "--admin-addr %s: must be a numeric loopback "
 	    "address, 127.0.0.0/8 or ::1 (the admin listener is never "

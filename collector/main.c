@@ -26,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pwd.h>
-#include <arpa/inet.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -276,17 +275,13 @@ need_arg(int argc, char *argv[], int i)
 static int
 behind_proxy_cfg(struct collector_config *cfg, int have_rate)
 {
-	unsigned char a[16];
-
 	if (have_rate) {
 		fprintf(stderr, "collector: --behind-proxy: the proxy keeps the "
 		    "per-address rate limit; --rate-per-minute and "
 		    "--rate-burst cannot be given with it\n");
 		return -1;
 	}
-	if (!(inet_pton(AF_INET, cfg->bind_addr, a) == 1 && a[0] == 127) &&
-	    !(inet_pton(AF_INET6, cfg->bind_addr, a) == 1 &&
-	    memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0)) {
+	if (!collector_addr_is_loopback(cfg->bind_addr)) {
 		fprintf(stderr, "collector: --behind-proxy: --bind %s: must be "
 		    "a loopback address, 127.0.0.0/8 or ::1 (only the proxy on "
 		    "this machine may reach the collector)\n", cfg->bind_addr);
