@@ -68,6 +68,31 @@ kill -TERM "$pid"
 wait "$pid" || fail "installed collector did not stop cleanly"
 pid=
 
+# The unit's own command line starts a collector (its flags are valid
+# together): the same ExecStart=, with the state directory and the two
+# ports moved into this test's reach.
+unit="$t/p/lib/systemd/system/candor-collector.service"
+cmd=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$unit" | sed 's/^ExecStart=//; s/\\$//' |
+	tr '\n\t' '  ')
+cmd=${cmd//\/var\/lib\/candor/$t\/data}
+cmd=${cmd//--port 8080/--port 0}
+cmd=${cmd//--admin-port 9090/--admin-port 0}
+case $cmd in *--behind-proxy*) ;; *) fail "the unit does not run --behind-proxy" ;; esac
+rm -f "$t/out"
+# shellcheck disable=SC2086
+$cmd >"$t/out" 2>"$t/err" &
+pid=$!
+for _ in $(seq 100); do
+	grep -q "^listening on" "$t/out" 2>/dev/null && break
+	kill -0 "$pid" 2>/dev/null || fail "the unit's ExecStart exited: $(cat "$t/err")"
+	sleep 0.1
+done
+grep -q "^listening on http://127.0.0.1:" "$t/out" ||
+	fail "the unit's ExecStart did not start: $(cat "$t/err")"
+kill -TERM "$pid"
+wait "$pid" || fail "the unit's collector did not stop cleanly"
+pid=
+
 # The units, as systemd reads them.
 if command -v systemd-analyze >/dev/null; then
 	units="$t/p/lib/systemd/system"
