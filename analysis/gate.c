@@ -76,6 +76,17 @@ struct glink {
 	int *map; /* nval(v) + 1 entries: an atom of d */
 };
 
+/*
+ * Sum score d is the sum of its items on every row: the sum of d's values
+ * equals the sum of the items' values (an item's value atoms, or the
+ * ticked options of a multiple choice), one linear fact.
+ */
+struct gsum {
+	int d;
+	int *terms;    /* audit variables of the items */
+	size_t nterms;
+};
+
 /* A plan group as the gate sees it. */
 struct ggrp {
 	struct rel_group *rg;
@@ -117,6 +128,8 @@ struct gate {
 	int *var_gv; /* form variable -> audit variable (not options), -1 */
 	struct glink *links;
 	size_t nlinks;
+	struct gsum *sums;
+	size_t nsums;
 	struct ggrp *grp;
 	size_t ngrp;
 	struct gcmp *cmp;
@@ -725,6 +738,87 @@ link_derived(struct gate *g, int dgv, struct form_answers *a)
 	}
 }
 
+/* The sum of the known values of v's atoms in the true data. */
+static long long
+true_sum(const struct gv *v)
+{
+	long long s = 0;
+
+	if (v->opt >= 0)
+		return (long long)v->cnt[1];
+	for (size_t a = 0; a < v->nval; a++)
+		if (v->known[a])
+			s += (v->lo + (long)a) * (long long)v->cnt[a];
+	return s;
+}
+
+/*
+ * Sum score dgv and its items: every item must be an audit variable (an
+ * integer item with its table, or the options of a multiple choice, of
+ * which the exclusive ones count nothing), and the identity must hold in
+ * the data (it does whenever no row of the score was prorated and no row
+ * without the score has an item answered; the form says which, so an
+ * attacker may know it). Then the sums are one fact and the score and its
+ * items one component.
+ */
+static void
+link_sum(struct gate *g, int dgv)
+{
+	const struct form_score *sc = g->f->vars[g->v[dgv].iv].score;
+	size_t cap = 0, nt = 0;
+	long long rhs = 0;
+	int *t;
+
+	if (sc == NULL || sc->kind != FORM_SCORE_SUM || g->v[dgv].opt >= 0)
+		return;
+	for (size_t i = 0; i < sc->nitems; i++)
+		cap += g->f->vars[sc->items[i]].type == FORM_T_SET ? 64 : 1;
+	if ((t = malloc((cap ? cap : 1) * sizeof(*t))) == NULL) {
+		g->bad = 1;
+		return;
+	}
+	for (size_t i = 0; i < sc->nitems; i++) {
+		size_t iv = sc->items[i], found = 0;
+		const struct form_var *fv = &g->f->vars[iv];
+		if (fv->type == FORM_T_INT && g->var_gv[iv] >= 0) {
+			t[nt++] = g->var_gv[iv];
+			continue;
+		}
+		if (fv->type != FORM_T_SET || fv->item == NULL)
+			goto skip;
+		for (size_t vv = 0; vv < g->nv; vv++) {
+			const struct gv *o = &g->v[vv];
+			if (o->iv != iv || o->opt < 0)
+				continue;
+			found++;
+			if ((size_t)o->opt < fv->item->nchoices &&
+			    !fv->item->choices[o->opt].exclusive)
+				t[nt++] = (int)vv;
+		}
+		if (found < fv->item->nchoices)
+			goto skip; /* an option without its own counts */
+	}
+	for (size_t i = 0; i < nt; i++)
+		rhs += true_sum(&g->v[t[i]]);
+	if (nt == 0 || true_sum(&g->v[dgv]) != rhs)
+		goto skip;
+	if (g->nsums % 16 == 0) {
+		struct gsum *n = realloc(g->sums, (g->nsums + 16) *
+		    sizeof(*n));
+		if (n == NULL) {
+			g->bad = 1;
+			goto skip;
+		}
+		g->sums = n;
+	}
+	g->sums[g->nsums++] = (struct gsum){dgv, t, nt};
+	for (size_t i = 0; i < nt; i++)
+		unite(g, dgv, t[i]);
+	return;
+skip:
+	free(t);
+}
+
 static void
 build_groups(struct gate *g)
 {
@@ -1309,6 +1403,47 @@ facts_link(struct gate *g, const struct glink *l)
 	}
 }
 
+/* The sum of a score's values is the sum of its items' values. */
+static void
+facts_sum(struct gate *g, const struct gsum *s)
+{
+	int *c;
+	double *w;
+	size_t cap = g->v[s->d].nval, n = 0;
+
+	for (size_t i = 0; i < s->nterms; i++)
+		cap += g->v[s->terms[i]].nval;
+	if (cap > ATOMS_MAX * 2)
+		return; /* add_row()'s limit; the fact is left out */
+	c = malloc((cap + 1) * sizeof(*c));
+	w = malloc((cap + 1) * sizeof(*w));
+	if (c == NULL || w == NULL) {
+		free(c);
+		free(w);
+		g->bad = 1;
+		return;
+	}
+	for (size_t i = 0; i <= s->nterms; i++) {
+		const struct gv *v = &g->v[i == 0 ? s->d : s->terms[i - 1]];
+		double sign = i == 0 ? 1 : -1;
+		if (v->opt >= 0) {
+			c[n] = v->col + 1;
+			w[n++] = sign;
+			continue;
+		}
+		for (size_t a = 0; a < v->nval; a++) {
+			long x = v->lo + (long)a;
+			if (!v->known[a] || x == 0)
+				continue;
+			c[n] = v->col + (int)a;
+			w[n++] = sign * (double)x;
+		}
+	}
+	add_row(g, (int)n, c, w, 0, 0);
+	free(c);
+	free(w);
+}
+
 /* The sizes of a group defined on a variable of this component. */
 static void
 facts_group(struct gate *g, const struct ggrp *gg)
@@ -1461,6 +1596,9 @@ build(struct gate *g, int comp, int table_only)
 	for (size_t i = 0; i < g->nlinks; i++)
 		if (g->v[g->links[i].d].col > 0)
 			facts_link(g, &g->links[i]);
+	for (size_t i = 0; i < g->nsums; i++)
+		if (g->v[g->sums[i].d].col > 0)
+			facts_sum(g, &g->sums[i]);
 	if (table_only == 1 || table_only == 2)
 		return;
 	for (size_t i = 0; i < g->ngrp; i++)
@@ -2272,6 +2410,9 @@ gate_free(struct gate *g)
 	for (size_t i = 0; i < g->nlinks; i++)
 		free(g->links[i].map);
 	free(g->links);
+	for (size_t i = 0; i < g->nsums; i++)
+		free(g->sums[i].terms);
+	free(g->sums);
 	for (size_t i = 0; i < g->ngrp; i++) {
 		free(g->grp[i].memb);
 		free(g->grp[i].side);
@@ -2320,8 +2461,10 @@ gate_release(const struct form *f, const struct dataset *d,
 	if (!g.bad && (a = form_answers_new(f)) == NULL)
 		g.bad = 1;
 	for (size_t i = 0; i < g.nv && !g.bad; i++)
-		if (g.v[i].opt < 0 && f->vars[g.v[i].iv].score != NULL)
+		if (g.v[i].opt < 0 && f->vars[g.v[i].iv].score != NULL) {
 			link_derived(&g, (int)i, a);
+			link_sum(&g, (int)i);
+		}
 	if (!g.bad)
 		build_groups(&g);
 	if (!g.bad)

@@ -22,6 +22,10 @@
  *   - group sizes: a group defined on one variable is a sum of its cells;
  *   - derived scores that are a function of one variable (criteria such as
  *     pain >= 7, bands of a score): their cells are sums of its cells;
+ *   - sum scores: the sum of a score's values is the sum of its items'
+ *     values (an item's atoms, or the ticked options of a multiple
+ *     choice), whenever that holds in the data (no prorated rows), so a
+ *     score's table or mean is audited together with its items' tables;
  *   - each group's own n, mean, SD and quartiles, and the split of every
  *     value into the two groups and the rest (the residual group);
  *   - a comparison's table cells; Welch, Hedges and Mann-Whitney figures
@@ -51,8 +55,9 @@
  * of every group published is returned for the caller to record.
  *
  * Not covered, by design (docs/analysis.md): joint distributions that no
- * table publishes (a sum score against its items, a condition over two
- * variables), variables histogrammed over ranges (their bins are merged
+ * table publishes (which items sum to which score, a condition over two
+ * variables), sum scores with a prorated row or an item without its own
+ * table, mean scores, variables histogrammed over ranges (their bins are merged
  * until none is hidden instead), and an attacker who adds or withdraws
  * responses himself (see docs/api.md). Row-level exports are not
  * aggregates and keep their own k-anonymity rules (export.h).
