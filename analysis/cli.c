@@ -128,6 +128,7 @@ static const struct {
 	[FLAG_NO_LEDGER] = {"--no-ledger", NULL, NULL},
 	[FLAG_NA] = {"--na", "TOKENS", check_na},
 	[FLAG_WEIGHT] = {"--weight", "COLUMN", check_label},
+	[FLAG_BACKUP] = {"--backup", "FILE", check_path},
 };
 
 #define HELP_GROUP_READ \
@@ -243,6 +244,16 @@ static const struct cmd cmds[] = {
 	    "  --out FILE       the copy to write (its directory must exist)\n"
 	    "  --force          replace FILE if it exists\n"
 	    "  --group-read     the copy 0640 (default 0600)\n", "FILE"},
+	{"restore", cmd_restore, "put a backup in place as the database, "
+	    "the collector stopped", {[FLAG_BACKUP] = 1, [FLAG_DB] = 1,
+	    [FLAG_GROUP_READ] = 2},
+	    "  --backup FILE    the copy to restore (checked first, never "
+	    "written)\n"
+	    "  --db PATH        the database to replace (created if missing; "
+	    "its directory\n"
+	    "                   must exist); refused while a collector has it "
+	    "open\n"
+	    "  --group-read     the database 0640 (default 0600)\n", NULL},
 };
 
 int
