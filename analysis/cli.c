@@ -471,6 +471,12 @@ cmd_report(const char *const *val)
 		goto out;
 	}
 	model->not_for_publication = led == NULL;
+	{
+		char today[11];
+		form_today(f, today);
+		report_data_status(f, today, model->data_status,
+		    sizeof(model->data_status));
+	}
 	if (led != NULL && report_ledger_commit(led, f, p, err,
 	    sizeof(err)) != 0) {
 		fprintf(stderr, "analysis report: %s\n", err);
@@ -483,6 +489,8 @@ cmd_report(const char *const *val)
 	printf("%llu rows analysed (%llu not decoded); wrote %s/report.html\n",
 	    (unsigned long long)d->n, (unsigned long long)d->rows_failed,
 	    val[FLAG_OUT]);
+	if (model->data_status[0] != '\0')
+		printf("%s\n", model->data_status);
 	if (d->rows_failed > 0)
 		fprintf(stderr, "analysis report: %llu rows could not be "
 		    "decoded; see the report's provenance\n",

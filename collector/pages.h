@@ -90,6 +90,15 @@ void pages_saved(struct html *h, const struct form *f, int lang,
 void pages_ended(struct html *h, const struct form *f, int lang, int saved,
     const char *site);
 /*
+ * A survey outside its window (form.h): before it opens (ph BEFORE), or
+ * closed to new answers (CLOSED: saved answers and withdrawals go on
+ * until final, with links to both; FINAL: nothing goes on). The same page
+ * answers the start page, a refused start, and a refused resume, step or
+ * withdrawal once the data are final.
+ */
+void pages_window(struct html *h, const struct form *f, int lang,
+    enum form_phase ph);
+/*
  * GET/POST /resume; err: 0 none, 1 malformed code, 2 not found/expired,
  * 3 a code of the other kind.
  */

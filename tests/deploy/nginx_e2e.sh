@@ -209,7 +209,8 @@ for f in "${logs[@]}"; do
 	grep -qF "referer-probe" "$f" && fail "$f holds the referrer"
 	# The collector's own "listening on" line names its bind address; no
 	# other line of any file may hold the client's address.
-	grep -v '^listening on http://127.0.0.1:' "$f" | grep -qF "127.0.0.1" &&
+	# (No -q after a pipe: under pipefail an early exit could hide a hit.)
+	grep -v '^listening on http://127.0.0.1:' "$f" | grep -F "127.0.0.1" >/dev/null &&
 		fail "$f holds the client address 127.0.0.1: $(grep -F 127.0.0.1 "$f" | head -3)"
 done
 [ ! -s "$n/main-access.log" ] || fail "an access log was written"
