@@ -543,7 +543,7 @@ honeypot(struct html *h, enum ui_lang ul)
 
 void
 pages_index(struct html *h, enum ui_lang ul, struct form *const *forms,
-    size_t nforms, const char *tag)
+    const enum form_phase *phases, size_t nforms, const char *tag)
 {
 	size_t i;
 
@@ -572,6 +572,15 @@ pages_index(struct html *h, enum ui_lang ul, struct form *const *forms,
 		html_lit(h, "\">");
 		html_text(h, ftext(f, &f->title, lang));
 		html_lit(h, "</a>");
+		if (phases[i] != FORM_PHASE_OPEN) {
+			int before = phases[i] == FORM_PHASE_BEFORE;
+			enum ui_lang fl = form_ui(f, lang);
+			html_lit(h, "<p class=\"window\">");
+			html_text(h, ui(fl, before ? UI_WIN_OPENS_PRE :
+			    UI_WIN_CLOSED_PRE));
+			html_text(h, before ? f->window.opens : f->window.closes);
+			html_lit(h, ".</p>");
+		}
 		if (f->description.s[0] != NULL) {
 			html_lit(h, "<p>");
 			html_text(h, ftext(f, &f->description, lang));

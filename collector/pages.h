@@ -65,8 +65,12 @@ struct pages_survey {
 	int new_items;              /* questions appeared after an answer */
 };
 
+/*
+ * The list of surveys; phases[i] says where forms[i] is in its study
+ * window (a survey not open says when it opens, or that it closed).
+ */
 void pages_index(struct html *h, enum ui_lang ul, struct form *const *forms,
-    size_t nforms, const char *tag);
+    const enum form_phase *phases, size_t nforms, const char *tag);
 /*
  * Consent page; missing_consent / missing_adult add error messages;
  * draft_days is how long saved answers are kept (what is stored).

@@ -1517,9 +1517,12 @@ static enum hres
 survey_index(struct req *r)
 {
 	enum ui_lang ul = survey_ui_lang(r);
+	enum form_phase ph[COLLECTOR_MAX_FORMS];
 
+	for (size_t i = 0; i < r->c->nforms; i++)
+		ph[i] = survey_phase(r->c->forms[i]);
 	r->resp.status = MHD_HTTP_OK;
-	pages_index(&r->resp.body, ul, r->c->forms, r->c->nforms,
+	pages_index(&r->resp.body, ul, r->c->forms, ph, r->c->nforms,
 	    pages_ui_tag(ul));
 	return H_DONE;
 }

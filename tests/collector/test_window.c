@@ -14,6 +14,7 @@
  *    page that says the data are final; the response stays;
  *  - not open yet (opens 2099-01-01): the start page says when it opens,
  *    in both languages, and a start is refused;
+ *  - the list of surveys says when a survey opens, or that it closed;
  *  - "analysis report" says "final data (the window closed on
  *    2020-06-01)" under the past window and "interim data" under the
  *    others, in report.json, report.html and on standard output.
@@ -189,6 +190,9 @@ main(void)
 	/* window_open */
 	CL_REQUIRE(start(&s, f_open) == 0);
 	CL_REQUIRE(cl_client_init(&c, s.port) == 0);
+	CHECK(cl_get(&c, "/", &r) == 0);
+	CHECK(!cl_contains(r.body, "class=\"window\""));
+	cl_resp_free(&r);
 	CHECK(cl_get(&c, "/s/mini", &r) == 0);
 	CHECK_INT(r.status, 200);
 	CHECK(cl_contains(r.body, "Answers can be withdrawn with the receipt "
@@ -222,6 +226,10 @@ main(void)
 	    "be continued"));
 	CHECK(cl_contains(r.body, "href=\"/withdraw?lang=en\""));
 	CHECK(!cl_contains(r.body, "name=\"consent\""));
+	cl_resp_free(&r);
+	CHECK(cl_get(&c, "/", &r) == 0);
+	CHECK(cl_contains(r.body, "<p class=\"window\">It closed on "
+	    "2020-06-01.</p>"));
 	cl_resp_free(&r);
 	CHECK(cl_get(&c, "/s/mini?lang=es", &r) == 0);
 	CHECK(cl_contains(r.body, "Esta encuesta está cerrada"));
@@ -315,6 +323,10 @@ main(void)
 	CHECK_INT(r.status, 200);
 	CHECK(cl_contains(r.body, "This survey is not open yet"));
 	CHECK(cl_contains(r.body, "It opens on 2099-01-01."));
+	cl_resp_free(&r);
+	CHECK(cl_get(&c, "/?lang=es", &r) == 0);
+	CHECK(cl_contains(r.body, "<p class=\"window\">Se abre el "
+	    "2099-01-01.</p>"));
 	cl_resp_free(&r);
 	CHECK(cl_get(&c, "/s/mini?lang=es", &r) == 0);
 	CHECK(cl_contains(r.body, "Esta encuesta todavía no está abierta"));
