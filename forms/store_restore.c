@@ -421,6 +421,19 @@ restore_own(struct restore *r, int mode)
 	return STORE_RESTORE_OK;
 }
 
+/* Remove db's -journal, if there is one (see the caller). */
+static int
+restore_unlink_journal(struct restore *r)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s-journal", r->db);
+	if (unlink(path) != 0 && errno != ENOENT)
+		return restore_fail(r, STORE_RESTORE_AT_DB, STORE_RESTORE_ERR,
+		    "%s: %s", path, strerror(errno));
+	return STORE_RESTORE_OK;
+}
+
 /* Remove a target this restore created, with any log SQLite made. */
 static void
 restore_unlink_new(const char *db)
@@ -457,6 +470,14 @@ store_restore(const char *backup, const char *db, int mode,
 		goto out;
 	sqlite3_close(src);
 	src = NULL;
+	/*
+	 * In exclusive locking mode a rollback journal is zeroed at commit,
+	 * not deleted. Every transaction is over and the lock is still ours,
+	 * so it is no hot journal and nobody can open the file: remove it
+	 * rather than leave a stray file owned by whoever ran the restore.
+	 */
+	if ((rc = restore_unlink_journal(&r)) != 0)
+		goto out;
 	/* Closing the last connection removes the emptied -wal. */
 	if (sqlite3_close(dst) != SQLITE_OK) {
 		rc = restore_fail(&r, STORE_RESTORE_AT_DB, STORE_RESTORE_ERR,

@@ -1,7 +1,8 @@
 /*
  * "analysis restore" rules without a collector (run under umask 022):
- *  - restore_group_read: --group-read gives 0640; an existing target of
- *    mode 0644 is left 0600 without it;
+ *  - restore_group_read: --group-read gives 0640, and a new target is one
+ *    file (no -journal or -wal left); an existing target of mode 0644 is
+ *    left 0600 without it;
  *  - restore_older_schema: a backup of schema 1 is restored as it is and
  *    the command says the collector migrates it;
  *  - restore_bad_flags: no --backup, no --db, an unknown flag: exit 2
@@ -123,6 +124,11 @@ main(void)
 	EXPECT(0, NULL, "mode 0640", "--backup", bk, "--db", t,
 	    "--group-read", NULL);
 	CHECK_INT(mode_of(t), 0640);
+	/* One file: no -wal, and no zeroed -journal of the exclusive lock. */
+	snprintf(p, sizeof(p), "%s-journal", t);
+	CHECK_INT(mode_of(p), -1);
+	snprintf(p, sizeof(p), "%s-wal", t);
+	CHECK_INT(mode_of(p), -1);
 	CHECK_INT(rows_of(t), rows);
 	CHECK(chmod(t, 0644) == 0);
 	EXPECT(0, NULL, "mode 0600", "--backup", bk, "--db", t, NULL);
