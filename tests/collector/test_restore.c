@@ -319,6 +319,7 @@ main(void)
 	free(rows_now);
 
 	/* Codes from before the backup still open their row; later ones not. */
+	cl_client_free(&c);
 	CL_REQUIRE(start(&ch, db, log) == 0);
 	CL_REQUIRE(cl_client_init(&c, ch.port) == 0);
 	CHECK_INT(withdraw(&c, code_after), 404);
