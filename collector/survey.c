@@ -1237,9 +1237,9 @@ survey_get(struct req *r)
 	const char *m = http_query(r, "missing");
 	int missing = m != NULL && m[0] >= '1' && m[0] <= '3' && m[1] == '\0'
 	    ? m[0] - '0' : 0;
-
 	enum form_phase ph = survey_phase(r->form);
 
+	/* Outside its window the start page says when, and offers no start. */
 	if (ph != FORM_PHASE_OPEN)
 		return survey_window_page(r, r->form, lang, ph, MHD_HTTP_OK);
 	r->resp.status = MHD_HTTP_OK;
