@@ -20,6 +20,7 @@
 
 #include "form_fast.h"
 #include "form_internal.h"
+#include "form_map.h"
 
 #define FORM_FILE_MAX (4u << 20) /* a form file is at most 4 MiB */
 #define PATH_MAX_LEN DIAG_PATH_MAX
@@ -1327,7 +1328,7 @@ parse_root(struct ctx *c, json_t *root)
 {
 	static const char *const keys[] = {"id", "version", "languages",
 	    "title", "description", "consent", "free_text", "date_precision",
-	    "pages", "scores", "about", NULL};
+	    "pages", "scores", "about", "from", NULL};
 	char p[PATH_MAX_LEN];
 	struct form *f = c->f;
 	json_t *x, *e;
@@ -1413,6 +1414,10 @@ parse_root(struct ctx *c, json_t *root)
 	for (i = f->nitem_vars; i < f->nvars; i++)
 		if (f->vars[i].score == NULL)
 			problem(c, "scores", "internal: item after score");
+	/* Checked against the earlier versions by form_mapper_new(). */
+	if (f->version > 0)
+		form_map_parse(c->file, json_object_get(root, "from"),
+		    f->version, &f->maps, &f->nmaps, c->diag);
 }
 
 int
@@ -1572,6 +1577,7 @@ form_free(struct form *f)
 	free(f->vars);
 	free(f->var_order);
 	form_fast_free(f->fast);
+	form_map_free(f->maps, f->nmaps);
 	free(f);
 }
 

@@ -63,6 +63,7 @@ struct form_choice {
 	int missing;   /* "prefer not to say": valid, but no value for stats */
 };
 
+struct form_map;  /* see form_map.h */
 struct form_cond; /* opaque condition tree, see form_cond_eval() */
 
 struct form_row {
@@ -184,6 +185,8 @@ struct form {
 	size_t *var_order; /* indexes into vars sorted by name, for lookups */
 	unsigned char sha256[32]; /* hash of the file's bytes */
 	struct form_fast *fast; /* answers' JSON fast paths (form_fast.h) */
+	struct form_map *maps;  /* "from": earlier versions (form_map.h) */
+	size_t nmaps;
 };
 
 /*

@@ -69,7 +69,7 @@ main(void)
 	store_close(s);
 
 	s = tdb_open(&t, STORE_RDWR);
-	CHECK_INT(store_schema_version(s), 5);
+	CHECK_INT(store_schema_version(s), STORE_SCHEMA_VERSION);
 	CHECK_INT(store_count(s, "mini", &n), STORE_OK);
 	CHECK_INT(n, 5);
 	CHECK_INT(store_changes(s, "mini", &changes), STORE_OK);
