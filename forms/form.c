@@ -1467,31 +1467,47 @@ form_load_buffer(const char *name, const char *buf, size_t len,
 }
 
 int
-form_load(const char *path, struct form **out, struct diag *diag)
+form_file_read(const char *path, char **buf, size_t *len, struct diag *diag)
 {
 	FILE *fp;
+	size_t n;
+
+	*buf = NULL;
+	*len = 0;
+	if ((fp = fopen(path, "rb")) == NULL) {
+		diag_add(diag, path, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	/* One byte more than the cap, so form_load_buffer() sees too long. */
+	if ((*buf = malloc(FORM_FILE_MAX + 2)) == NULL) {
+		fclose(fp);
+		diag_add(diag, path, "out of memory");
+		return -1;
+	}
+	n = fread(*buf, 1, FORM_FILE_MAX + 1, fp);
+	if (ferror(fp)) {
+		diag_add(diag, path, "read error: %s", strerror(errno));
+		fclose(fp);
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	fclose(fp);
+	(*buf)[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+int
+form_load(const char *path, struct form **out, struct diag *diag)
+{
 	char *buf;
 	size_t n;
 	int rc;
 
 	*out = NULL;
-	if ((fp = fopen(path, "rb")) == NULL) {
-		diag_add(diag, path, "cannot open: %s", strerror(errno));
+	if (form_file_read(path, &buf, &n, diag) != 0)
 		return -1;
-	}
-	if ((buf = malloc(FORM_FILE_MAX + 1)) == NULL) {
-		fclose(fp);
-		diag_add(diag, path, "out of memory");
-		return -1;
-	}
-	n = fread(buf, 1, FORM_FILE_MAX + 1, fp);
-	if (ferror(fp)) {
-		diag_add(diag, path, "read error: %s", strerror(errno));
-		fclose(fp);
-		free(buf);
-		return -1;
-	}
-	fclose(fp);
 	rc = form_load_buffer(path, buf, n, out, diag);
 	free(buf);
 	return rc;

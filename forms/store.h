@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_FORMS 6 /* the first with the form_version table */
 #define STORE_ID_LEN 16   /* response ids: 128 random bits */
 #define STORE_HASH_LEN 32 /* keyed hashes of receipt and resume codes */
 #define STORE_KEY_LEN 32
@@ -318,6 +319,7 @@ int store_ledger_foreach(struct store *s, const unsigned char data_sha[32],
     int (*cb)(const struct store_ledger *l, void *arg), void *arg);
 
 /* ---- the form versions the data was collected under (schema 6) ---- */
+/* (A read-only connection to an older file has no such table.) */
 
 /*
  * Store the exact bytes of a form file as version `version` of form_id
