@@ -34,7 +34,7 @@ check_one(struct store *s, const char *path, const char *db, FILE *fp)
 		break;
 	case -1:
 		for (size_t i = 0; i < d.n; i++)
-			fprintf(fp, "collector: --form %s: %s: %s\n", path,
+			fprintf(fp, "collector: %s: %s\n",
 			    d.a[i].where, d.a[i].what);
 		rc = 2;
 		break;
