@@ -20,6 +20,21 @@
 
 #define MAP_CODES_WALK 100000 /* integer ranges checked code by code */
 
+/* A problem at "file: path" (the form loader's shape). */
+static void
+at(struct diag *d, const char *file, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+at(struct diag *d, const char *file, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd_at(d, file, path, fmt, ap);
+	va_end(ap);
+}
+
 static char *
 dupstr(const char *s)
 {
@@ -70,26 +85,25 @@ parse_names(const char *file, json_t *x, const char *path, char ***out,
 	if (x == NULL)
 		return;
 	if (!json_is_array(x)) {
-		diag_add(d, file, "%s: must be an array of variable names",
-		    path);
+		at(d, file, path, "must be an array of variable names");
 		return;
 	}
 	if ((*out = calloc(json_array_size(x) + 1, sizeof(**out))) == NULL) {
-		diag_add(d, file, "%s: out of memory", path);
+		at(d, file, path, "out of memory");
 		return;
 	}
 	json_array_foreach(x, i, e) {
 		diag_path_idx(p, path, i);
 		if (!json_is_string(e) || !valid_var(json_string_value(e))) {
-			diag_add(d, file, "%s: must be a variable name", p);
+			at(d, file, p, "must be a variable name");
 			continue;
 		}
 		for (size_t k = 0; k < *n; k++)
 			if (strcmp((*out)[k], json_string_value(e)) == 0)
-				diag_add(d, file, "%s: \"%s\" listed twice", p,
+				at(d, file, p, "\"%s\" listed twice",
 				    json_string_value(e));
 		if (((*out)[*n] = dupstr(json_string_value(e))) == NULL)
-			diag_add(d, file, "%s: out of memory", p);
+			at(d, file, p, "out of memory");
 		else
 			(*n)++;
 	}
@@ -106,13 +120,12 @@ parse_renamed(const char *file, json_t *x, const char *path,
 	if (x == NULL)
 		return;
 	if (!json_is_object(x)) {
-		diag_add(d, file, "%s: must be an object {\"old\": \"new\"}",
-		    path);
+		at(d, file, path, "must be an object {\"old\": \"new\"}");
 		return;
 	}
 	if ((m->renamed = calloc(json_object_size(x) + 1,
 	    sizeof(*m->renamed))) == NULL) {
-		diag_add(d, file, "%s: out of memory", path);
+		at(d, file, path, "out of memory");
 		return;
 	}
 	json_object_foreach(x, k, v) {
@@ -120,19 +133,19 @@ parse_renamed(const char *file, json_t *x, const char *path,
 		diag_path_key(p, path, k);
 		if (!valid_var(k) || !json_is_string(v) ||
 		    !valid_var(json_string_value(v))) {
-			diag_add(d, file, "%s: must map a variable name to a "
-			    "variable name", p);
+			at(d, file, p, "must map a variable name to a "
+			    "variable name");
 			continue;
 		}
 		if (strcmp(k, json_string_value(v)) == 0) {
-			diag_add(d, file, "%s: renamed to itself", p);
+			at(d, file, p, "renamed to itself");
 			continue;
 		}
 		r->from = dupstr(k);
 		r->to = dupstr(json_string_value(v));
 		m->nrenamed++;
 		if (r->from == NULL || r->to == NULL)
-			diag_add(d, file, "%s: out of memory", p);
+			at(d, file, p, "out of memory");
 	}
 }
 
@@ -145,26 +158,24 @@ parse_recode(const char *file, json_t *x, const char *path,
 	json_t *v;
 
 	if (!json_is_object(x) || json_object_size(x) == 0) {
-		diag_add(d, file, "%s: must be a non-empty object {\"old "
-		    "code\": new code}", path);
+		at(d, file, path, "must be a non-empty object {\"old "
+		    "code\": new code}");
 		return;
 	}
 	if ((r->codes = calloc(json_object_size(x), sizeof(*r->codes))) ==
 	    NULL) {
-		diag_add(d, file, "%s: out of memory", path);
+		at(d, file, path, "out of memory");
 		return;
 	}
 	json_object_foreach(x, k, v) {
 		struct form_map_code *c = &r->codes[r->ncodes];
 		diag_path_key(p, path, k);
 		if (parse_code(k, &c->from) != 0) {
-			diag_add(d, file, "%s: the old code must be an integer",
-			    p);
+			at(d, file, p, "the old code must be an integer");
 			continue;
 		}
 		if (!json_is_integer(v)) {
-			diag_add(d, file, "%s: the new code must be an integer",
-			    p);
+			at(d, file, p, "the new code must be an integer");
 			continue;
 		}
 		c->to = (long)json_integer_value(v);
@@ -183,24 +194,24 @@ parse_recoded(const char *file, json_t *x, const char *path,
 	if (x == NULL)
 		return;
 	if (!json_is_object(x)) {
-		diag_add(d, file, "%s: must be an object {\"var\": {\"old "
-		    "code\": new code}}", path);
+		at(d, file, path, "must be an object {\"var\": {\"old "
+		    "code\": new code}}");
 		return;
 	}
 	if ((m->recoded = calloc(json_object_size(x) + 1,
 	    sizeof(*m->recoded))) == NULL) {
-		diag_add(d, file, "%s: out of memory", path);
+		at(d, file, path, "out of memory");
 		return;
 	}
 	json_object_foreach(x, k, v) {
 		struct form_map_recode *r = &m->recoded[m->nrecoded];
 		diag_path_key(p, path, k);
 		if (!valid_var(k)) {
-			diag_add(d, file, "%s: must be a variable name", p);
+			at(d, file, p, "must be a variable name");
 			continue;
 		}
 		if ((r->var = dupstr(k)) == NULL) {
-			diag_add(d, file, "%s: out of memory", p);
+			at(d, file, p, "out of memory");
 			continue;
 		}
 		m->nrecoded++;
@@ -221,7 +232,7 @@ parse_entry(const char *file, json_t *e, const char *path, long version,
 	size_t j;
 
 	if (!json_is_object(e)) {
-		diag_add(d, file, "%s: must be an object", path);
+		at(d, file, path, "must be an object");
 		return;
 	}
 	json_object_foreach(e, k, v) {
@@ -229,20 +240,19 @@ parse_entry(const char *file, json_t *e, const char *path, long version,
 			if (strcmp(keys[j], k) == 0)
 				break;
 		if (keys[j] == NULL)
-			diag_add(d, file, "%s: unknown key",
-			    diag_path_key(p, path, k));
+			at(d, file, diag_path_key(p, path, k), "unknown key");
 	}
 	v = json_object_get(e, "version");
 	if (!json_is_integer(v) || json_integer_value(v) < 1 ||
 	    json_integer_value(v) >= version)
-		diag_add(d, file, "%s: must be an earlier version (an integer "
-		    "1..%ld)", diag_path_key(p, path, "version"), version - 1);
+		at(d, file, diag_path_key(p, path, "version"), "must be an "
+		    "earlier version (an integer 1..%ld)", version - 1);
 	else
 		m->version = (long)json_integer_value(v);
 	for (j = 0; m->version > 0 && j < i; j++)
 		if (maps[j].version == m->version)
-			diag_add(d, file, "%s: version %ld is mapped twice",
-			    diag_path_key(p, path, "version"), m->version);
+			at(d, file, diag_path_key(p, path, "version"),
+			    "version %ld is mapped twice", m->version);
 	parse_renamed(file, json_object_get(e, "renamed"),
 	    diag_path_key(p, path, "renamed"), m, d);
 	parse_recoded(file, json_object_get(e, "recoded"),
@@ -266,13 +276,13 @@ form_map_parse(const char *file, json_t *from, long version,
 	if (from == NULL)
 		return 0;
 	if (!json_is_array(from)) {
-		diag_add(d, file, "from: must be an array");
+		at(d, file, "from", "must be an array");
 		return -1;
 	}
 	if (json_array_size(from) == 0)
 		return 0;
 	if ((*maps = calloc(json_array_size(from), sizeof(**maps))) == NULL) {
-		diag_add(d, file, "from: out of memory");
+		at(d, file, "from", "out of memory");
 		return -1;
 	}
 	json_array_foreach(from, i, e) {
