@@ -22,6 +22,7 @@
 #include "export.h"
 #include "fmode.h"
 #include "import.h"
+#include "ledger.h"
 #include "plan.h"
 #include "progress.h"
 #include "report.h"
@@ -192,8 +193,10 @@ static const struct cmd cmds[] = {
 	{"export", cmd_export, "write de-identified rows or the published "
 	    "tables for R, SPSS, Stata", {[FLAG_DB] = 1, [FLAG_FORM] = 1,
 	    [FLAG_FORMAT] = 1, [FLAG_OUT] = 1, [FLAG_K] = 2,
-	    [FLAG_MAX_SUPPRESS] = 2, [FLAG_PLAN] = 2, [FLAG_GROUP_READ] = 2},
-	    "  --db PATH        the responses (opened read-only)\n"
+	    [FLAG_MAX_SUPPRESS] = 2, [FLAG_PLAN] = 2, [FLAG_GROUP_READ] = 2,
+	    [FLAG_NO_LEDGER] = 2},
+	    "  --db PATH        the responses (read-only; the release ledger "
+	    "is written)\n"
 	    "  --form FILE      the form file of the survey\n"
 	    "  --format FMT     csv, json, spss, r, stata (rows) or aggregate "
 	    "(tables)\n"
@@ -205,7 +208,9 @@ static const struct cmd cmds[] = {
 	    "be suppressed\n"
 	    "                   before a coarser level is used (default 5)\n"
 	    "  --plan PLAN.json aggregate: the plan whose tables are "
-	    "exported\n" HELP_GROUP_READ, NULL},
+	    "exported\n"
+	    "  --no-ledger      a private run: no release ledger, marked "
+	    "\"not for publication\"\n" HELP_GROUP_READ, NULL},
 	{"redcap-export", cmd_redcap_export, "write a form as a REDCap data "
 	    "dictionary", {[FLAG_FORM] = 1, [FLAG_OUT] = 1,
 	    [FLAG_GROUP_READ] = 2},
@@ -400,16 +405,67 @@ cli_load_form(const char *path)
 	return f;
 }
 
+/*
+ * Load the rows of form f for a release. With a ledger (ledger set), the
+ * file is also opened read-write before anything is read, which brings an
+ * older schema up to the ledger's, and the rows, the form's change counter
+ * and the ledger are read in one snapshot of the read-only connection, so
+ * they agree; *rw is the connection the release is then recorded with. The
+ * read-only open comes first so that a missing file is not created.
+ */
+int
+cli_load_release(const char *cmd, const char *db, const struct form *f,
+    int ledger, struct store **ro, struct store **rw, struct dataset **d,
+    struct ledger **led)
+{
+	struct progress pr;
+	char err[1024];
+	int rc;
+
+	*ro = *rw = NULL;
+	*d = NULL;
+	*led = NULL;
+	if (store_open(db, STORE_RDONLY, ro, err, sizeof(err)) != STORE_OK) {
+		fprintf(stderr, "analysis %s: --db %s: %s\n", cmd, db, err);
+		return -1;
+	}
+	if (ledger && store_open(db, STORE_RDWR, rw, err, sizeof(err)) !=
+	    STORE_OK) {
+		fprintf(stderr, "analysis %s: --db %s: the release ledger: "
+		    "%s\n", cmd, db, err);
+		return -1;
+	}
+	if (store_snapshot_begin(*ro) != STORE_OK) {
+		fprintf(stderr, "analysis %s: --db %s: %s\n", cmd, db,
+		    store_errmsg(*ro));
+		return -1;
+	}
+	progress_init(&pr, "reading");
+	rc = dataset_load(*ro, f, progress_cb, &pr, d, err, sizeof(err));
+	progress_end(&pr);
+	if (rc != 0) {
+		fprintf(stderr, "analysis %s: %s: %s\n", cmd, db, err);
+		(void)store_snapshot_end(*ro);
+		return -1;
+	}
+	if (ledger && ledger_read(*ro, f, *d, led, err, sizeof(err)) != 0) {
+		fprintf(stderr, "analysis %s: --db %s: %s\n", cmd, db, err);
+		(void)store_snapshot_end(*ro);
+		return -1;
+	}
+	(void)store_snapshot_end(*ro);
+	return 0;
+}
+
 int
 cmd_report(const char *const *val)
 {
 	struct form *f = NULL;
 	struct plan *p = NULL;
-	struct store *st = NULL;
+	struct store *st = NULL, *rw = NULL;
 	struct dataset *d = NULL;
-	struct progress pr;
 	struct rel_report *model = NULL;
-	struct report_ledger *led = NULL;
+	struct ledger *led = NULL;
 	struct diag dg;
 	char err[1024], *js = NULL;
 	long k;
@@ -441,34 +497,25 @@ cmd_report(const char *const *val)
 		fprintf(stderr, "analysis report: --out %s\n", err);
 		goto out;
 	}
-	if (store_open(val[FLAG_DB], STORE_RDONLY, &st, err, sizeof(err)) !=
-	    STORE_OK) {
-		fprintf(stderr, "analysis report: --db %s: %s\n", val[FLAG_DB],
+	if (cli_load_release("report", val[FLAG_DB], f,
+	    val[FLAG_NO_LEDGER] == NULL, &st, &rw, &d, &led) != 0)
+		goto out;
+	/* Releases of any kind are k changes apart, or on the same data. */
+	if (led != NULL && ledger_due(led, k, err, sizeof(err)) != 0) {
+		fprintf(stderr, "analysis report: %s; nothing was written\n",
 		    err);
 		goto out;
 	}
-	progress_init(&pr, "reading");
-	if (dataset_load(st, f, progress_cb, &pr, &d, err, sizeof(err)) != 0) {
-		progress_end(&pr);
-		fprintf(stderr, "analysis report: %s: %s\n", val[FLAG_DB], err);
-		goto out;
-	}
-	progress_end(&pr);
-	/* The release ledger: earlier groups on the same data (trackers). */
-	if (val[FLAG_NO_LEDGER] == NULL && report_ledger_open(val[FLAG_DB], d,
-	    &led, err, sizeof(err)) != 0) {
-		fprintf(stderr, "analysis report: %s\n", err);
-		goto out;
-	}
-	if (report_build(f, d, p, k, report_ledger_gate(led), &model, err,
+	if (report_build(f, d, p, k, ledger_gate(led), &model, err,
 	    sizeof(err)) != 0) {
 		fprintf(stderr, "analysis report: %s\n", err);
 		goto out;
 	}
 	model->not_for_publication = led == NULL;
-	if (led != NULL && report_ledger_commit(led, f, p, err,
+	if (led != NULL && ledger_record(led, rw, "report", p, NULL, err,
 	    sizeof(err)) != 0) {
-		fprintf(stderr, "analysis report: %s\n", err);
+		fprintf(stderr, "analysis report: --db %s: %s\n", val[FLAG_DB],
+		    err);
 		goto out;
 	}
 	if (report_write_all(model, val[FLAG_OUT], err, sizeof(err)) != 0) {
@@ -485,8 +532,9 @@ cmd_report(const char *const *val)
 	rc = fflush(stdout) == 0 ? 0 : 1;
 out:
 	rel_report_free(model);
-	report_ledger_free(led);
+	ledger_free(led);
 	dataset_free(d);
+	store_close(rw);
 	store_close(st);
 	plan_free(p);
 	form_free(f);

@@ -35,8 +35,8 @@ enum flag {
 	FLAG_FORCE,        /* backup: replace an existing --out (a switch) */
 	FLAG_GROUP_READ,   /* writers: files 0640 and directories 0750 instead
 	                      of 0600 and 0700 (a switch, fmode.h) */
-	FLAG_NO_LEDGER,    /* report: a private run, outside the release
-	                    * ledger, marked "not for publication" */
+	FLAG_NO_LEDGER,    /* report, export: a private run, outside the
+	                    * release ledger, marked "not for publication" */
 	FLAG_NA,           /* import: missing-value tokens, comma-separated */
 	FLAG_WEIGHT,       /* import: the frequency-weight column */
 	FLAG__MAX
@@ -52,6 +52,19 @@ int cli_bad_flag(const char *cmd, enum flag f, const char *rule,
 const char *cli_flag_name(enum flag f);
 /* Load a form file, printing every problem to stderr; NULL on failure. */
 struct form *cli_load_form(const char *path);
+/*
+ * Open db and load the rows of form f for a release of command cmd: *ro
+ * read-only and, with ledger set, *rw read-write and *led the release
+ * ledger, read in the same snapshot as the rows (ledger.h). Prints the
+ * problem and returns -1 on failure; the caller closes and frees what is
+ * set either way.
+ */
+struct dataset;
+struct ledger;
+struct store;
+int cli_load_release(const char *cmd, const char *db, const struct form *f,
+    int ledger, struct store **ro, struct store **rw, struct dataset **d,
+    struct ledger **led);
 
 /* The commands, each in its own file. */
 int cmd_report(const char *const *val);      /* cli.c */

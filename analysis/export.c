@@ -28,6 +28,7 @@
 #include "csv_out.h"
 #include "export.h"
 #include "export_int.h"
+#include "report.h"
 #include "fmode.h"
 #include "form_internal.h"
 
@@ -680,6 +681,7 @@ xtable_build(const struct form *f, const struct dataset *d,
 	t->n = d->n;
 	t->k = o->k;
 	t->max_pct = o->max_suppress_pct;
+	t->private_run = o->private_run;
 	t->st.rows = d->n;
 	t->perm = malloc(t->n * sizeof(*t->perm));
 	t->rsupp = calloc(t->n, 1);
@@ -956,6 +958,12 @@ deid_json(const struct xtable *t)
 	    "receipt hash", "form version", "consent version",
 	    "submission period", "scores_of_quasi_identifiers",
 	    (json_int_t)t->ndropped);
+	if (o != NULL && t->private_run &&
+	    json_object_set_new(o, "publication",
+	    json_string(REPORT_NOT_FOR_PUBLICATION)) != 0) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }
 

@@ -28,6 +28,9 @@
 struct export_opts {
 	long k;                  /* at least 5 */
 	double max_suppress_pct; /* 0..50: rows suppressed before raising */
+	int private_run;         /* outside the release ledger (--no-ledger):
+	                          * deidentification.json says "not for
+	                          * publication" */
 };
 
 struct export_stats {

@@ -17,6 +17,7 @@
 #include "export.h"
 #include "export_int.h"
 #include "fmode.h"
+#include "ledger.h"
 #include "plan.h"
 #include "progress.h"
 #include "report.h"
@@ -79,13 +80,14 @@ fail:
 int
 cmd_export(const char *const *val)
 {
-	struct export_opts o = {EXPORT_K_DEFAULT, EXPORT_MAX_SUPPRESS_DEFAULT};
+	struct export_opts o = {EXPORT_K_DEFAULT, EXPORT_MAX_SUPPRESS_DEFAULT,
+	    0};
 	struct export_stats st;
 	struct form *f = NULL;
 	struct plan *p = NULL;
-	struct store *sto = NULL;
+	struct store *sto = NULL, *rw = NULL;
 	struct dataset *d = NULL;
-	struct progress pr;
+	struct ledger *led = NULL;
 	struct rel_report *model = NULL;
 	char err[1024];
 	int fmt, rc = 1;
@@ -105,6 +107,7 @@ cmd_export(const char *const *val)
 		o.k = strtol(val[FLAG_K], NULL, 10); /* checked by cli.c */
 	if (val[FLAG_MAX_SUPPRESS] != NULL)
 		o.max_suppress_pct = strtod(val[FLAG_MAX_SUPPRESS], NULL);
+	o.private_run = val[FLAG_NO_LEDGER] != NULL;
 
 	if ((f = cli_load_form(val[FLAG_FORM])) == NULL)
 		goto out;
@@ -114,23 +117,19 @@ cmd_export(const char *const *val)
 		if (val[FLAG_K] == NULL)
 			o.k = p->k;
 	}
-	if (store_open(val[FLAG_DB], STORE_RDONLY, &sto, err, sizeof(err)) !=
-	    STORE_OK) {
-		fprintf(stderr, "analysis " CMD ": --db %s: %s\n", val[FLAG_DB],
-		    err);
+	if (cli_load_release(CMD, val[FLAG_DB], f, val[FLAG_NO_LEDGER] == NULL,
+	    &sto, &rw, &d, &led) != 0)
 		goto out;
-	}
-	progress_init(&pr, "reading");
-	if (dataset_load(sto, f, progress_cb, &pr, &d, err, sizeof(err)) != 0) {
-		progress_end(&pr);
-		fprintf(stderr, "analysis " CMD ": %s: %s\n", val[FLAG_DB], err);
-		goto out;
-	}
-	progress_end(&pr);
 	if (fmt != EXPORT_AGGREGATE && d->n < (size_t)o.k) {
 		fprintf(stderr, "analysis " CMD ": %s: %zu rows, fewer than k "
 		    "= %ld: a row-level export would not be k-anonymous; "
 		    "nothing was written\n", val[FLAG_DB], d->n, o.k);
+		goto out;
+	}
+	/* Releases of any kind are k changes apart, or on the same data. */
+	if (led != NULL && ledger_due(led, o.k, err, sizeof(err)) != 0) {
+		fprintf(stderr, "analysis " CMD ": %s; nothing was written\n",
+		    err);
 		goto out;
 	}
 	if (fmode_mkdirs(val[FLAG_OUT], fmode_dir(), err, sizeof(err)) != 0) {
@@ -138,9 +137,20 @@ cmd_export(const char *const *val)
 		goto out;
 	}
 	if (fmt == EXPORT_AGGREGATE) {
-		if (report_build(f, d, p, o.k, NULL, &model, err, sizeof(err)) !=
-		    0 ||
-		    write_aggregate(model, val[FLAG_OUT], err, sizeof(err)) !=
+		if (report_build(f, d, p, o.k, ledger_gate(led), &model, err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "analysis " CMD ": %s\n", err);
+			goto out;
+		}
+		model->not_for_publication = led == NULL;
+		/* Recorded before a file is written: every release is kept. */
+		if (led != NULL && ledger_record(led, rw, "aggregate", p, NULL,
+		    err, sizeof(err)) != 0) {
+			fprintf(stderr, "analysis " CMD ": --db %s: %s\n",
+			    val[FLAG_DB], err);
+			goto out;
+		}
+		if (write_aggregate(model, val[FLAG_OUT], err, sizeof(err)) !=
 		    0) {
 			fprintf(stderr, "analysis " CMD ": %s\n", err);
 			goto out;
@@ -149,6 +159,12 @@ cmd_export(const char *const *val)
 		    "%s/tables.json and one CSV per table\n", d->n, o.k,
 		    val[FLAG_OUT]);
 	} else {
+		if (led != NULL && ledger_record(led, rw, "rows", NULL, NULL,
+		    err, sizeof(err)) != 0) {
+			fprintf(stderr, "analysis " CMD ": --db %s: %s\n",
+			    val[FLAG_DB], err);
+			goto out;
+		}
 		if (export_write(f, d, (enum export_format)fmt, &o,
 		    val[FLAG_OUT], &st, stdout, err, sizeof(err)) != 0) {
 			fprintf(stderr, "analysis " CMD ": %s\n", err);
@@ -163,7 +179,9 @@ cmd_export(const char *const *val)
 	rc = fflush(stdout) == 0 ? 0 : 1;
 out:
 	rel_report_free(model);
+	ledger_free(led);
 	dataset_free(d);
+	store_close(rw);
 	store_close(sto);
 	plan_free(p);
 	form_free(f);

@@ -78,6 +78,7 @@ struct xtable {
 	struct export_stats st;
 	long k;
 	double max_pct;
+	int private_run;
 };
 
 /*

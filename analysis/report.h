@@ -66,24 +66,6 @@ int report_write_html(const struct rel_report *m, const char *path);
 int report_write_csv(const struct rel_report *m, const char *dir, char *err,
     size_t errsz);
 
-/*
- * The release ledger (report_ledger.c): opened read-write on the database
- * at db for the data d, it holds the groups of the earlier releases on
- * the same data and, once report_build() has run with
- * report_ledger_gate(), the groups of this one, which
- * report_ledger_commit() records in one transaction. Functions return 0,
- * or -1 with a message in err; free with report_ledger_free() (NULL is a
- * no-op; report_ledger_gate(NULL) is NULL).
- */
-struct report_ledger;
-int report_ledger_open(const char *db, const struct dataset *d,
-    struct report_ledger **out, char *err, size_t errsz);
-struct gate_ledger *report_ledger_gate(struct report_ledger *l);
-const char *report_ledger_name(const struct report_ledger *l);
-int report_ledger_commit(struct report_ledger *l, const struct form *f,
-    const struct plan *p, char *err, size_t errsz);
-void report_ledger_free(struct report_ledger *l);
-
 /* A display number: %.*g with digits significant digits, "-0" as "0". */
 void report_fmt(char *buf, size_t n, double x, int digits);
 

@@ -10,13 +10,16 @@
  * with nothing served.
  *
  * The release rule lives in api_release(): under the form's build lock
- * (one for every kind), in one read snapshot, read the change counter and
- * the latest release of each kind; serve the latest of the kind asked
- * byte for byte unless gate_release_due() says the counter has moved by k
- * or more since the latest release of any kind; else build a new one from
- * the rows of the same snapshot and store it before serving it. So any two
- * releases of a form, of whatever kind, are k changes apart or show the
- * same data.
+ * (one for every kind), in one read snapshot, read the change counter,
+ * the latest release of the kind asked and the latest release of the form
+ * of any kind, the analysis's included (the release ledger, ledger.h);
+ * serve the latest of the kind asked byte for byte unless the counter has
+ * moved by k or more since the latest release of any kind (or a release
+ * of that kind has yet to be made on these same data); else build a new
+ * one from the rows of the same snapshot, with the groups released on the
+ * same data before, and store it, in the release table and the ledger,
+ * before serving it. So any two releases of a form, of whatever kind and
+ * by whichever program, are k changes apart or show the same data.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -31,6 +34,7 @@
 #include "dataset.h"
 #include "export.h"
 #include "gate.h"
+#include "ledger.h"
 #include "plan.h"
 #include "report.h"
 #include "token.h"
@@ -386,17 +390,20 @@ api_list(struct api_worker *w, struct api_call *a)
 /* The summary release body: the report model under a release header. */
 static int
 api_build_summary(struct api *api, struct api_call *a,
-    const struct dataset *d, long seq, const char *day, char **body,
-    size_t *len, char *err, size_t errsz)
+    const struct dataset *d, struct ledger *led, long seq, const char *day,
+    char **body, size_t *len, char *err, size_t errsz)
 {
 	struct rel_report *rel = NULL;
 	json_t *model, *doc;
 	char *s;
 	size_t n;
 
-	/* Through the publication gate, as every report is. */
-	if (report_build(a->form, d, api->plans[a->iform], api->k, NULL, &rel,
-	    err, errsz) != 0)
+	/*
+	 * Through the publication gate, as every report is, with the groups
+	 * released earlier on the same data (trackers).
+	 */
+	if (report_build(a->form, d, api->plans[a->iform], api->k,
+	    ledger_gate(led), &rel, err, errsz) != 0)
 		return -1;
 	model = report_json(rel);
 	rel_report_free(rel);
@@ -421,32 +428,6 @@ api_build_summary(struct api *api, struct api_call *a,
 }
 
 /*
- * The change counter of the latest release of a->form of any kind into
- * *at: 1 when there is one, 0 when there is none, -1 on a store error.
- */
-static int
-api_latest_any(struct api_worker *w, struct api_call *a, long long *at)
-{
-	struct store_release r;
-	int found = 0, rc;
-
-	*at = 0;
-	for (int k = 0; k < KIND__MAX; k++) {
-		memset(&r, 0, sizeof(r));
-		rc = store_release_latest(w->st, a->form->id, kind_names[k], &r);
-		free(r.body);
-		if (rc == STORE_NOTFOUND)
-			continue;
-		if (rc != STORE_OK)
-			return -1;
-		if (!found || r.changes_at > *at)
-			*at = r.changes_at;
-		found = 1;
-	}
-	return found;
-}
-
-/*
  * Serve the release of kind for a->form, building and storing a new one
  * when there is none or the form has changed k or more times since.
  */
@@ -455,14 +436,17 @@ api_release(struct api_worker *w, struct api_call *a, enum api_kind kind)
 {
 	struct api *api = w->api;
 	struct store_release rel;
+	struct store_spacing sp;
 	struct store_job job;
 	struct dataset *d = NULL;
+	struct ledger *led = NULL;
+	static const unsigned char unknown[32];
 	char err[512], day[11];
-	long long changes = 0, last_any = 0;
+	long long changes = 0;
 	long n_rows = 0;
 	char *body = NULL;
 	size_t len = 0;
-	int rc, orc, snap = 0;
+	int rc, snap = 0;
 
 	memset(&rel, 0, sizeof(rel));
 	/* One lock per form for every kind: releases are spaced across kinds. */
@@ -475,53 +459,40 @@ api_release(struct api_worker *w, struct api_call *a, enum api_kind kind)
 	rc = store_release_latest(w->st, a->form->id, kind_names[kind], &rel);
 	if (rc != STORE_OK && rc != STORE_NOTFOUND)
 		goto unavailable;
-	if ((orc = api_latest_any(w, a, &last_any)) < 0)
+	/*
+	 * The latest release of any kind: the API's and the analysis's
+	 * (reports, exports), from the release ledger. The data hash is not
+	 * known before the rows are read; ledger_due() below checks with it.
+	 */
+	if (store_release_spacing(w->st, a->form->id, unknown, &sp) !=
+	    STORE_OK)
 		goto unavailable;
 	if ((rc == STORE_OK && rel.changes_at == changes) ||
-	    !gate_release_due(changes, orc, last_any, api->k)) {
-		if (rc != STORE_OK) {
-			/*
-			 * A release of another kind was made fewer than k
-			 * changes ago: a new one now would differ from it by
-			 * those few changes.
-			 */
-			api_error(a, MHD_HTTP_CONFLICT, "no release of this "
-			    "kind yet, and the latest release of this form is "
-			    "fewer than k changes old: a new one is made after "
-			    "k changes");
-			goto out;
-		}
-		/* Too few changes since: the stored bytes, unchanged. */
-		store_snapshot_end(w->st);
-		pthread_mutex_unlock(&api->build[a->iform][KIND_SUMMARY]);
-		a->status = MHD_HTTP_OK;
-		a->body = rel.body;
-		a->len = rel.len;
-		a->rows = rel.n_rows;
-		a->ctype = kind == KIND_SUMMARY ? "application/json"
-		    : "text/csv; charset=utf-8";
-		return;
-	}
+	    !gate_release_due(changes, sp.found, sp.changes_at, api->k))
+		goto not_due;
 	/* Build from the rows of this same snapshot. */
 	if (dataset_load(w->st, a->form, NULL, NULL, &d, err, sizeof(err)) !=
-	    0) {
+	    0 || ledger_read(w->st, a->form, d, &led, err, sizeof(err)) != 0) {
 		http_log(api->c, "API release of form %s not built: %s",
 		    a->form->id, err);
 		goto unavailable;
 	}
 	store_snapshot_end(w->st);
 	snap = 0;
+	if (ledger_due(led, api->k, err, sizeof(err)) != 0)
+		goto not_due;
 	store_period_now(day, 0);
 	if (kind == KIND_SUMMARY) {
-		if (api_build_summary(api, a, d, rc == STORE_OK ? rel.seq + 1
-		    : 1, day, &body, &len, err, sizeof(err)) != 0) {
+		if (api_build_summary(api, a, d, led, rc == STORE_OK ?
+		    rel.seq + 1 : 1, day, &body, &len, err, sizeof(err)) != 0) {
 			http_log(api->c, "API summary of form %s not built: %s",
 			    a->form->id, err);
 			goto unavailable;
 		}
 		n_rows = (long)d->n;
 	} else {
-		struct export_opts eo = {api->k, EXPORT_MAX_SUPPRESS_DEFAULT};
+		struct export_opts eo = {api->k, EXPORT_MAX_SUPPRESS_DEFAULT,
+		    0};
 		struct export_stats es;
 		if (d->n < (size_t)api->k) {
 			api_error(a, MHD_HTTP_CONFLICT, "fewer responses than "
@@ -537,7 +508,11 @@ api_release(struct api_worker *w, struct api_call *a, enum api_kind kind)
 		}
 		n_rows = (long)es.rows;
 	}
-	/* Stored before it is served, so every served release is kept. */
+	/*
+	 * Stored before it is served, so every served release is kept, and
+	 * recorded in the release ledger in the same savepoint; the writer
+	 * refuses it when another release of the form came first.
+	 */
 	memset(&job, 0, sizeof(job));
 	job.kind = STORE_JOB_RELEASE;
 	job.release.form_id = a->form->id;
@@ -547,6 +522,9 @@ api_release(struct api_worker *w, struct api_call *a, enum api_kind kind)
 	job.release.changes_at = changes;
 	job.release.body = body;
 	job.release.len = len;
+	if (ledger_job(led, kind == KIND_SUMMARY ? "summary" : "rows",
+	    kind == KIND_SUMMARY ? api->plans[a->iform] : NULL, &job) != 0)
+		goto unavailable;
 	if (api_writer_run(api->c, &job) != STORE_OK) {
 		http_log(api->c, "API release of form %s not stored: %s",
 		    a->form->id, store_strerror(job.rc));
@@ -560,6 +538,27 @@ api_release(struct api_worker *w, struct api_call *a, enum api_kind kind)
 	    : "text/csv; charset=utf-8";
 	body = NULL;
 	goto out;
+not_due:
+	if (rel.body == NULL) {
+		/*
+		 * A release of another kind was made fewer than k changes
+		 * ago: a new one now would differ from it by those few
+		 * changes.
+		 */
+		api_error(a, MHD_HTTP_CONFLICT, "no release of this kind yet, "
+		    "and the latest release of this form is fewer than k "
+		    "changes old: a new one is made after k changes");
+		goto out;
+	}
+	/* Too few changes since: the stored bytes, unchanged. */
+	a->status = MHD_HTTP_OK;
+	a->body = rel.body;
+	a->len = rel.len;
+	a->rows = rel.n_rows;
+	a->ctype = kind == KIND_SUMMARY ? "application/json"
+	    : "text/csv; charset=utf-8";
+	rel.body = NULL;
+	goto out;
 unavailable:
 	api_error(a, MHD_HTTP_SERVICE_UNAVAILABLE, "the release cannot be "
 	    "built now; try again later");
@@ -569,6 +568,7 @@ out:
 	pthread_mutex_unlock(&api->build[a->iform][KIND_SUMMARY]);
 	free(rel.body);
 	free(body);
+	ledger_free(led);
 	dataset_free(d);
 }
 

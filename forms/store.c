@@ -54,6 +54,10 @@ enum stmt {
 	STMT_LEDGER_NEXT,
 	STMT_LEDGER_PUT,
 	STMT_LEDGER_ALL,
+	STMT_LREL_PUT,
+	STMT_LREL_GEN,
+	STMT_LREL_LAST,
+	STMT_LREL_OTHER,
 	STMT_FORM_PUT,
 	STMT_FORM_SHA,
 	STMT_FORM_ALL,
@@ -160,7 +164,7 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_DIRTY_DEL */
 	"DELETE FROM meta WHERE key = 'uncompacted'",
 	/* STMT_LEDGER_NEXT: releases of the ledger are numbered 1, 2, ... */
-	"SELECT coalesce(max(release_seq), 0) + 1 FROM ledger",
+	"SELECT coalesce(max(release_seq), 0) + 1 FROM ledger_release",
 	/* STMT_LEDGER_PUT */
 	"INSERT INTO ledger (release_seq, day, form_id, plan_sha, data_sha, "
 	"grp, side, nrows, members) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
@@ -168,6 +172,36 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_LEDGER_ALL: the groups released on one data hash. */
 	"SELECT release_seq, day, form_id, plan_sha, grp, side, nrows, members "
 	"FROM ledger WHERE data_sha = ?1 ORDER BY release_seq, grp, side",
+	/* STMT_LREL_PUT: the next number of the ledger (schema 6). */
+	"INSERT INTO ledger_release (release_seq, kind, day, form_id, "
+	"plan_sha, data_sha, changes_at, n_rows) SELECT "
+	"coalesce(max(release_seq), 0) + 1, ?1, ?2, ?3, ?4, ?5, ?6, ?7 "
+	"FROM ledger_release RETURNING release_seq",
+	/*
+	 * STMT_LREL_GEN: how many releases of any kind a form has. No
+	 * release is ever deleted, so an unchanged count is an unchanged
+	 * set of releases.
+	 */
+	"SELECT (SELECT count(*) FROM ledger_release WHERE form_id = ?1) + "
+	"(SELECT count(*) FROM release WHERE form_id = ?1)",
+	/*
+	 * STMT_LREL_LAST: the latest release of a form, of any kind: the
+	 * ledger's, and the API's (whose summaries are in both).
+	 */
+	"SELECT kind, seq, day, changes_at FROM ("
+	"  SELECT kind, release_seq AS seq, day, changes_at FROM ledger_release"
+	"    WHERE form_id = ?1"
+	"  UNION ALL"
+	"  SELECT 'API ' || kind, seq, day, changes_at FROM release"
+	"    WHERE form_id = ?1) "
+	"ORDER BY changes_at DESC, day DESC, seq DESC LIMIT 1",
+	/*
+	 * STMT_LREL_OTHER: releases of the ledger at that counter on other
+	 * data (only rows carried over from schema 5, whose counter is the
+	 * one at the upgrade, can be such).
+	 */
+	"SELECT count(*) FROM ledger_release WHERE form_id = ?1 AND "
+	"changes_at = ?2 AND data_sha IS NOT ?3",
 	/* STMT_FORM_PUT: a version once stored is never replaced. */
 	"INSERT OR IGNORE INTO form_version (form_id, version, sha256, body) "
 	"VALUES (?1, ?2, ?3, ?4)",
@@ -402,7 +436,37 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	") STRICT, WITHOUT ROWID;"
 	"CREATE INDEX ledger_data ON ledger (data_sha);",
 	/*
-	 * 5 -> 6: the database describes itself. Each form version rows
+	 * 5 -> 6: every release of the analysis is in the ledger, groups
+	 * or not, with its kind and the form's change counter when it was
+	 * made, so that any two releases of any kind (reports, aggregate
+	 * and row-level exports, the API's) can be kept k changes apart.
+	 * The reports already in the ledger become its releases. Their
+	 * counter is not known; the counter at the upgrade is the latest it
+	 * can have been, so it is taken, and their data hash keeps a later
+	 * release on other data at that counter from passing as the same
+	 * data (store_release_spacing()).
+	 */
+	"CREATE TABLE ledger_release ("
+	"  release_seq INTEGER PRIMARY KEY CHECK (release_seq >= 1),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('report', 'aggregate', 'rows',"
+	"    'summary')),"
+	"  day TEXT NOT NULL CHECK " STORE_DAY_CHECK("day") ","
+	"  form_id TEXT NOT NULL,"
+	"  plan_sha BLOB CHECK (plan_sha IS NULL OR length(plan_sha) = 32),"
+	"  data_sha BLOB NOT NULL CHECK (length(data_sha) = 32),"
+	"  changes_at INTEGER NOT NULL CHECK (changes_at >= 0),"
+	"  n_rows INTEGER NOT NULL CHECK (n_rows >= 0)"
+	") STRICT;"
+	"INSERT INTO ledger_release (release_seq, kind, day, form_id,"
+	"  plan_sha, data_sha, changes_at, n_rows)"
+	"  SELECT release_seq, 'report', min(day), form_id, plan_sha,"
+	"    data_sha, coalesce((SELECT changes FROM form_changes c"
+	"      WHERE c.form_id = l.form_id), 0), max(nrows)"
+	"  FROM ledger l GROUP BY release_seq;"
+	"CREATE INDEX ledger_release_form ON ledger_release (form_id,"
+	"  changes_at);",
+	/*
+	 * 6 -> 7: the database describes itself. Each form version rows
 	 * were collected or imported under is kept as the exact bytes of
 	 * its file, so every row is decoded with its own version and mapped
 	 * onto the current one (forms/form_map.h), and an old file can be
@@ -1524,6 +1588,105 @@ store_ledger_foreach(struct store *s, const unsigned char data_sha[32],
 	rc = rc == SQLITE_DONE ? STORE_OK : fail(s, rc);
 	sqlite3_reset(st);
 	return rc;
+}
+
+int
+store_release_generation(struct store *s, const char *form_id,
+    long long *n)
+{
+	sqlite3_stmt *st = stmt(s, STMT_LREL_GEN);
+
+	*n = 0;
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_text(st, 1, form_id, -1, SQLITE_STATIC);
+	return step_int(s, st, n);
+}
+
+int
+store_ledger_record(struct store *s, struct store_ledger_release *r,
+    struct store_ledger *groups, size_t ngroups, long long generation)
+{
+	sqlite3_stmt *st;
+	long long now;
+	int rc;
+
+	if ((rc = store_savepoint(s)) != STORE_OK)
+		return rc;
+	if ((rc = store_release_generation(s, r->form_id, &now)) !=
+	    STORE_OK)
+		goto undo;
+	if (now != generation) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "another release was "
+		    "recorded while this one was made");
+		rc = STORE_EXISTS;
+		goto undo;
+	}
+	if ((st = stmt(s, STMT_LREL_PUT)) == NULL) {
+		rc = fail(s, sqlite3_errcode(s->db));
+		goto undo;
+	}
+	sqlite3_bind_text(st, 1, r->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->form_id, -1, SQLITE_STATIC);
+	if (r->has_plan)
+		sqlite3_bind_blob(st, 4, r->plan_sha, 32, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_blob(st, 5, r->data_sha, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, r->changes_at);
+	sqlite3_bind_int64(st, 7, r->n_rows);
+	if ((rc = step_int(s, st, &r->seq)) != STORE_OK)
+		goto undo;
+	for (size_t i = 0; i < ngroups; i++) {
+		groups[i].release_seq = r->seq;
+		if ((rc = store_ledger_put(s, &groups[i])) != STORE_OK)
+			goto undo;
+	}
+	return store_release(s);
+undo:
+	(void)store_rollback_to(s);
+	(void)store_release(s);
+	return rc;
+}
+
+int
+store_release_spacing(struct store *s, const char *form_id,
+    const unsigned char data_sha[32], struct store_spacing *out)
+{
+	sqlite3_stmt *st = stmt(s, STMT_LREL_LAST);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_text(st, 1, form_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return STORE_OK;
+	}
+	if (rc != SQLITE_ROW) {
+		rc = fail(s, rc);
+		sqlite3_reset(st);
+		return rc;
+	}
+	out->found = 1;
+	out->seq = (long long)sqlite3_column_int64(st, 1);
+	out->changes_at = (long long)sqlite3_column_int64(st, 3);
+	if (col_text(st, 0, out->kind, sizeof(out->kind), 0) != 0 ||
+	    col_text(st, 2, out->day, sizeof(out->day), 0) != 0) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "malformed release row");
+		sqlite3_reset(st);
+		return STORE_ERR;
+	}
+	sqlite3_reset(st);
+	if ((st = stmt(s, STMT_LREL_OTHER)) == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_text(st, 1, form_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, out->changes_at);
+	sqlite3_bind_blob(st, 3, data_sha, 32, SQLITE_STATIC);
+	return step_int(s, st, &out->other_data);
 }
 
 void

@@ -23,8 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 6
-#define STORE_SCHEMA_FORMS 6 /* the first with the form_version table */
+#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_FORMS 7 /* the first with the form_version table */
 #define STORE_ID_LEN 16   /* response ids: 128 random bits */
 #define STORE_HASH_LEN 32 /* keyed hashes of receipt and resume codes */
 #define STORE_KEY_LEN 32
@@ -306,7 +306,7 @@ struct store_ledger {
 	size_t len;
 };
 
-/* The number of the next release of the ledger: 1, 2, ... */
+/* The number the next release of the ledger would have: 1, 2, ... */
 int store_ledger_next(struct store *s, long long *seq);
 /* Record one side of one group of a release. */
 int store_ledger_put(struct store *s, const struct store_ledger *l);
@@ -318,7 +318,51 @@ int store_ledger_put(struct store *s, const struct store_ledger *l);
 int store_ledger_foreach(struct store *s, const unsigned char data_sha[32],
     int (*cb)(const struct store_ledger *l, void *arg), void *arg);
 
-/* ---- the form versions the data was collected under (schema 6) ---- */
+/* ---- every release of the analysis, of any kind (schema 6) ---- */
+
+/*
+ * One release: a report, an aggregate or row-level export of "analysis",
+ * or an API summary. The API's releases are also kept whole in the
+ * release table (store_release_insert()).
+ */
+struct store_ledger_release {
+	long long seq;          /* the ledger's number; set by the store */
+	const char *kind;       /* "report", "aggregate", "rows", "summary" */
+	char day[11];           /* "YYYY-MM-DD" */
+	const char *form_id;
+	int has_plan;           /* rows: no plan */
+	unsigned char plan_sha[32], data_sha[32];
+	long long changes_at;   /* store_changes() of the data released */
+	long n_rows;            /* responses in the data */
+};
+
+/*
+ * Record release r and the sides of its groups (groups[i].release_seq is
+ * set to r's new number) in one savepoint of the caller's transaction,
+ * provided r's form has exactly generation releases of any kind (as
+ * store_release_generation() said when the release was checked);
+ * STORE_EXISTS, with nothing written, when another release came first.
+ */
+int store_ledger_record(struct store *s, struct store_ledger_release *r,
+    struct store_ledger *groups, size_t ngroups, long long generation);
+/* How many releases of any kind form_id has (none is ever deleted). */
+int store_release_generation(struct store *s, const char *form_id,
+    long long *n);
+
+/* The latest release of a form, of any kind, for the spacing rule. */
+struct store_spacing {
+	int found;             /* 0: the form has no release yet */
+	char kind[16];         /* "report", ..., "API summary", "API export" */
+	long long seq;
+	char day[11];
+	long long changes_at;  /* the largest counter of any release */
+	/* releases of the ledger at that counter made on other data */
+	long long other_data;
+};
+int store_release_spacing(struct store *s, const char *form_id,
+    const unsigned char data_sha[32], struct store_spacing *out);
+
+/* ---- the form versions the data was collected under (schema 7) ---- */
 /* (A read-only connection to an older file has no such table.) */
 
 /*

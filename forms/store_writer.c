@@ -63,6 +63,13 @@ run_job(struct store *s, struct store_job *j)
 	case STORE_JOB_AUDIT:
 		return store_audit_append(s, &j->audit);
 	case STORE_JOB_RELEASE:
+		if (j->ledger != NULL) {
+			int rc = store_ledger_record(s, j->ledger,
+			    j->ledger_groups, j->ledger_ngroups,
+			    j->ledger_generation);
+			if (rc != STORE_OK)
+				return rc;
+		}
 		return store_release_insert(s, &j->release);
 	case STORE_JOB_AUDIT_FAIL:
 		return store_audit_fail(s, j->audit.day, j->audit.endpoint,

@@ -24,7 +24,8 @@ enum store_job_kind {
 	STORE_JOB_DRAFT_DELETE,
 	STORE_JOB_DRAFT_SWEEP, /* delete drafts expired before date */
 	STORE_JOB_AUDIT,   /* append audit */
-	STORE_JOB_RELEASE, /* insert release; sets release.seq, .sha256 */
+	STORE_JOB_RELEASE, /* insert release; sets release.seq, .sha256 (and
+	                    * records ledger when set) */
 	STORE_JOB_AUDIT_FAIL, /* count a failed API call (audit) */
 	STORE_JOB__MAX
 };
@@ -49,6 +50,15 @@ struct store_job {
 	int out_scheme;        /* DRAFT_GET: enum store_draft_scheme */
 	struct store_audit audit;     /* AUDIT */
 	struct store_release release; /* RELEASE: body owned by the caller */
+	/*
+	 * RELEASE with ledger set: also record it in the release ledger
+	 * (store_ledger_record(), with generation), in the same savepoint,
+	 * so a release is served only once it is in both.
+	 */
+	struct store_ledger_release *ledger;
+	struct store_ledger *ledger_groups;
+	size_t ledger_ngroups;
+	long long ledger_generation;
 	int rc;                /* result, set before done() is called */
 	/*
 	 * Called on the writer thread after the commit (or the failure). It

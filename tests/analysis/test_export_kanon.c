@@ -18,7 +18,7 @@ static int
 export_into(const struct form *f, const struct dataset *d, long k,
     double pct, struct csv_table *t, json_t **deid, struct export_stats *st)
 {
-	struct export_opts o = {k, pct};
+	struct export_opts o = {k, pct, 0};
 	char dir[512], path[700], err[512];
 	json_error_t je;
 
@@ -192,7 +192,7 @@ main(void)
 	struct dataset *d;
 	static const long ks[] = {5, 10, 25};
 	static const double pcts[] = {0, 5, 20};
-	struct export_opts o = {10, 5};
+	struct export_opts o = {10, 5, 0};
 	struct export_stats st;
 	char *out = NULL;
 	size_t len = 0;

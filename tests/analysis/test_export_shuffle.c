@@ -51,7 +51,7 @@ main(void)
 	struct form *f = NULL;
 	struct dataset *d;
 	/* No suppression allowed: only generalization, which is order-free. */
-	struct export_opts o = {5, 0};
+	struct export_opts o = {5, 0, 0};
 	struct export_stats st1, st2;
 	struct csv_table t1, t2, t3;
 	char *b1 = NULL, *b2 = NULL, **s1, **s2, **s3;

@@ -25,7 +25,7 @@ main(void)
 	struct form *f = NULL;
 	struct dataset *d;
 	/* Suppression only, so every variable keeps its own codes. */
-	struct export_opts o = {5, 100};
+	struct export_opts o = {5, 100, 0};
 	struct csv_table t;
 	char *dof;
 	size_t len;

@@ -2,9 +2,9 @@
  * Schema 4 -> 5 on a real schema-4 file (built by the released steps):
  * its responses, release and change counter survive, and the release
  * ledger table appears empty. Ledger rows round-trip (found by their data
- * hash only, in release order, with their membership bits), numbers go
- * 1, 2, ..., and a row whose membership does not match its row count is
- * refused (by the function and by the table's CHECK).
+ * hash only, in release order, with their membership bits), and a row
+ * whose membership does not match its row count is refused (by the
+ * function and by the table's CHECK).
  */
 #include <sqlite3.h>
 
@@ -46,7 +46,7 @@ main(void)
 	struct seen sn;
 	char err[512];
 	unsigned char dsha[32], other[32], bits = 0x15;
-	long long seq = 0, changes = -1;
+	long long changes = -1;
 	long n = 0;
 
 	tdb_init(&t);
@@ -68,8 +68,10 @@ main(void)
 	CHECK_INT(store_release_insert(s, &rel), STORE_OK);
 	store_close(s);
 
-	s = tdb_open(&t, STORE_RDWR);
-	CHECK_INT(store_schema_version(s), STORE_SCHEMA_VERSION);
+	/* Step 5 on its own; 5 -> 6 is test_store_v6_releases. */
+	CHECK_INT(store_open_version(t.path, STORE_RDWR, 5, &s, err,
+	    sizeof(err)), STORE_OK);
+	CHECK_INT(store_schema_version(s), 5);
 	CHECK_INT(store_count(s, "mini", &n), STORE_OK);
 	CHECK_INT(n, 5);
 	CHECK_INT(store_changes(s, "mini", &changes), STORE_OK);
@@ -80,8 +82,6 @@ main(void)
 
 	memset(dsha, 7, sizeof(dsha));
 	memset(other, 8, sizeof(other));
-	CHECK_INT(store_ledger_next(s, &seq), STORE_OK);
-	CHECK_INT(seq, 1);
 	memset(&l, 0, sizeof(l));
 	l.release_seq = 1;
 	memcpy(l.day, "2026-12-01", 11);
@@ -100,8 +100,6 @@ main(void)
 	l.release_seq = 2;
 	memcpy(l.data_sha, other, 32);
 	CHECK_INT(store_ledger_put(s, &l), STORE_OK);
-	CHECK_INT(store_ledger_next(s, &seq), STORE_OK);
-	CHECK_INT(seq, 3);
 	/* A bad membership length is refused. */
 	l.release_seq = 3;
 	l.len = 2;
