@@ -347,6 +347,13 @@ parse_flags(int argc, char *argv[], struct collector_config *cfg,
 			    "(flags start with --)\n", a);
 			return -1;
 		}
+		if (strcmp(a, "--check-form") == 0 ||
+		    strcmp(a, "--previous") == 0) {
+			fprintf(stderr, "collector: %s: only as \"collector "
+			    "--check-form FILE\" or \"collector --check-form "
+			    "FILE --previous OLD\", with no other flag\n", a);
+			return -1;
+		}
 		if (strcmp(a, "--no-sandbox") == 0) {
 			sb->seccomp = 0;
 			continue;

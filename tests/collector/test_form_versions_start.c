@@ -7,7 +7,8 @@
  * one, and when its mapping is broken (every problem listed, one line
  * each with the variable and the rule). A later version with a valid
  * mapping starts and is stored beside the first. --check-form FILE
- * --previous OLD runs the same check without a database.
+ * --previous OLD runs the same check without a database; --previous
+ * anywhere else is a usage error.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -172,6 +173,15 @@ main(void)
 		CHECK_INT(test_run(argv, &out, NULL), 0);
 		CHECK(out != NULL && strstr(out, "maps version 1") != NULL);
 		free(out);
+	}
+
+	/* --previous belongs to --check-form alone. */
+	{
+		char *argv[] = {bin, "--form", v2, "--previous", v1, "--db", db,
+			NULL};
+		CHECK_INT(test_run(argv, NULL, &err), 2);
+		CHECK(err != NULL && strstr(err, "--previous: only as") != NULL);
+		free(err);
 	}
 
 	/* A valid version 2 starts, and both versions are kept. */
