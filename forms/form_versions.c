@@ -15,6 +15,7 @@ struct walk {
 	const char *path, *dbname;
 	struct diag *d;
 	struct form_versions *fv; /* load only */
+	size_t cap;               /* of fv->a */
 	int refused, nomem;
 };
 
@@ -137,6 +138,16 @@ load_cb(const struct store_form *sf, void *arg)
 
 	if (sf->rows <= 0)
 		return 0; /* nothing to decode */
+	if (fv->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 8;
+		void *p = realloc(fv->a, cap * sizeof(*fv->a));
+		if (p == NULL) {
+			w->nomem = 1;
+			return 1;
+		}
+		fv->a = p;
+		w->cap = cap;
+	}
 	src = &fv->a[fv->n];
 	memset(src, 0, sizeof(*src));
 	src->version = sf->version;
@@ -174,31 +185,16 @@ load_cb(const struct store_form *sf, void *arg)
 	return 0;
 }
 
-/* How many versions have rows: the array is sized before the walk. */
-static int
-count_cb(const struct store_form *sf, void *arg)
-{
-	(void)sf;
-	(*(size_t *)arg)++;
-	return 0;
-}
-
 int
 form_versions_load(struct store *s, const struct form *f,
     struct form_versions **out, struct diag *d)
 {
 	struct form_versions *fv;
 	struct walk w;
-	size_t n = 0;
+	int rc;
 
 	*out = NULL;
-	if (store_form_foreach(s, f->id, count_cb, &n) != STORE_OK) {
-		diag_add(d, "database", "%s", store_errmsg(s));
-		return -2;
-	}
-	if ((fv = calloc(1, sizeof(*fv))) == NULL ||
-	    (fv->a = calloc(n + 1, sizeof(*fv->a))) == NULL) {
-		free(fv);
+	if ((fv = calloc(1, sizeof(*fv))) == NULL) {
 		diag_add(d, "database", "out of memory");
 		return -2;
 	}
@@ -208,8 +204,10 @@ form_versions_load(struct store *s, const struct form *f,
 	w.dbname = "the database";
 	w.d = d;
 	w.fv = fv;
-	if (store_form_foreach(s, f->id, load_cb, &w) != STORE_OK) {
-		diag_add(d, "database", "%s", store_errmsg(s));
+	rc = store_form_foreach(s, f->id, load_cb, &w);
+	if (w.nomem || rc != STORE_OK) {
+		diag_add(d, "database", "%s", w.nomem ? "out of memory" :
+		    store_errmsg(s));
 		form_versions_free(fv);
 		return -2;
 	}

@@ -209,16 +209,20 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT sha256 FROM form_version WHERE form_id = ?1 AND version = ?2",
 	/*
 	 * STMT_FORM_ALL: every stored version with its rows, then every
-	 * version that has rows but no stored form (body NULL).
+	 * version that has rows but no stored form (body NULL). The rows
+	 * are counted in one pass over the form's responses (materialized),
+	 * not once per version.
 	 */
-	"SELECT form_id, version, sha256, body, (SELECT count(*) FROM "
-	"response r WHERE r.form_id = f.form_id AND r.form_version = "
-	"f.version) FROM form_version f WHERE ?1 IS NULL OR form_id = ?1 "
+	"WITH r AS MATERIALIZED (SELECT form_id, form_version AS version, "
+	"count(*) AS n FROM response WHERE ?1 IS NULL OR form_id = ?1 "
+	"GROUP BY form_id, form_version) "
+	"SELECT f.form_id, f.version, f.sha256, f.body, coalesce(r.n, 0) "
+	"FROM form_version f LEFT JOIN r ON r.form_id = f.form_id AND "
+	"r.version = f.version WHERE ?1 IS NULL OR f.form_id = ?1 "
 	"UNION ALL "
-	"SELECT form_id, form_version, NULL, NULL, count(*) FROM response r "
-	"WHERE (?1 IS NULL OR form_id = ?1) AND NOT EXISTS (SELECT 1 FROM "
-	"form_version f WHERE f.form_id = r.form_id AND f.version = "
-	"r.form_version) GROUP BY form_id, form_version "
+	"SELECT r.form_id, r.version, NULL, NULL, r.n FROM r WHERE NOT "
+	"EXISTS (SELECT 1 FROM form_version f WHERE f.form_id = r.form_id "
+	"AND f.version = r.version) "
 	"ORDER BY 1, 2",
 	/* STMT_FORM_GET */
 	"SELECT sha256, body FROM form_version WHERE form_id = ?1 AND "
