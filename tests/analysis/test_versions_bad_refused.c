@@ -51,10 +51,11 @@ write_variant(const char *src, const char *dst, const char *from,
 	CHECK(t != NULL && (p = strstr(t, from)) != NULL);
 	if (t == NULL || p == NULL)
 		exit(test_done());
-	s = malloc(n + strlen(to) + 1);
-	memcpy(s, t, (size_t)(p - t));
-	strcpy(s + (p - t), to);
-	strcat(s, p + strlen(from));
+	size_t k = (size_t)(p - t), nto = strlen(to), rest = n - k - strlen(from);
+	s = malloc(k + nto + rest + 1);
+	memcpy(s, t, k);
+	memcpy(s + k, to, nto);
+	memcpy(s + k + nto, p + strlen(from), rest + 1);
 	CHECK(test_write_file(dst, s, strlen(s)) == 0);
 	free(s);
 	free(t);

@@ -109,7 +109,7 @@ main(void)
 		char *s = malloc(n + 1);
 		size_t k = (size_t)(p - text);
 		memcpy(s, text, k);
-		strcpy(s + k, q);
+		memcpy(s + k, q, strlen(q) + 1);
 		snprintf(nomap, sizeof(nomap), "%s/v2-nomap.json", dir);
 		CHECK(test_write_file(nomap, s, strlen(s)) == 0);
 		free(s);
@@ -124,8 +124,12 @@ main(void)
 		if (d == NULL || r == NULL)
 			return test_done();
 		memcpy(r, "\"3\": 9}", 7);
-		memcpy(s, text, (size_t)(d - text));
-		strcpy(s + (d - text), d + strlen("\"dropped\": [\"mood\"], "));
+		{
+			size_t k = (size_t)(d - text);
+			memcpy(s, text, k);
+			d += strlen("\"dropped\": [\"mood\"], ");
+			memcpy(s + k, d, strlen(d) + 1);
+		}
 		snprintf(bad, sizeof(bad), "%s/v2-bad.json", dir);
 		CHECK(test_write_file(bad, s, strlen(s)) == 0);
 		free(s);

@@ -31,10 +31,11 @@ variant(const char *from, const char *to, struct diag *d)
 		fprintf(stderr, "fixture lacks \"%s\"\n", from);
 		exit(1);
 	}
+	size_t k = (size_t)(p - v2_text), nto = strlen(to);
 	s = malloc(n + 1);
-	memcpy(s, v2_text, (size_t)(p - v2_text));
-	strcpy(s + (p - v2_text), to);
-	strcat(s, p + strlen(from));
+	memcpy(s, v2_text, k);
+	memcpy(s + k, to, nto);
+	memcpy(s + k + nto, p + strlen(from), n - k - nto + 1);
 	form_load_buffer("v2.json", s, n, &f, d);
 	free(s);
 	return f;
