@@ -76,6 +76,28 @@ struct glink {
 	int *map; /* nval(v) + 1 entries: an atom of d */
 };
 
+/*
+ * Sum score d is the sum of its items on every row: the sum of d's values
+ * equals the sum of the items' values (an item's value atoms, or the
+ * ticked options of a multiple choice), one linear fact.
+ */
+struct gsum {
+	int d;
+	int *terms;    /* audit variables of the items */
+	size_t nterms;
+};
+
+/*
+ * Follow-up v is shown only where its condition (page and item) holds,
+ * and the condition reads one audit variable p: the rows with v set are
+ * among those with p in on[] (all of them, eq, when v is required).
+ */
+struct gshow {
+	int v, p;
+	uint8_t *on; /* p's atoms (nval + 1) */
+	int eq;
+};
+
 /* A plan group as the gate sees it. */
 struct ggrp {
 	struct rel_group *rg;
@@ -117,6 +139,10 @@ struct gate {
 	int *var_gv; /* form variable -> audit variable (not options), -1 */
 	struct glink *links;
 	size_t nlinks;
+	struct gsum *sums;
+	size_t nsums;
+	struct gshow *shows;
+	size_t nshows;
 	struct ggrp *grp;
 	size_t ngrp;
 	struct gcmp *cmp;
@@ -725,6 +751,217 @@ link_derived(struct gate *g, int dgv, struct form_answers *a)
 	}
 }
 
+/* The sum of the known values of v's atoms in the true data. */
+static long long
+true_sum(const struct gv *v)
+{
+	long long s = 0;
+
+	if (v->opt >= 0)
+		return (long long)v->cnt[1];
+	for (size_t a = 0; a < v->nval; a++)
+		if (v->known[a])
+			s += (v->lo + (long)a) * (long long)v->cnt[a];
+	return s;
+}
+
+/*
+ * Sum score dgv and its items: every item must be an audit variable (an
+ * integer item with its table, or the options of a multiple choice, of
+ * which the exclusive ones count nothing), and the identity must hold in
+ * the data (it does whenever no row of the score was prorated and no row
+ * without the score has an item answered; the form says which, so an
+ * attacker may know it). Then the sums are one fact and the score and its
+ * items one component.
+ */
+static void
+link_sum(struct gate *g, int dgv)
+{
+	const struct form_score *sc = g->f->vars[g->v[dgv].iv].score;
+	size_t cap = 0, nt = 0;
+	long long rhs = 0;
+	int *t;
+
+	if (sc == NULL || sc->kind != FORM_SCORE_SUM || g->v[dgv].opt >= 0)
+		return;
+	for (size_t i = 0; i < sc->nitems; i++)
+		cap += g->f->vars[sc->items[i]].type == FORM_T_SET ? 64 : 1;
+	if ((t = malloc((cap ? cap : 1) * sizeof(*t))) == NULL) {
+		g->bad = 1;
+		return;
+	}
+	for (size_t i = 0; i < sc->nitems; i++) {
+		size_t iv = sc->items[i], found = 0;
+		const struct form_var *fv = &g->f->vars[iv];
+		if (fv->type == FORM_T_INT && g->var_gv[iv] >= 0) {
+			t[nt++] = g->var_gv[iv];
+			continue;
+		}
+		if (fv->type != FORM_T_SET || fv->item == NULL)
+			goto skip;
+		for (size_t vv = 0; vv < g->nv; vv++) {
+			const struct gv *o = &g->v[vv];
+			if (o->iv != iv || o->opt < 0)
+				continue;
+			found++;
+			if ((size_t)o->opt < fv->item->nchoices &&
+			    !fv->item->choices[o->opt].exclusive)
+				t[nt++] = (int)vv;
+		}
+		if (found < fv->item->nchoices)
+			goto skip; /* an option without its own counts */
+	}
+	for (size_t i = 0; i < nt; i++)
+		rhs += true_sum(&g->v[t[i]]);
+	if (nt == 0 || true_sum(&g->v[dgv]) != rhs)
+		goto skip;
+	if (g->nsums % 16 == 0) {
+		struct gsum *n = realloc(g->sums, (g->nsums + 16) *
+		    sizeof(*n));
+		if (n == NULL) {
+			g->bad = 1;
+			goto skip;
+		}
+		g->sums = n;
+	}
+	g->sums[g->nsums++] = (struct gsum){dgv, t, nt};
+	for (size_t i = 0; i < nt; i++)
+		unite(g, dgv, t[i]);
+	return;
+skip:
+	free(t);
+}
+
+/* Is it shown with a holding only p's value (mask for a multiple)? */
+static int
+shown_with(struct gate *g, const struct form_item *it, struct form_answers *a,
+    size_t ip, int set, long x, uint64_t mask)
+{
+	int r;
+
+	form_answers_clear(a, ip);
+	if (set) {
+		a->v[ip].set = 1;
+		a->v[ip].i = x;
+		a->v[ip].r = (double)x;
+		a->v[ip].mask = mask;
+	}
+	r = form_item_visible(g->f, it, a);
+	form_answers_clear(a, ip);
+	return r;
+}
+
+/*
+ * The audit variable of multiple choice ip whose option alone decides
+ * item it (its atoms: 0 not ticked, 1 ticked, 2 unset), with on[] set;
+ * -1 when the condition reads more than one option.
+ */
+static int
+shown_option(struct gate *g, const struct form_item *it,
+    struct form_answers *a, size_t ip, uint8_t on[3])
+{
+	const struct form_var *pv = &g->f->vars[ip];
+	uint64_t all;
+
+	if (pv->item == NULL || pv->item->nchoices == 0 ||
+	    pv->item->nchoices > 64)
+		return -1;
+	all = pv->item->nchoices == 64 ? ~0ULL :
+	    (1ULL << pv->item->nchoices) - 1;
+	for (size_t vv = 0; vv < g->nv; vv++) {
+		const struct gv *o = &g->v[vv];
+		uint64_t bit;
+		int r0, r1;
+		if (o->iv != ip || o->opt < 0)
+			continue;
+		bit = 1ULL << o->opt;
+		r0 = shown_with(g, it, a, ip, 1, 0, 0);
+		r1 = shown_with(g, it, a, ip, 1, 0, bit);
+		if (r0 == r1 || shown_with(g, it, a, ip, 1, 0, all & ~bit) !=
+		    r0 || shown_with(g, it, a, ip, 1, 0, all) != r1)
+			continue;
+		on[0] = (uint8_t)r0;
+		on[1] = (uint8_t)r1;
+		on[2] = (uint8_t)shown_with(g, it, a, ip, 0, 0, 0);
+		return (int)vv;
+	}
+	return -1;
+}
+
+/*
+ * Follow-up vgv (an item's variable, or the first option of a multiple
+ * choice: the options share their set rows) and the variable its
+ * condition reads. The form is public, so the attacker knows the rule;
+ * it is used only where the data keep it.
+ */
+static void
+link_shown(struct gate *g, int vgv, struct form_answers *a)
+{
+	const struct gv *v = &g->v[vgv];
+	const struct form_item *it = g->f->vars[v->iv].item;
+	struct gshow sh;
+	size_t ip = 0, ip2 = 0;
+	long long set, on = 0;
+	int np, ni;
+
+	if (it == NULL || v->opt > 0)
+		return;
+	np = form_cond_vars(g->f->pages[it->ipage].show_if, &ip);
+	ni = form_cond_vars(it->show_if, &ip2);
+	if (np > 1 || ni > 1 || np + ni == 0 || (np == 1 && ni == 1 &&
+	    ip != ip2))
+		return;
+	if (np == 0)
+		ip = ip2;
+	if (ip == v->iv)
+		return;
+	memset(&sh, 0, sizeof(sh));
+	sh.v = vgv;
+	if (g->f->vars[ip].type == FORM_T_SET) {
+		if ((sh.on = calloc(3, 1)) == NULL) {
+			g->bad = 1;
+			return;
+		}
+		sh.p = shown_option(g, it, a, ip, sh.on);
+	} else if (g->f->vars[ip].type == FORM_T_INT &&
+	    (sh.p = g->var_gv[ip]) >= 0) {
+		const struct gv *p = &g->v[sh.p];
+		if ((sh.on = calloc(p->nval + 1, 1)) == NULL) {
+			g->bad = 1;
+			return;
+		}
+		for (size_t at = 0; at <= p->nval; at++)
+			sh.on[at] = (uint8_t)shown_with(g, it, a, ip,
+			    at < p->nval, p->lo + (long)at, 0);
+	} else
+		sh.p = -1;
+	if (sh.p < 0) {
+		free(sh.on);
+		return;
+	}
+	set = (long long)(g->d->n - v->cnt[v->nval]);
+	for (size_t at = 0; at <= g->v[sh.p].nval; at++)
+		if (sh.on[at])
+			on += (long long)g->v[sh.p].cnt[at];
+	if (set > on) {
+		free(sh.on);
+		return; /* the data do not keep the rule (an import) */
+	}
+	sh.eq = set == on && it->required;
+	if (g->nshows % 16 == 0) {
+		struct gshow *n = realloc(g->shows, (g->nshows + 16) *
+		    sizeof(*n));
+		if (n == NULL) {
+			free(sh.on);
+			g->bad = 1;
+			return;
+		}
+		g->shows = n;
+	}
+	g->shows[g->nshows++] = sh;
+	unite(g, vgv, sh.p);
+}
+
 static void
 build_groups(struct gate *g)
 {
@@ -1309,6 +1546,70 @@ facts_link(struct gate *g, const struct glink *l)
 	}
 }
 
+/* The sum of a score's values is the sum of its items' values. */
+static void
+facts_sum(struct gate *g, const struct gsum *s)
+{
+	int *c;
+	double *w;
+	size_t cap = g->v[s->d].nval, n = 0;
+
+	for (size_t i = 0; i < s->nterms; i++)
+		cap += g->v[s->terms[i]].nval;
+	if (cap > ATOMS_MAX * 2)
+		return; /* add_row()'s limit; the fact is left out */
+	c = malloc((cap + 1) * sizeof(*c));
+	w = malloc((cap + 1) * sizeof(*w));
+	if (c == NULL || w == NULL) {
+		free(c);
+		free(w);
+		g->bad = 1;
+		return;
+	}
+	for (size_t i = 0; i <= s->nterms; i++) {
+		const struct gv *v = &g->v[i == 0 ? s->d : s->terms[i - 1]];
+		double sign = i == 0 ? 1 : -1;
+		if (v->opt >= 0) {
+			c[n] = v->col + 1;
+			w[n++] = sign;
+			continue;
+		}
+		for (size_t a = 0; a < v->nval; a++) {
+			long x = v->lo + (long)a;
+			if (!v->known[a] || x == 0)
+				continue;
+			c[n] = v->col + (int)a;
+			w[n++] = sign * (double)x;
+		}
+	}
+	add_row(g, (int)n, c, w, 0, 0);
+	free(c);
+	free(w);
+}
+
+/* The rows with a follow-up set are among those its condition shows. */
+static void
+facts_shown(struct gate *g, const struct gshow *sh)
+{
+	const struct gv *v = &g->v[sh->v], *p = &g->v[sh->p];
+	int c[2 * ATOMS_MAX + 2];
+	double w[2 * ATOMS_MAX + 2];
+	int n = 0;
+
+	if (v->nval + p->nval + 1 > 2 * ATOMS_MAX)
+		return;
+	for (size_t at = 0; at < v->nval; at++) {
+		c[n] = v->col + (int)at;
+		w[n++] = 1;
+	}
+	for (size_t at = 0; at <= p->nval; at++)
+		if (sh->on[at]) {
+			c[n] = p->col + (int)at;
+			w[n++] = -1;
+		}
+	add_row(g, n, c, w, sh->eq ? 0 : -1e30, 0);
+}
+
 /* The sizes of a group defined on a variable of this component. */
 static void
 facts_group(struct gate *g, const struct ggrp *gg)
@@ -1461,6 +1762,17 @@ build(struct gate *g, int comp, int table_only)
 	for (size_t i = 0; i < g->nlinks; i++)
 		if (g->v[g->links[i].d].col > 0)
 			facts_link(g, &g->links[i]);
+	for (size_t i = 0; i < g->nsums; i++)
+		if (g->v[g->sums[i].d].col > 0)
+			facts_sum(g, &g->sums[i]);
+	/*
+	 * Follow-ups link tables to one another through their totals; the
+	 * table pass suppresses each table on its own, and what a total
+	 * gives away is then withheld by the ladder (ST_N).
+	 */
+	for (size_t i = 0; table_only != 1 && i < g->nshows; i++)
+		if (g->v[g->shows[i].v].col > 0)
+			facts_shown(g, &g->shows[i]);
 	if (table_only == 1 || table_only == 2)
 		return;
 	for (size_t i = 0; i < g->ngrp; i++)
@@ -1862,7 +2174,9 @@ apply(struct gate *g, int comp, enum step st)
 		struct gv *v = &g->v[i];
 		struct rel_summary *s = &v->rv->sum;
 		long long n = v->rv->n.v;
-		if (find(g, (int)i) != comp || v->opt >= 0)
+		/* A multiple choice's n is its first option's. */
+		if (find(g, (int)i) != comp || v->opt > 0 ||
+		    (v->opt == 0 && st != ST_N))
 			continue;
 		if (v->rv->sum_state != REL_SUM_SHOWN &&
 		    st != ST_N && st != ST_VAR)
@@ -1907,17 +2221,36 @@ apply(struct gate *g, int comp, enum step st)
 			    "to fewer than %ld values", g->mv);
 			changed = 1;
 			break;
-		case ST_N:
-			if (!rel_count_shown(&v->rv->n))
+		case ST_N: {
+			/*
+			 * The total of a table with a hidden cell goes with n
+			 * (a follow-up's total is the count of its condition),
+			 * and with it the percentages, which would give it back.
+			 */
+			int tot = v->rv->has_freq && v->opt < 0 &&
+			    !v->always_set && /* its total is everyone */
+			    rel_count_shown(&v->rv->freq_total) &&
+			    has_protected(v->rv);
+			if (!rel_count_shown(&v->rv->n) && !tot)
 				break;
 			rel_withhold_count(&v->rv->n);
 			rel_withhold_count(&v->rv->missing);
-			snprintf(what, sizeof(what), "%s: n and missing",
-			    v->rv->name);
+			if (tot) {
+				rel_withhold_count(&v->rv->freq_total);
+				for (size_t j = 0; j < v->rv->nrows; j++) {
+					rel_withhold_num(&v->rv->rows[j].percent);
+					rel_withhold_num(&v->rv->rows[j].ci_lo);
+					rel_withhold_num(&v->rv->rows[j].ci_hi);
+				}
+			}
+			snprintf(what, sizeof(what), "%s: n and missing%s",
+			    v->rv->name, tot ? ", the table's total and its "
+			    "percentages" : "");
 			note(g, what, "with the other figures they would narrow "
 			    "a hidden count to fewer than %ld values", g->mv);
 			changed = 1;
 			break;
+		}
 		default:
 			break;
 		}
@@ -2272,6 +2605,12 @@ gate_free(struct gate *g)
 	for (size_t i = 0; i < g->nlinks; i++)
 		free(g->links[i].map);
 	free(g->links);
+	for (size_t i = 0; i < g->nsums; i++)
+		free(g->sums[i].terms);
+	free(g->sums);
+	for (size_t i = 0; i < g->nshows; i++)
+		free(g->shows[i].on);
+	free(g->shows);
 	for (size_t i = 0; i < g->ngrp; i++) {
 		free(g->grp[i].memb);
 		free(g->grp[i].side);
@@ -2320,8 +2659,13 @@ gate_release(const struct form *f, const struct dataset *d,
 	if (!g.bad && (a = form_answers_new(f)) == NULL)
 		g.bad = 1;
 	for (size_t i = 0; i < g.nv && !g.bad; i++)
-		if (g.v[i].opt < 0 && f->vars[g.v[i].iv].score != NULL)
+		if (g.v[i].opt < 0 && f->vars[g.v[i].iv].score != NULL) {
 			link_derived(&g, (int)i, a);
+			link_sum(&g, (int)i);
+		}
+	for (size_t i = 0; i < g.nv && !g.bad; i++)
+		if (f->vars[g.v[i].iv].score == NULL)
+			link_shown(&g, (int)i, a);
 	if (!g.bad)
 		build_groups(&g);
 	if (!g.bad)

@@ -22,6 +22,15 @@
  *   - group sizes: a group defined on one variable is a sum of its cells;
  *   - derived scores that are a function of one variable (criteria such as
  *     pain >= 7, bands of a score): their cells are sums of its cells;
+ *   - sum scores: the sum of a score's values is the sum of its items'
+ *     values (an item's atoms, or the ticked options of a multiple
+ *     choice), whenever that holds in the data (no prorated rows), so a
+ *     score's table or mean is audited together with its items' tables;
+ *   - follow-up questions: the rows that answered an item shown only on a
+ *     condition of one variable (its page's and its own show_if) are among
+ *     the rows that meet it, and all of them when the item is required, so
+ *     a follow-up's total counts the answer that shows it (where the data
+ *     keep the rule; a multiple choice counts when one option decides);
  *   - each group's own n, mean, SD and quartiles, and the split of every
  *     value into the two groups and the rest (the residual group);
  *   - a comparison's table cells; Welch, Hedges and Mann-Whitney figures
@@ -36,9 +45,13 @@
  *
  * When a count is not protected the gate withholds, in order of the
  * information lost, until it is: more suppression in the table itself;
- * rounding the mean, SD and interval to a precision that follows from n;
+ * rounding the mean, SD and interval to a precision that follows from n
+ * (the table pass leaves follow-up links out, so each table is first
+ * suppressed on its own);
  * the Mann-Whitney figures; the mean and SD; the quantiles; a comparison's
- * statistics or table; a group; the variable's n; the variable. Residual
+ * statistics or table; a group; the variable's n (with, for a table with
+ * a hidden cell that not everyone answers, its total and percentages); the
+ * variable. Residual
  * groups and differences of groups of 0 < n < k respondents are withheld
  * by rule (their numbers would be the whole minus the parts), and so are
  * adjusted models whose crude comparison is not published or whose
@@ -51,8 +64,9 @@
  * of every group published is returned for the caller to record.
  *
  * Not covered, by design (docs/analysis.md): joint distributions that no
- * table publishes (a sum score against its items, a condition over two
- * variables), variables histogrammed over ranges (their bins are merged
+ * table publishes (which items sum to which score, a condition over two
+ * variables), sum scores with a prorated row or an item without its own
+ * table, mean scores, follow-ups on conditions over two variables, variables histogrammed over ranges (their bins are merged
  * until none is hidden instead), and an attacker who adds or withdraws
  * responses himself (see docs/api.md). Row-level exports are not
  * aggregates and keep their own k-anonymity rules (export.h).

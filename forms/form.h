@@ -265,6 +265,11 @@ int form_page_visible(const struct form *f, size_t ipage,
     const struct form_answers *a);
 int form_item_visible(const struct form *f, const struct form_item *it,
     const struct form_answers *a);
+/*
+ * The variables condition c reads: 0 for none (NULL included), 1 for one
+ * (*ivar set), 2 for more than one.
+ */
+int form_cond_vars(const struct form_cond *c, size_t *ivar);
 
 /*
  * Check the answers of one page: clears the values of hidden items, and

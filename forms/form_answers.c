@@ -411,6 +411,30 @@ form_item_visible(const struct form *f, const struct form_item *it,
 	    form_cond_eval(it->show_if, a) == FORM_TRUE;
 }
 
+int
+form_cond_vars(const struct form_cond *c, size_t *ivar)
+{
+	int n = 0, k;
+
+	if (c == NULL)
+		return 0;
+	if (c->op == COND_ALL || c->op == COND_ANY || c->op == COND_NOT ||
+	    c->op == COND_COUNT) {
+		for (size_t i = 0; i < c->nkids; i++) {
+			size_t v;
+			if ((k = form_cond_vars(c->kids[i], &v)) == 0)
+				continue;
+			if (k > 1 || (n == 1 && v != *ivar))
+				return 2;
+			*ivar = v;
+			n = 1;
+		}
+		return n;
+	}
+	*ivar = c->ivar;
+	return 1;
+}
+
 /* The variables of an item: its own, or each row's. */
 static size_t
 item_vars(const struct form_item *it, size_t *out, size_t max)
