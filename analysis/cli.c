@@ -529,6 +529,15 @@ cmd_report(const char *const *val)
 		fprintf(stderr, "analysis report: %llu rows could not be "
 		    "decoded; see the report's provenance\n",
 		    (unsigned long long)d->rows_failed);
+	/* Rows read with another form than --form are worth a line each. */
+	for (size_t i = 0; i < d->nversions; i++)
+		if (d->versions[i].kind != FORM_SRC_CURRENT)
+			printf("note: %llu rows of version %ld, decoded with %s\n",
+			    (unsigned long long)d->versions[i].rows,
+			    d->versions[i].version, d->versions[i].kind ==
+			    FORM_SRC_MAPPED ? "its stored form and mapped onto "
+			    "the form's version" : "the form given (the "
+			    "database does not store their version)");
 	rc = fflush(stdout) == 0 ? 0 : 1;
 out:
 	rel_report_free(model);
