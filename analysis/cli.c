@@ -129,6 +129,7 @@ static const struct {
 	[FLAG_NO_LEDGER] = {"--no-ledger", NULL, NULL},
 	[FLAG_NA] = {"--na", "TOKENS", check_na},
 	[FLAG_WEIGHT] = {"--weight", "COLUMN", check_label},
+	[FLAG_BACKUP] = {"--backup", "FILE", check_path},
 };
 
 #define HELP_GROUP_READ \
@@ -248,6 +249,16 @@ static const struct cmd cmds[] = {
 	    "  --out FILE       the copy to write (its directory must exist)\n"
 	    "  --force          replace FILE if it exists\n"
 	    "  --group-read     the copy 0640 (default 0600)\n", "FILE"},
+	{"restore", cmd_restore, "put a backup in place as the database, "
+	    "the collector stopped", {[FLAG_BACKUP] = 1, [FLAG_DB] = 1,
+	    [FLAG_GROUP_READ] = 2},
+	    "  --backup FILE    the copy to restore (checked first, never "
+	    "written)\n"
+	    "  --db PATH        the database to replace (created if missing; "
+	    "its directory\n"
+	    "                   must exist); refused while a collector has it "
+	    "open\n"
+	    "  --group-read     the database 0640 (default 0600)\n", NULL},
 	{"forms", cmd_forms, "list the form versions a database holds, or "
 	    "write them out", {[FLAG_DB] = 1, [FLAG_OUT] = 2,
 	    [FLAG_GROUP_READ] = 2},
@@ -512,6 +523,12 @@ cmd_report(const char *const *val)
 		goto out;
 	}
 	model->not_for_publication = led == NULL;
+	{
+		char today[11];
+		form_today(f, today);
+		report_data_status(f, today, model->data_status,
+		    sizeof(model->data_status));
+	}
 	if (led != NULL && ledger_record(led, rw, "report", p, NULL, err,
 	    sizeof(err)) != 0) {
 		fprintf(stderr, "analysis report: --db %s: %s\n", val[FLAG_DB],
@@ -525,6 +542,8 @@ cmd_report(const char *const *val)
 	printf("%llu rows analysed (%llu not decoded); wrote %s/report.html\n",
 	    (unsigned long long)d->n, (unsigned long long)d->rows_failed,
 	    val[FLAG_OUT]);
+	if (model->data_status[0] != '\0')
+		printf("%s\n", model->data_status);
 	if (d->rows_failed > 0)
 		fprintf(stderr, "analysis report: %llu rows could not be "
 		    "decoded; see the report's provenance\n",

@@ -39,6 +39,7 @@ enum flag {
 	                    * release ledger, marked "not for publication" */
 	FLAG_NA,           /* import: missing-value tokens, comma-separated */
 	FLAG_WEIGHT,       /* import: the frequency-weight column */
+	FLAG_BACKUP,       /* restore: the backup file to put in place */
 	FLAG__MAX
 };
 
@@ -78,6 +79,7 @@ int cmd_token_list(const char *const *val);   /* token_cmd.c */
 int cmd_token_revoke(const char *const *val); /* token_cmd.c */
 int cmd_audit(const char *const *val);        /* token_cmd.c */
 int cmd_backup(const char *const *val);       /* backup_cmd.c */
+int cmd_restore(const char *const *val);      /* backup_cmd.c */
 int cmd_forms(const char *const *val);        /* forms_cmd.c */
 
 #endif

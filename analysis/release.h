@@ -288,6 +288,12 @@ struct rel_report {
 	size_t nversions;
 	unsigned long long versions_other; /* rows beyond the table */
 	int not_for_publication; /* a private run (--no-ledger) */
+	/*
+	 * Where the form's study window was on the day of the run
+	 * (report_data_status()): "final data (...)" or "interim data
+	 * (...)"; "" for a form without a window.
+	 */
+	char data_status[160];
 	char *ledger_release;    /* the ledger's name of this release, or NULL */
 	/* body */
 	struct rel_var *vars;

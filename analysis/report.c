@@ -1955,3 +1955,35 @@ report_fmt(char *buf, size_t n, double x, int digits)
 	if (strcmp(buf, "-0") == 0)
 		snprintf(buf, n, "0");
 }
+
+void
+report_data_status(const struct form *f, const char *today, char *out,
+    size_t n)
+{
+	const struct form_window *w = &f->window;
+
+	if (n == 0)
+		return;
+	out[0] = '\0';
+	if (!w->set)
+		return;
+	switch (form_phase_on(f, today)) {
+	case FORM_PHASE_BEFORE:
+		snprintf(out, n, "interim data (the window opens on %s)",
+		    w->opens);
+		break;
+	case FORM_PHASE_OPEN:
+		snprintf(out, n, "interim data (the window closes on %s)",
+		    w->closes);
+		break;
+	case FORM_PHASE_CLOSED:
+		snprintf(out, n, "interim data (the window closed on %s; saved "
+		    "answers may still be sent and answers withdrawn before %s)",
+		    w->closes, w->final);
+		break;
+	default:
+		snprintf(out, n, "final data (the window closed on %s)",
+		    w->closes);
+		break;
+	}
+}

@@ -51,6 +51,16 @@ int report_build(const struct form *f, const struct dataset *d,
     const struct plan *p, long k, struct gate_ledger *ledger,
     struct rel_report **out, char *err, size_t errsz);
 
+/*
+ * What a report says of its data when the form has a study window
+ * (form.h), for today (a date at the form's precision): "final data (the
+ * window closed on C)" once the data are final, else "interim data (...)"
+ * with where the window is; "" without a window. This is the one thing in
+ * a report that depends on the day it is run, and only for such forms.
+ */
+void report_data_status(const struct form *f, const char *today, char *out,
+    size_t n);
+
 /* The model as JSON (format candor-report-1); NULL when memory runs out. */
 json_t *report_json(const struct rel_report *m);
 

@@ -167,7 +167,13 @@ header(FILE *fp, const struct rel_report *m)
 	html_uw(fp, m->title);
 	fputs("</h1>\n<p class=\"meta\">Analysis report of the survey "
 	    "responses: descriptive statistics and comparisons between "
-	    "groups of respondents.</p>\n</header>\n<main>\n", fp);
+	    "groups of respondents.</p>\n", fp);
+	if (m->data_status[0] != '\0') {
+		fputs("<p class=\"meta\" id=\"data-status\"><strong>", fp);
+		html_text(fp, m->data_status);
+		fputs("</strong></p>\n", fp);
+	}
+	fputs("</header>\n<main>\n", fp);
 	fputs("<div class=\"notice\"><p><strong>How to read this report."
 	    "</strong> The respondents chose to take part and described "
 	    "themselves; nobody was assigned a therapy. A comparison shows "

@@ -95,6 +95,8 @@ header(struct jctx *c, const struct rel_report *m)
 	put_str(c, o, "program", m->program);
 	if (m->not_for_publication)
 		put_str(c, o, "publication", REPORT_NOT_FOR_PUBLICATION);
+	if (m->data_status[0] != '\0')
+		put_str(c, o, "data_status", m->data_status);
 	x = json_object();
 	put_str(c, x, "id", m->form_id);
 	put(c, x, "version", json_integer(m->form_version));

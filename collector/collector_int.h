@@ -114,6 +114,7 @@ struct req {
 	char *dblob;            /* a draft sealed under its code (draft put) */
 	char *answers_json, *scores_json;
 	char period[11], expires[11];
+	const char *keep_forms[COLLECTOR_MAX_FORMS]; /* withdraw: final forms */
 	enum ui_lang ul;
 	struct journey_id jid;  /* the journey of a survey step */
 	int has_jid;

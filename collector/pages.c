@@ -37,7 +37,10 @@ enum ui {
 	UI_STORED_MONTH, UI_STORED_DRAFT, UI_STORED_RECEIPT, UI_STORED_NEVER,
 	UI_STORED_DAYS, UI_ABOUT_LINK, UI_ABOUT_TITLE, UI_WD_CODE_LABEL,
 	UI_BACK_TO_SURVEY, UI_GONE_TITLE, UI_COPIED, UI_TAKES_PRE,
-	UI_TAKES_POST, UI__MAX
+	UI_TAKES_POST, UI_WIN_BEFORE_TITLE, UI_WIN_OPENS_PRE, UI_WIN_CLOSED_TITLE,
+	UI_WIN_CLOSED_PRE, UI_WIN_CLOSED_POST, UI_WIN_GRACE_PRE,
+	UI_WIN_GRACE_POST, UI_WIN_FINAL, UI_STORED_FINAL_PRE,
+	UI_STORED_FINAL_POST, UI__MAX
 };
 
 static const char *const ui_tags[UI_LANG__MAX] = {"en", "es"};
@@ -190,6 +193,21 @@ static const char *const ui_text[UI_LANG__MAX][UI__MAX] = {
 		[UI_COPIED] = "Copied",
 		[UI_TAKES_PRE] = "It takes about ",
 		[UI_TAKES_POST] = " minutes, and there is no time limit.",
+		[UI_WIN_BEFORE_TITLE] = "This survey is not open yet",
+		[UI_WIN_OPENS_PRE] = "It opens on ",
+		[UI_WIN_CLOSED_TITLE] = "This survey is closed",
+		[UI_WIN_CLOSED_PRE] = "It closed on ",
+		[UI_WIN_CLOSED_POST] = " and takes no new answers.",
+		[UI_WIN_GRACE_PRE] = "Before ",
+		[UI_WIN_GRACE_POST] = ", saved answers can still be continued "
+		    "and sent, and answers that were sent can be withdrawn with "
+		    "their receipt code.",
+		[UI_WIN_FINAL] = "Its data are final: answers can no longer be "
+		    "continued, sent or withdrawn.",
+		[UI_STORED_FINAL_PRE] = "Answers can be withdrawn with the "
+		    "receipt code before ",
+		[UI_STORED_FINAL_POST] = "; from then on the study's data are "
+		    "final.",
 	},
 	[UI_ES] = {
 		[UI_PAGE] = "Página ",
@@ -343,6 +361,21 @@ static const char *const ui_text[UI_LANG__MAX][UI__MAX] = {
 		[UI_COPIED] = "Copiado",
 		[UI_TAKES_PRE] = "Se tarda unos ",
 		[UI_TAKES_POST] = " minutos, y no hay límite de tiempo.",
+		[UI_WIN_BEFORE_TITLE] = "Esta encuesta todavía no está abierta",
+		[UI_WIN_OPENS_PRE] = "Se abre el ",
+		[UI_WIN_CLOSED_TITLE] = "Esta encuesta está cerrada",
+		[UI_WIN_CLOSED_PRE] = "Se cerró el ",
+		[UI_WIN_CLOSED_POST] = " y no recibe respuestas nuevas.",
+		[UI_WIN_GRACE_PRE] = "Antes del ",
+		[UI_WIN_GRACE_POST] = " todavía se pueden continuar y enviar "
+		    "respuestas guardadas, y retirar respuestas enviadas con su "
+		    "código de recibo.",
+		[UI_WIN_FINAL] = "Sus datos son definitivos: ya no se pueden "
+		    "continuar, enviar ni retirar respuestas.",
+		[UI_STORED_FINAL_PRE] = "Las respuestas se pueden retirar con el "
+		    "código de recibo antes del ",
+		[UI_STORED_FINAL_POST] = "; desde entonces los datos del estudio "
+		    "son definitivos.",
 	},
 };
 
@@ -510,7 +543,7 @@ honeypot(struct html *h, enum ui_lang ul)
 
 void
 pages_index(struct html *h, enum ui_lang ul, struct form *const *forms,
-    size_t nforms, const char *tag)
+    const enum form_phase *phases, size_t nforms, const char *tag)
 {
 	size_t i;
 
@@ -539,6 +572,15 @@ pages_index(struct html *h, enum ui_lang ul, struct form *const *forms,
 		html_lit(h, "\">");
 		html_text(h, ftext(f, &f->title, lang));
 		html_lit(h, "</a>");
+		if (phases[i] != FORM_PHASE_OPEN) {
+			int before = phases[i] == FORM_PHASE_BEFORE;
+			enum ui_lang fl = form_ui(f, lang);
+			html_lit(h, "<p class=\"window\">");
+			html_text(h, ui(fl, before ? UI_WIN_OPENS_PRE :
+			    UI_WIN_CLOSED_PRE));
+			html_text(h, before ? f->window.opens : f->window.closes);
+			html_lit(h, ".</p>");
+		}
 		if (f->description.s[0] != NULL) {
 			html_lit(h, "<p>");
 			html_text(h, ftext(f, &f->description, lang));
@@ -713,7 +755,15 @@ consent_stored(struct html *h, const struct form *f, enum ui_lang ul,
 	html_text(h, ui(ul, UI_STORED_DAYS));
 	html_lit(h, "</li>\n<li>");
 	html_text(h, ui(ul, UI_STORED_RECEIPT));
-	html_lit(h, "</li>\n<li>");
+	html_lit(h, "</li>\n");
+	if (f->window.set) {
+		html_lit(h, "<li>");
+		html_text(h, ui(ul, UI_STORED_FINAL_PRE));
+		html_text(h, f->window.final);
+		html_text(h, ui(ul, UI_STORED_FINAL_POST));
+		html_lit(h, "</li>\n");
+	}
+	html_lit(h, "<li>");
 	html_text(h, ui(ul, UI_STORED_NEVER));
 	html_lit(h, "</li>\n</ul>\n");
 }
@@ -1894,6 +1944,51 @@ pages_saved(struct html *h, const struct form *f, int lang, const char *code,
 	    "class=\"primary\">");
 	html_text(h, ui(ul, UI_CONTINUE));
 	html_lit(h, "</button></div>\n</form>\n");
+	page_foot(h);
+}
+
+void
+pages_window(struct html *h, const struct form *f, int lang,
+    enum form_phase ph)
+{
+	enum ui_lang ul = form_ui(f, lang);
+	enum ui title = ph == FORM_PHASE_BEFORE ? UI_WIN_BEFORE_TITLE :
+	    UI_WIN_CLOSED_TITLE;
+
+	page_head(h, f->langs[lang], ui(ul, title));
+	html_lit(h, "<p class=\"survey-title\">");
+	html_text(h, ftext(f, &f->title, lang));
+	html_lit(h, "</p>\n<h1>");
+	html_text(h, ui(ul, title));
+	html_lit(h, "</h1>\n<p id=\"window\">");
+	if (ph == FORM_PHASE_BEFORE) {
+		html_text(h, ui(ul, UI_WIN_OPENS_PRE));
+		html_text(h, f->window.opens);
+		html_lit(h, ".</p>\n");
+		page_foot(h);
+		return;
+	}
+	html_text(h, ui(ul, UI_WIN_CLOSED_PRE));
+	html_text(h, f->window.closes);
+	html_text(h, ui(ul, UI_WIN_CLOSED_POST));
+	html_lit(h, "</p>\n<p>");
+	if (ph == FORM_PHASE_CLOSED) {
+		html_text(h, ui(ul, UI_WIN_GRACE_PRE));
+		html_text(h, f->window.final);
+		html_text(h, ui(ul, UI_WIN_GRACE_POST));
+		html_lit(h, "</p>\n<ul>\n<li><a href=\"/resume?lang=");
+		html_text(h, f->langs[lang]);
+		html_lit(h, "\">");
+		html_text(h, ui(ul, UI_RESUME_LINK));
+		html_lit(h, "</a></li>\n<li><a href=\"/withdraw?lang=");
+		html_text(h, f->langs[lang]);
+		html_lit(h, "\">");
+		html_text(h, ui(ul, UI_WITHDRAW_LINK));
+		html_lit(h, "</a></li>\n</ul>\n");
+	} else {
+		html_text(h, ui(ul, UI_WIN_FINAL));
+		html_lit(h, "</p>\n");
+	}
 	page_foot(h);
 }
 

@@ -65,8 +65,12 @@ struct pages_survey {
 	int new_items;              /* questions appeared after an answer */
 };
 
+/*
+ * The list of surveys; phases[i] says where forms[i] is in its study
+ * window (a survey not open says when it opens, or that it closed).
+ */
 void pages_index(struct html *h, enum ui_lang ul, struct form *const *forms,
-    size_t nforms, const char *tag);
+    const enum form_phase *phases, size_t nforms, const char *tag);
 /*
  * Consent page; missing_consent / missing_adult add error messages;
  * draft_days is how long saved answers are kept (what is stored).
@@ -89,6 +93,15 @@ void pages_saved(struct html *h, const struct form *f, int lang,
 /* A step of a journey that was saved (saved 1) or submitted, again. */
 void pages_ended(struct html *h, const struct form *f, int lang, int saved,
     const char *site);
+/*
+ * A survey outside its window (form.h): before it opens (ph BEFORE), or
+ * closed to new answers (CLOSED: saved answers and withdrawals go on
+ * until final, with links to both; FINAL: nothing goes on). The same page
+ * answers the start page, a refused start, and a refused resume, step or
+ * withdrawal once the data are final.
+ */
+void pages_window(struct html *h, const struct form *f, int lang,
+    enum form_phase ph);
 /*
  * GET/POST /resume; err: 0 none, 1 malformed code, 2 not found/expired,
  * 3 a code of the other kind.

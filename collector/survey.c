@@ -58,6 +58,34 @@ survey_token_hash(const struct collector *c, const struct seal_state *st,
 	store_hash_code(c->key, hex, out);
 }
 
+/* ---- the study window ---- */
+
+/* Where today is in f's window (form.h). */
+static enum form_phase
+survey_phase(const struct form *f)
+{
+	char today[11];
+
+	form_today(f, today);
+	return form_phase_on(f, today);
+}
+
+/*
+ * Answer with the page that says where f's window is (pages_window), in
+ * form language lang: the start page (status 200), or the refusal of a
+ * start, a step, a resume or a withdrawal (403).
+ */
+static enum hres
+survey_window_page(struct req *r, const struct form *f, int lang,
+    enum form_phase ph, unsigned status)
+{
+	if (lang < 0 || (size_t)lang >= f->nlangs)
+		lang = 0;
+	r->resp.status = status;
+	pages_window(&r->resp.body, f, lang, ph);
+	return H_DONE;
+}
+
 /* ---- languages ---- */
 
 /* The interface language of a tag, or -1 when we have none for it. */
@@ -986,6 +1014,7 @@ survey_consent_post(struct req *r)
 {
 	const char *consent, *adult;
 	struct form *f = r->form;
+	enum form_phase ph;
 	enum hres res;
 	long first;
 	int missing = 0;
@@ -993,6 +1022,10 @@ survey_consent_post(struct req *r)
 	if (survey_post_checks(r, allow_consent, NULL, &res) != 0)
 		return res;
 	r->st.lang = survey_lang(r, f, post_get(&r->post, "lang"));
+	/* Outside the window no journey starts: nothing new is taken. */
+	if ((ph = survey_phase(f)) != FORM_PHASE_OPEN)
+		return survey_window_page(r, f, r->st.lang, ph,
+		    MHD_HTTP_FORBIDDEN);
 	consent = post_get(&r->post, "consent");
 	adult = post_get(&r->post, "adult");
 	if (consent == NULL || strcmp(consent, "1") != 0)
@@ -1140,6 +1173,7 @@ survey_page_post(struct req *r, const char *blob)
 {
 	struct collector *c = r->c;
 	const char *action;
+	enum form_phase ph;
 	enum seal_err se;
 	enum hres res;
 	unsigned flags;
@@ -1155,6 +1189,14 @@ survey_page_post(struct req *r, const char *blob)
 		    REJ_BAD_STATE);
 	}
 	r->has_st = 1;
+	/*
+	 * A journey started before closing may still be finished and sent
+	 * until the data are final, but not after.
+	 */
+	if ((ph = survey_phase(r->st.form)) == FORM_PHASE_FINAL ||
+	    ph == FORM_PHASE_BEFORE)
+		return survey_window_page(r, r->st.form, r->st.lang, ph,
+		    MHD_HTTP_FORBIDDEN);
 	/* A state sealed before states had an expiry gets one now. */
 	if (r->st.expires[0] == '\0')
 		survey_expiry(c, r->st.form, r->st.expires);
@@ -1195,7 +1237,11 @@ survey_get(struct req *r)
 	const char *m = http_query(r, "missing");
 	int missing = m != NULL && m[0] >= '1' && m[0] <= '3' && m[1] == '\0'
 	    ? m[0] - '0' : 0;
+	enum form_phase ph = survey_phase(r->form);
 
+	/* Outside its window the start page says when, and offers no start. */
+	if (ph != FORM_PHASE_OPEN)
+		return survey_window_page(r, r->form, lang, ph, MHD_HTTP_OK);
 	r->resp.status = MHD_HTTP_OK;
 	pages_consent(&r->resp.body, r->form, lang, missing & 1, missing & 2,
 	    r->c->cfg.draft_days);
@@ -1347,6 +1393,7 @@ static enum hres
 survey_resumed(struct req *r)
 {
 	struct collector *c = r->c;
+	enum form_phase ph;
 	char *blob;
 	enum seal_err se;
 	size_t i;
@@ -1384,6 +1431,11 @@ survey_resumed(struct req *r)
 		return http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_BAD_STATE,
 		    REJ_BAD_STATE);
 	r->has_st = 1;
+	/* Saved answers go on after closing, until the data are final. */
+	if ((ph = survey_phase(r->st.form)) == FORM_PHASE_FINAL ||
+	    ph == FORM_PHASE_BEFORE)
+		return survey_window_page(r, r->st.form, r->st.lang, ph,
+		    MHD_HTTP_FORBIDDEN);
 	if (survey_expired(&r->st))
 		return http_refuse(r, MHD_HTTP_BAD_REQUEST,
 		    NOTE_SESSION_EXPIRED, REJ_EXPIRED_STATE);
@@ -1419,6 +1471,11 @@ survey_withdraw_post(struct req *r)
 	memset(&r->job, 0, sizeof(r->job));
 	r->job.kind = STORE_JOB_WITHDRAW;
 	store_hash_code(r->c->key, r->code, r->job.hash);
+	/* Answers to a form whose data are final are kept (form.h). */
+	for (size_t i = 0; i < r->c->nforms; i++)
+		if (survey_phase(r->c->forms[i]) == FORM_PHASE_FINAL)
+			r->keep_forms[r->job.nkeep++] = r->c->forms[i]->id;
+	r->job.keep_forms = r->keep_forms;
 	return http_job(r, survey_withdrawn);
 }
 
@@ -1431,6 +1488,15 @@ survey_withdrawn(struct req *r)
 		r->resp.status = MHD_HTTP_NOT_FOUND;
 		pages_withdraw(&r->resp.body, r->ul, 2);
 		return H_DONE;
+	}
+	if (r->job.rc == STORE_KEPT) {
+		for (size_t i = 0; i < r->c->nforms; i++) {
+			const struct form *f = r->c->forms[i];
+			if (strcmp(f->id, r->job.out_form) == 0)
+				return survey_window_page(r, f,
+				    form_lang_find(f, pages_ui_tag(r->ul)),
+				    FORM_PHASE_FINAL, MHD_HTTP_FORBIDDEN);
+		}
 	}
 	if (r->job.rc != STORE_OK) {
 		metrics_reject(&r->c->met, REJ_STORAGE);
@@ -1451,9 +1517,12 @@ static enum hres
 survey_index(struct req *r)
 {
 	enum ui_lang ul = survey_ui_lang(r);
+	enum form_phase ph[COLLECTOR_MAX_FORMS];
 
+	for (size_t i = 0; i < r->c->nforms; i++)
+		ph[i] = survey_phase(r->c->forms[i]);
 	r->resp.status = MHD_HTTP_OK;
-	pages_index(&r->resp.body, ul, r->c->forms, r->c->nforms,
+	pages_index(&r->resp.body, ul, r->c->forms, ph, r->c->nforms,
 	    pages_ui_tag(ul));
 	return H_DONE;
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -1323,12 +1324,132 @@ parse_consent_parts(struct ctx *c, json_t *consent)
 	}
 }
 
+/*
+ * Is s a date of the given precision: "YYYY-MM-DD" of a real day (month 0:
+ * day precision), or "YYYY-MM" (month 1)? Years 2000 to 2999.
+ */
+static int
+window_date_ok(const char *s, int month)
+{
+	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30,
+	    31, 30, 31};
+	size_t n = strlen(s);
+	int y, m, d;
+
+	if (n != (month ? 7u : 10u) || s[4] != '-' || (!month && s[7] != '-'))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	if (y < 2000 || y > 2999 || m < 1 || m > 12)
+		return 0;
+	if (month)
+		return 1;
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (d < 1 || d > mdays[m - 1])
+		return 0;
+	/* 29 February only in leap years. */
+	return !(m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0)));
+}
+
+/*
+ * "window": {"opens", "closes", "final"}: dates at the form's precision
+ * (date_precision must be read first), opens < closes <= final. "final"
+ * may be left out: it is then closes (nothing goes on after closing).
+ */
+static void
+parse_window(struct ctx *c, json_t *root)
+{
+	static const char *const keys[] = {"opens", "closes", "final", NULL};
+	static const char *const names[3] = {"opens", "closes", "final"};
+	struct form_window *w = &c->f->window;
+	char *dst[3] = {w->opens, w->closes, w->final};
+	const char *want = c->f->date_month ? "\"YYYY-MM\" (the form's "
+	    "date_precision is \"month\")" : "\"YYYY-MM-DD\", a real day "
+	    "(the form's date_precision is \"day\")";
+	json_t *x = json_object_get(root, "window");
+	int ok = 1;
+
+	if (x == NULL)
+		return;
+	if (!json_is_object(x)) {
+		problem(c, "window", "must be an object with \"opens\", "
+		    "\"closes\" and \"final\"");
+		return;
+	}
+	unknown_keys(c, x, "window", keys);
+	for (int i = 0; i < 3; i++) {
+		const char *s = get_string(c, x, "window", names[i], i < 2);
+		char p[PATH_MAX_LEN];
+		if (s == NULL) {
+			ok = ok && i == 2 && json_object_get(x, "final") == NULL;
+			continue;
+		}
+		if (!window_date_ok(s, c->f->date_month)) {
+			problem(c, diag_path_key(p, "window", names[i]),
+			    "must be a date %s, years 2000-2999 (got \"%s\")",
+			    want, s);
+			ok = 0;
+			continue;
+		}
+		snprintf(dst[i], sizeof(w->opens), "%s", s);
+	}
+	if (!ok)
+		return;
+	if (w->final[0] == '\0')
+		snprintf(w->final, sizeof(w->final), "%s", w->closes);
+	if (strcmp(w->opens, w->closes) >= 0) {
+		problem(c, "window.closes", "must be after window.opens (%s), "
+		    "got %s", w->opens, w->closes);
+		ok = 0;
+	}
+	if (strcmp(w->closes, w->final) > 0) {
+		problem(c, "window.final", "must not be before window.closes "
+		    "(%s), got %s", w->closes, w->final);
+		ok = 0;
+	}
+	w->set = ok;
+}
+
+void
+form_today(const struct form *f, char out[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 11, f->date_month ? "%Y-%m" : "%Y-%m-%d", &tm) == 0)
+		snprintf(out, 11, "%s", f->date_month ? "1970-01" :
+		    "1970-01-01");
+}
+
+enum form_phase
+form_phase_on(const struct form *f, const char *today)
+{
+	const struct form_window *w = &f->window;
+
+	/* Same precision on both sides, so the strings order as dates. */
+	if (!w->set)
+		return FORM_PHASE_OPEN;
+	if (strcmp(today, w->opens) < 0)
+		return FORM_PHASE_BEFORE;
+	if (strcmp(today, w->closes) < 0)
+		return FORM_PHASE_OPEN;
+	if (strcmp(today, w->final) < 0)
+		return FORM_PHASE_CLOSED;
+	return FORM_PHASE_FINAL;
+}
+
 static void
 parse_root(struct ctx *c, json_t *root)
 {
 	static const char *const keys[] = {"id", "version", "languages",
 	    "title", "description", "consent", "free_text", "date_precision",
-	    "pages", "scores", "about", "from", NULL};
+	    "window", "pages", "scores", "about", "from", NULL};
 	char p[PATH_MAX_LEN];
 	struct form *f = c->f;
 	json_t *x, *e;
@@ -1355,6 +1476,7 @@ parse_root(struct ctx *c, json_t *root)
 	if (s != NULL && strcmp(s, "day") != 0 && strcmp(s, "month") != 0)
 		problem(c, "date_precision", "must be \"day\" or \"month\"");
 	f->date_month = s != NULL && strcmp(s, "month") == 0;
+	parse_window(c, root);
 
 	x = json_object_get(root, "consent");
 	if (!json_is_object(x)) {

@@ -159,6 +159,28 @@ struct form_consent_part {
 
 #define FORM_MAX_CONSENT_PARTS 8
 
+/*
+ * The study window ("window" in the form file, docs/forms.md): three
+ * dates at the form's date precision ("YYYY-MM-DD", or "YYYY-MM" for
+ * date_precision "month"), UTC, with opens < closes <= final. Each is the
+ * first day (or month) of what follows it: from opens new responses are
+ * taken; from closes no new ones are, but saved answers may still be
+ * continued and sent and answers withdrawn; from final neither, and the
+ * data are final. A form without a window is always open.
+ */
+struct form_window {
+	int set;
+	char opens[11], closes[11], final[11];
+};
+
+enum form_phase {
+	FORM_PHASE_BEFORE, /* before opens: nothing is taken yet */
+	FORM_PHASE_OPEN,   /* new responses taken */
+	FORM_PHASE_CLOSED, /* no new responses; resume and withdrawal go on */
+	FORM_PHASE_FINAL,  /* nothing changes any more: the data are final */
+	FORM_PHASE__MAX
+};
+
 struct form {
 	char *id;
 	long version;
@@ -175,6 +197,7 @@ struct form {
 	struct form_text about;  /* credits and references; s[] NULL if none */
 	int free_text_allowed;
 	int date_month; /* store the submission month instead of the day */
+	struct form_window window;
 	struct form_page *pages;
 	size_t npages;
 	struct form_score *scores;
@@ -207,6 +230,17 @@ int form_file_read(const char *path, char **buf, size_t *len,
 int form_load_buffer(const char *name, const char *buf, size_t len,
     struct form **out, struct diag *diag);
 void form_free(struct form *f);
+
+/*
+ * Today (UTC) at the form's date precision, into out; the period a
+ * response submitted now would carry.
+ */
+void form_today(const struct form *f, char out[11]);
+/*
+ * Where today (a date at the form's precision, as from form_today()) is
+ * in the form's window; FORM_PHASE_OPEN for a form without one.
+ */
+enum form_phase form_phase_on(const struct form *f, const char *today);
 
 /* Index of the variable called name, or -1. */
 long form_var_find(const struct form *f, const char *name);

@@ -58,6 +58,7 @@ enum stmt {
 	STMT_LREL_GEN,
 	STMT_LREL_LAST,
 	STMT_LREL_OTHER,
+	STMT_WITHDRAW_FORM,
 	STMT_FORM_PUT,
 	STMT_FORM_SHA,
 	STMT_FORM_ALL,
@@ -202,6 +203,8 @@ static const char *const stmts[STMT__MAX] = {
 	 */
 	"SELECT count(*) FROM ledger_release WHERE form_id = ?1 AND "
 	"changes_at = ?2 AND data_sha IS NOT ?3",
+	/* STMT_WITHDRAW_FORM: the form of the response a code withdraws. */
+	"SELECT form_id FROM response WHERE receipt_hash = ?1",
 	/* STMT_FORM_PUT: a version once stored is never replaced. */
 	"INSERT OR IGNORE INTO form_version (form_id, version, sha256, body) "
 	"VALUES (?1, ?2, ?3, ?4)",
@@ -508,6 +511,7 @@ static const char *const rc_text[STORE_RC__MAX] = {
 	"database was written by a newer version",
 	"out of memory",
 	"already exists",
+	"kept: the data of its form are final",
 };
 
 const char *
@@ -944,6 +948,36 @@ delete_by_hash(struct store *s, enum stmt i,
 int
 store_withdraw(struct store *s, const unsigned char hash[STORE_HASH_LEN])
 {
+	return delete_by_hash(s, STMT_WITHDRAW, hash);
+}
+
+int
+store_withdraw_unless(struct store *s,
+    const unsigned char hash[STORE_HASH_LEN], const char *const *keep,
+    size_t nkeep, char form_id[STORE_FORM_ID_MAX + 1])
+{
+	sqlite3_stmt *st = stmt(s, STMT_WITHDRAW_FORM);
+	int rc;
+
+	form_id[0] = '\0';
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_blob(st, 1, hash, STORE_HASH_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		snprintf(form_id, STORE_FORM_ID_MAX + 1, "%s",
+		    t != NULL ? (const char *)t : "");
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, rc);
+	if (form_id[0] == '\0')
+		return STORE_NOTFOUND;
+	for (size_t i = 0; i < nkeep; i++)
+		if (strcmp(keep[i], form_id) == 0)
+			return STORE_KEPT;
 	return delete_by_hash(s, STMT_WITHDRAW, hash);
 }
 

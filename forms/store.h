@@ -39,6 +39,7 @@ enum store_rc {
 	STORE_VERSION,  /* file is from a newer Candor */
 	STORE_NOMEM,
 	STORE_EXISTS,   /* a unique key is taken (a start token spent twice) */
+	STORE_KEPT,     /* withdraw: the response's form is final (kept) */
 	STORE_RC__MAX
 };
 
@@ -110,6 +111,16 @@ int store_submit(struct store *s, const struct store_response *r,
     const unsigned char *draft_hash);
 /* Delete the response whose receipt hash matches; STORE_NOTFOUND if none. */
 int store_withdraw(struct store *s, const unsigned char hash[STORE_HASH_LEN]);
+/*
+ * The same, unless the response belongs to one of the nkeep forms named
+ * in keep (forms whose data are final, form.h): then nothing is deleted
+ * and STORE_KEPT is returned. form_id receives the response's form id
+ * ("" when there is no such response).
+ */
+#define STORE_FORM_ID_MAX 64
+int store_withdraw_unless(struct store *s,
+    const unsigned char hash[STORE_HASH_LEN], const char *const *keep,
+    size_t nkeep, char form_id[STORE_FORM_ID_MAX + 1]);
 
 /*
  * Drafts ("save and continue later"): state is an opaque blob sealed under

@@ -49,6 +49,9 @@ run_job(struct store *s, struct store_job *j)
 			    j->has_draft ? j->hash : NULL);
 		return store_insert(s, &j->resp);
 	case STORE_JOB_WITHDRAW:
+		if (j->nkeep > 0)
+			return store_withdraw_unless(s, j->hash, j->keep_forms,
+			    j->nkeep, j->out_form);
 		return store_withdraw(s, j->hash);
 	case STORE_JOB_DRAFT_PUT:
 		return store_draft_put(s, j->hash, j->form_id, j->date,

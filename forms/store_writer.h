@@ -41,6 +41,13 @@ struct store_job {
 	int has_token, has_draft;
 	unsigned char token_hash[STORE_HASH_LEN];
 	unsigned char hash[STORE_HASH_LEN]; /* WITHDRAW, DRAFT_* */
+	/*
+	 * WITHDRAW: forms whose responses are kept (final data); borrowed,
+	 * alive until done(). out_form: the form of the response found.
+	 */
+	const char *const *keep_forms;
+	size_t nkeep;
+	char out_form[STORE_FORM_ID_MAX + 1];
 	const char *form_id;   /* DRAFT_PUT */
 	const char *date;      /* DRAFT_PUT, INSERT: expiry; DRAFT_GET, _SWEEP: today */
 	const void *state;     /* DRAFT_PUT */

@@ -11,7 +11,7 @@ pkgs=(build-essential cmake pkg-config
       libmicrohttpd-dev libsqlite3-dev libgsl-dev libsodium-dev libjansson-dev
       libseccomp-dev libssl-dev libglpk-dev)
 if [ "$what" = test ]; then
-	pkgs+=(clang libclang-rt-14-dev libcurl4-openssl-dev sqlite3
+	pkgs+=(clang libclang-rt-14-dev libcurl4-openssl-dev curl sqlite3
 	       r-base-core r-cran-sandwich r-cran-rmpfr chromium nodejs npm openssl
 	       pspp sqlmap python3-pandas python3-scipy time
 	       nginx systemd man-db)

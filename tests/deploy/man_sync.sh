@@ -34,8 +34,8 @@ cmds=$(sed -n 's/^  \([a-z][a-z-]*\( [a-z]*\)\?\)  .*/\1/p' "$t/top" |
 while IFS= read -r c; do
 	# shellcheck disable=SC2086
 	"$bin/analysis" $c --help >>"$t/all"
-	# grep reads all of its input: with -q it may stop early, and sed's
-	# SIGPIPE would fail the pipeline under pipefail.
+	# grep reads to the end (no -q): under pipefail, a grep that quits at
+	# the first match would fail the pipeline by sed's SIGPIPE.
 	sed 's/\\-/-/g' "$man/analysis.1" | grep "^\.SS .*${c%% *}" >/dev/null || {
 		echo "man_sync: analysis.1: no section for \"$c\"" >&2
 		status=1
