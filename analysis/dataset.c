@@ -451,15 +451,70 @@ decode_one(struct form_answers *a, const char *json, struct diag *dg)
 	return form_answers_from_json(a, json, dg);
 }
 
+/* Intermediate answers for a chain of mappings (form_versions.h). */
+struct chain_buf {
+	const struct form_src *src;
+	struct form_answers *old;            /* answers to src->form */
+	struct form_answers *mid[FORM_CHAIN_MAX]; /* to steps[k]->to, k < n-1 */
+	size_t nmid;
+};
+
+static void
+chain_free(struct chain_buf *cb)
+{
+	form_answers_free(cb->old);
+	for (size_t k = 0; k < cb->nmid; k++)
+		form_answers_free(cb->mid[k]);
+	memset(cb, 0, sizeof(*cb));
+}
+
+/* Set cb up for src (freeing what it held); 0 or -1 (memory). */
+static int
+chain_for(struct chain_buf *cb, const struct form_src *src)
+{
+	if (cb->src == src)
+		return 0;
+	chain_free(cb);
+	cb->src = src;
+	if (src->nsteps == 0 || src->nsteps > FORM_CHAIN_MAX ||
+	    (cb->old = form_answers_new(src->form)) == NULL)
+		return -1;
+	for (size_t k = 0; k + 1 < src->nsteps; k++) {
+		if ((cb->mid[k] = form_answers_new(src->steps[k]->to)) == NULL)
+			return -1;
+		cb->nmid++;
+	}
+	return 0;
+}
+
+/* Map cb->old through every step of the chain into a; 0 or -1. */
+static int
+chain_apply(struct chain_buf *cb, struct form_answers *a)
+{
+	const struct form_src *src = cb->src;
+	const struct form_answers *cur = cb->old;
+
+	for (size_t k = 0; k < src->nsteps; k++) {
+		struct form_answers *dst = k + 1 < src->nsteps ? cb->mid[k] : a;
+		clear_all(dst);
+		if (form_mapper_apply(src->steps[k], cur, dst) != 0)
+			return -1;
+		cur = dst;
+	}
+	return 0;
+}
+
 /* Decode batch b into b->out; failures are noted, not kept. */
 static void
 decode_batch(struct load_ctx *x, struct batch *b)
 {
 	const struct form *f = x->d->form;
-	struct form_answers *a = form_answers_new(f), *old = NULL;
-	const struct form_src *src, *oldsrc = NULL;
+	struct form_answers *a = form_answers_new(f);
+	const struct form_src *src;
+	struct chain_buf cb;
 	struct diag dg;
 
+	memset(&cb, 0, sizeof(cb));
 	diag_init(&dg);
 	b->out = dataset_new(f, b->n);
 	if (a == NULL || b->out == NULL) {
@@ -470,24 +525,18 @@ decode_batch(struct load_ctx *x, struct batch *b)
 		const char *json = b->text + b->off[r];
 		if ((src = mapped_src(x, b->ver[r])) != NULL) {
 			/* Its own version first, then onto the current. */
-			if (src != oldsrc) {
-				form_answers_free(old);
-				oldsrc = src;
-				if ((old = form_answers_new(src->form)) ==
-				    NULL) {
-					b->nomem = 1;
-					goto out;
-				}
+			if (chain_for(&cb, src) != 0) {
+				b->nomem = 1;
+				goto out;
 			}
-			if (decode_one(old, json, &dg) != 0) {
+			if (decode_one(cb.old, json, &dg) != 0) {
 				if (note_fail(b, &dg) != 0) {
 					b->nomem = 1;
 					goto out;
 				}
 				continue;
 			}
-			clear_all(a);
-			if (form_mapper_apply(src->mapper, old, a) != 0) {
+			if (chain_apply(&cb, a) != 0) {
 				b->nomem = 1;
 				goto out;
 			}
@@ -508,7 +557,7 @@ decode_batch(struct load_ctx *x, struct batch *b)
 	}
 out:
 	diag_free(&dg);
-	form_answers_free(old);
+	chain_free(&cb);
 	form_answers_free(a);
 }
 

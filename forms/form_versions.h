@@ -10,7 +10,9 @@
  * - a version is stored once, as the exact bytes of its file; the same
  *   version with other bytes is refused;
  * - a form may be stored only when it maps every earlier stored version
- *   of its id onto itself (form_mapper_new());
+ *   of its id onto itself (form_mapper_new()): through its own entry for
+ *   that version when it has one, else through a chain of entries of the
+ *   stored versions after it (v3 maps v2, whose stored form maps v1);
  * - rows of a version with no stored form (collected before the table
  *   existed) are decoded against the current form, as they always were.
  *
@@ -37,6 +39,8 @@ int form_versions_store(struct store *s, const char *dbname,
     const struct form *f, const char *path, const char *buf, size_t len,
     struct diag *d);
 
+#define FORM_CHAIN_MAX 64 /* mappings in one chain at most */
+
 /* How the rows of one version are decoded. */
 enum form_src_kind {
 	FORM_SRC_CURRENT,  /* the current form's own version */
@@ -49,13 +53,23 @@ struct form_src {
 	long version;
 	long long rows;
 	enum form_src_kind kind;
-	struct form *form;          /* FORM_SRC_MAPPED: the stored form */
-	struct form_mapper *mapper; /* FORM_SRC_MAPPED: onto the current */
+	int stored;                 /* the database has its form */
+	unsigned char sha256[32];   /* of the stored form */
+	const struct form *form;    /* FORM_SRC_MAPPED: the stored form */
+	/*
+	 * FORM_SRC_MAPPED: the mappings in order, steps[0] from this
+	 * version, the last onto the current form; each step's ->to is the
+	 * next one's ->from.
+	 */
+	struct form_mapper **steps;
+	size_t nsteps;
 };
 
 struct form_versions {
 	struct form_src *a; /* by version */
 	size_t n;
+	struct form **forms; /* every stored version but the current; owned */
+	size_t nforms;
 };
 
 /*

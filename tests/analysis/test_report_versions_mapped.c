@@ -13,6 +13,8 @@
  * CSV tables byte for byte) are equal; only the provenance differs, and
  * it says how many rows came from which version and how they were read.
  * The row-level exports hold the same rows (in their own random order).
+ * A fourth version that maps only the third reads all four the same way,
+ * through the stored third version's mappings.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,6 +213,86 @@ load_json(const char *path)
 	return j;
 }
 
+static json_t *load_json(const char *path);
+
+/*
+ * A fourth version maps only the third (it renames stiff and adds sleep):
+ * rows of versions 1 and 2 reach it through the stored third's entries.
+ * Its import is accepted (every earlier version has a chain), and its
+ * report on the four versions equals the report of the same answers
+ * imported under it alone.
+ */
+static void
+chain_part(const char *dir, const char *bin, const char *dba,
+    const char *allp)
+{
+	char v4[512], csv4[600], all4[600], dbc[600], oa[600], oc[600];
+	char pa[700], pc[700], *text, *p;
+	json_t *ja, *jc, *vers;
+	FILE *fp, *fa;
+	size_t n;
+
+	test_src_path("tests/forms/data/versions/v4.json", v4, sizeof(v4));
+	snprintf(csv4, sizeof(csv4), "%s/v4.csv", dir);
+	snprintf(all4, sizeof(all4), "%s/all4.csv", dir);
+	snprintf(dbc, sizeof(dbc), "%s/single4.db", dir);
+	snprintf(oa, sizeof(oa), "%s/ra4", dir);
+	snprintf(oc, sizeof(oc), "%s/rc4", dir);
+	/* The earlier answers as version 4 holds them: one more column. */
+	text = test_read_file(allp, &n);
+	fa = fopen(all4, "w");
+	CHECK(text != NULL && fa != NULL);
+	if (text == NULL || fa == NULL)
+		return;
+	fputs("period,pain_avg,freq,stiffness,symptoms,cbt,sleep\n", fa);
+	p = strchr(text, '\n') + 1;
+	while (*p != '\0') {
+		char *e = strchr(p, '\n');
+		fprintf(fa, "%.*s,\n", (int)(e - p), p);
+		p = e + 1;
+	}
+	free(text);
+	fp = fopen(csv4, "w");
+	CHECK(fp != NULL);
+	if (fp == NULL)
+		return;
+	fputs("period,pain_avg,freq,stiffness,symptoms,cbt,sleep\n", fp);
+	for (int i = 3 * PER; i < 4 * PER; i++) {
+		struct row r;
+		char sym[32];
+		make_row(i, &r);
+		sym_cell(r.sym, 4, sym, sizeof(sym));
+		fprintf(fp, "2026-11-01,%d,%d,%d,%s,%d,%d\n", r.pain, r.freq,
+		    r.stiff, sym, r.cbt, r.mood);
+		fprintf(fa, "2026-11-01,%d,%d,%d,%s,%d,%d\n", r.pain, r.freq,
+		    r.stiff, sym, r.cbt, r.mood);
+	}
+	fclose(fp);
+	fclose(fa);
+
+	import(bin, v4, dba, csv4);
+	import(bin, v4, dbc, all4);
+	report(bin, v4, dba, oa);
+	report(bin, v4, dbc, oc);
+	snprintf(pa, sizeof(pa), "%s/report.json", oa);
+	snprintf(pc, sizeof(pc), "%s/report.json", oc);
+	ja = load_json(pa);
+	jc = load_json(pc);
+	if (ja == NULL || jc == NULL)
+		return;
+	vers = json_object_get(json_object_get(json_object_get(ja, "header"),
+	    "data"), "form_versions");
+	CHECK_INT(json_array_size(vers), 4);
+	for (size_t i = 0; i < json_array_size(vers) && i < 4; i++)
+		CHECK_STR(json_string_value(json_object_get(json_array_get(vers,
+		    i), "decoded")), i < 3 ? "mapped" : "current");
+	json_object_del(json_object_get(ja, "header"), "data");
+	json_object_del(json_object_get(jc, "header"), "data");
+	CHECK(json_equal(ja, jc));
+	json_decref(ja);
+	json_decref(jc);
+}
+
 static const char *const tables[] = {"variables.csv", "frequencies.csv",
 	"histograms.csv", "groups.csv", "comparisons.csv", "withheld.csv"};
 
@@ -324,6 +406,7 @@ main(void)
 		free(ra);
 		free(rb);
 	}
+	chain_part(dir, bin, dba, allp);
 	if (test_failures == 0)
 		test_rmtree(dir);
 	return test_done();
