@@ -22,6 +22,13 @@ struct walk {
 	struct diag *d;
 	struct form_versions *fv; /* the versions, and the stored forms */
 	size_t cap;               /* of fv->a */
+	/*
+	 * While one version is searched for: dead[i] is set once no chain
+	 * leads from it to fv->forms[i], which does not depend on how that
+	 * form was reached, so no form is tried twice (else the search
+	 * could take time exponential in the number of versions).
+	 */
+	unsigned char dead[FORM_CHAIN_MAX * 4];
 	int refused, nomem;
 };
 
@@ -93,13 +100,16 @@ find_chain(struct walk *w, const struct form *t, const char *name,
 		char bname[128];
 		size_t k;
 		if (b->version <= a->version || b->version >= t->version ||
-		    !has_entry(t, b->version))
+		    !has_entry(t, b->version) || w->dead[i])
 			continue;
 		diag_init(&scratch);
 		snprintf(bname, sizeof(bname), "stored version %ld",
 		    b->version);
-		if (form_mapper_new(t, name, b, &m, &scratch) == 0 &&
-		    find_chain(w, b, bname, a, steps, &k, depth + 1,
+		if (form_mapper_new(t, name, b, &m, &scratch) != 0) {
+			diag_free(&scratch); /* t's entry for b: not this way */
+			continue;
+		}
+		if (find_chain(w, b, bname, a, steps, &k, depth + 1,
 		    &scratch) == 0) {
 			diag_free(&scratch);
 			steps[k] = m;
@@ -109,6 +119,7 @@ find_chain(struct walk *w, const struct form *t, const char *name,
 		form_mapper_free(m);
 		m = NULL;
 		diag_free(&scratch);
+		w->dead[i] = 1; /* no chain from a reaches b */
 	}
 	diag_add(d, name, "no entry for version %ld, and no chain of entries "
 	    "through the stored versions after it: say in \"from\" how its "
@@ -126,6 +137,7 @@ map_stored(struct walk *w, const struct form *a, long long rows,
 
 	*steps = NULL;
 	*n = 0;
+	memset(w->dead, 0, sizeof(w->dead));
 	diag_init(&dm);
 	if (find_chain(w, w->f, w->path, a, buf, n, 0, &dm) != 0) {
 		diag_add(w->d, w->path, "version %ld of form %s has no valid "
