@@ -8,7 +8,8 @@
  * each with the variable and the rule). A later version with a valid
  * mapping starts and is stored beside the first. --check-form FILE
  * --previous OLD runs the same check without a database; --previous
- * anywhere else is a usage error.
+ * anywhere else is a usage error. A version that maps only the one before
+ * it starts once that one (which maps the rest) is stored.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -77,7 +78,8 @@ refused(const char *form, char **err)
 int
 main(void)
 {
-	char v1[512], v2[512], changed[700], nomap[700], bad[700], bin[512];
+	char v1[512], v2[512], v3[512], v4[512], changed[700], nomap[700];
+	char bad[700], bin[512];
 	char *text, *p, *err = NULL, *out = NULL;
 	size_t n;
 
@@ -86,6 +88,8 @@ main(void)
 	CHECK(test_give_dir(dir, NULL) == 0);
 	test_src_path("tests/forms/data/versions/v1.json", v1, sizeof(v1));
 	test_src_path("tests/forms/data/versions/v2.json", v2, sizeof(v2));
+	test_src_path("tests/forms/data/versions/v3.json", v3, sizeof(v3));
+	test_src_path("tests/forms/data/versions/v4.json", v4, sizeof(v4));
 	test_bin_path("collector", bin, sizeof(bin));
 
 	/* Version 1 changed under its number: one word of a label. */
@@ -192,6 +196,18 @@ main(void)
 	CHECK_INT(start_stop(v2), 0);
 	CHECK_INT(stored_as(2, v2), 1);
 	CHECK_INT(stored_as(1, v1), 1);
+
+	/*
+	 * Version 4 maps only version 3: refused until version 3, which maps
+	 * 1 and 2, is stored; then accepted through its entries.
+	 */
+	CHECK_INT(refused(v4, &err), 2);
+	CHECK(err != NULL && strstr(err, "no entry for version 2, and no chain")
+	    != NULL);
+	free(err);
+	CHECK_INT(start_stop(v3), 0);
+	CHECK_INT(start_stop(v4), 0);
+	CHECK_INT(stored_as(4, v4), 1);
 	if (test_failures == 0)
 		test_rmtree(dir);
 	return test_done();
