@@ -405,6 +405,13 @@ api_build_summary(struct api *api, struct api_call *a,
 	if (report_build(a->form, d, api->plans[a->iform], api->k,
 	    ledger_gate(led), &rel, err, errsz) != 0)
 		return -1;
+	{
+		/* Interim or final data, by the form's study window. */
+		char today[11];
+		form_today(a->form, today);
+		report_data_status(a->form, today, rel->data_status,
+		    sizeof(rel->data_status));
+	}
 	model = report_json(rel);
 	rel_report_free(rel);
 	if (model == NULL) {

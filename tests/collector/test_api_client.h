@@ -6,6 +6,8 @@
 #ifndef CANDOR_TEST_API_CLIENT_H
 #define CANDOR_TEST_API_CLIENT_H
 
+#include <sodium.h>
+
 #include "client.h"
 #include "token.h"
 
@@ -200,6 +202,42 @@ audit_fails_read(const char *db, struct audit_fails *x)
 	rc = store_audit_fail_foreach(s, audit_fail_cb, x);
 	store_close(s);
 	return rc == STORE_OK ? 0 : -1;
+}
+
+/*
+ * n rows of the mini form (tests/collector/mini.json) with varied
+ * answers, straight into the store at db: row i has pain i % 11, age band
+ * 1 + i % 3, fn_walk i % 3 and the score fn_total i % 3 + 1.
+ */
+static inline int
+api_seed_mini(const char *db, int n)
+{
+	struct store *s = NULL;
+	struct store_response r;
+	char err[256], answers[160], scores[64];
+	int rc = 0;
+
+	if (store_open(db, STORE_RDWR, &s, err, sizeof(err)) != STORE_OK)
+		return -1;
+	for (int i = 0; i < n && rc == 0; i++) {
+		memset(&r, 0, sizeof(r));
+		randombytes_buf(r.id, sizeof(r.id));
+		randombytes_buf(r.receipt_hash, sizeof(r.receipt_hash));
+		r.form_id = "mini";
+		r.form_version = 1;
+		r.consent_version = "2026-01-01";
+		store_period_now(r.period, 0);
+		snprintf(answers, sizeof(answers), "{\"pain\":%d,\"used_kratom\":"
+		    "0,\"symptoms\":[1],\"age_band\":%d,\"fn_walk\":%d,"
+		    "\"fn_work\":1}", i % 11, 1 + i % 3, i % 3);
+		snprintf(scores, sizeof(scores), "{\"fn_total\":%d}",
+		    i % 3 + 1);
+		r.answers = answers;
+		r.scores = scores;
+		rc = store_insert(s, &r) == STORE_OK ? 0 : -1;
+	}
+	store_close(s);
+	return rc;
 }
 
 #endif

@@ -24,38 +24,6 @@ cfg_hook(struct collector_config *cfg)
 	cfg->api_k = 5;
 }
 
-/* Nine rows of the mini form with varied answers, straight into the store. */
-static int
-seed(const char *db)
-{
-	struct store *s = NULL;
-	struct store_response r;
-	char err[256], answers[160], scores[64];
-	int i, rc = 0;
-
-	if (store_open(db, STORE_RDWR, &s, err, sizeof(err)) != STORE_OK)
-		return -1;
-	for (i = 0; i < 10 && rc == 0; i++) {
-		memset(&r, 0, sizeof(r));
-		randombytes_buf(r.id, sizeof(r.id));
-		randombytes_buf(r.receipt_hash, sizeof(r.receipt_hash));
-		r.form_id = "mini";
-		r.form_version = 1;
-		r.consent_version = "2026-01-01";
-		store_period_now(r.period, 0);
-		snprintf(answers, sizeof(answers), "{\"pain\":%d,\"used_kratom\":"
-		    "0,\"symptoms\":[1],\"age_band\":%d,\"fn_walk\":%d,"
-		    "\"fn_work\":1}", i % 11, 1 + i % 3, i % 3);
-		snprintf(scores, sizeof(scores), "{\"fn_total\":%d}",
-		    i % 3 + 1);
-		r.answers = answers;
-		r.scores = scores;
-		rc = store_insert(s, &r) == STORE_OK ? 0 : -1;
-	}
-	store_close(s);
-	return rc;
-}
-
 /* Releases stored for kind, and the changes_at of the latest. */
 static int
 releases(const char *db, const char *kind, long long *changes_at)
@@ -105,7 +73,7 @@ main(void)
 
 	CL_REQUIRE(test_tmpdir(dir, sizeof(dir)) == 0);
 	snprintf(seeded_db, sizeof(seeded_db), "%s/seeded.db", dir);
-	CL_REQUIRE(seed(seeded_db) == 0);
+	CL_REQUIRE(api_seed_mini(seeded_db, 10) == 0);
 	CL_REQUIRE(tk_create(seeded_db, "summary", "Site A", &sum) == 0);
 	CL_REQUIRE(tk_create(seeded_db, "export", "Data team", &exp) == 0);
 	tk_bearer(&sum, bs, sizeof(bs));
