@@ -259,6 +259,12 @@ static const struct cmd cmds[] = {
 	    "                   must exist); refused while a collector has it "
 	    "open\n"
 	    "  --group-read     the database 0640 (default 0600)\n", NULL},
+	{"forms", cmd_forms, "list the form versions a database holds, or "
+	    "write them out", {[FLAG_DB] = 1, [FLAG_OUT] = 2,
+	    [FLAG_GROUP_READ] = 2},
+	    "  --db PATH        the database (opened read-only)\n"
+	    "  --out DIR        write each stored version as DIR/ID-vN.json "
+	    "(created if missing)\n" HELP_GROUP_READ, NULL},
 };
 
 int
@@ -542,6 +548,15 @@ cmd_report(const char *const *val)
 		fprintf(stderr, "analysis report: %llu rows could not be "
 		    "decoded; see the report's provenance\n",
 		    (unsigned long long)d->rows_failed);
+	/* Rows read with another form than --form are worth a line each. */
+	for (size_t i = 0; i < d->nversions; i++)
+		if (d->versions[i].kind != FORM_SRC_CURRENT)
+			printf("note: %llu rows of version %ld, decoded with %s\n",
+			    (unsigned long long)d->versions[i].rows,
+			    d->versions[i].version, d->versions[i].kind ==
+			    FORM_SRC_MAPPED ? "its stored form and mapped onto "
+			    "the form's version" : "the form given (the "
+			    "database does not store their version)");
 	rc = fflush(stdout) == 0 ? 0 : 1;
 out:
 	rel_report_free(model);
@@ -566,6 +581,7 @@ cmd_import(const char *const *val)
 	struct progress pr;
 	struct diag dg;
 	char err[1024], nabuf[IMPORT_MAX_NA * (IMPORT_MAX_NA_LEN + 1) + 1];
+	char *fbuf = NULL;
 	int rc = 1;
 
 	diag_init(&dg);
@@ -575,8 +591,15 @@ cmd_import(const char *const *val)
 	    import_na_parse(val[FLAG_NA], nabuf, sizeof(nabuf), &opt) != NULL)
 		goto out;
 	opt.weight = val[FLAG_WEIGHT];
-	if ((f = cli_load_form(val[FLAG_FORM])) == NULL)
+	/* The bytes loaded are the bytes stored: read the file once. */
+	if (form_file_read(val[FLAG_FORM], &fbuf, &opt.form_len, &dg) != 0 ||
+	    form_load_buffer(val[FLAG_FORM], fbuf, opt.form_len, &f,
+	    &dg) != 0) {
+		diag_print(&dg, stderr);
 		goto out;
+	}
+	opt.form_path = val[FLAG_FORM];
+	opt.form_buf = fbuf;
 	if (store_open(val[FLAG_DB], STORE_RDWR, &st, err, sizeof(err)) !=
 	    STORE_OK) {
 		fprintf(stderr, "analysis import: --db %s: %s\n", val[FLAG_DB],
@@ -627,6 +650,7 @@ cmd_import(const char *const *val)
 out:
 	store_close(st);
 	form_free(f);
+	free(fbuf);
 	diag_free(&dg);
 	return rc;
 }

@@ -80,5 +80,6 @@ int cmd_token_revoke(const char *const *val); /* token_cmd.c */
 int cmd_audit(const char *const *val);        /* token_cmd.c */
 int cmd_backup(const char *const *val);       /* backup_cmd.c */
 int cmd_restore(const char *const *val);      /* backup_cmd.c */
+int cmd_forms(const char *const *val);        /* forms_cmd.c */
 
 #endif

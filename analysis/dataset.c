@@ -334,6 +334,7 @@ enum { BATCH_FREE, BATCH_FILLING, BATCH_QUEUED, BATCH_DECODING, BATCH_DONE };
 
 struct load_ctx {
 	struct dataset *d;
+	const struct form_versions *fv; /* how each version is decoded */
 	EVP_MD_CTX *hs; /* SHA-256 of the rows read */
 	uint64_t total;
 	void (*progress)(uint64_t, uint64_t, void *);
@@ -423,14 +424,97 @@ clear_all(struct form_answers *a)
 	memset(a->v, 0, n * sizeof(*a->v));
 }
 
+/*
+ * The stored form of version v when its rows are mapped, else NULL (the
+ * current form decodes them).
+ */
+static const struct form_src *
+mapped_src(const struct load_ctx *x, long v)
+{
+	const struct form_src *src;
+
+	if (v == x->d->form->version)
+		return NULL;
+	src = form_versions_find(x->fv, v);
+	return src != NULL && src->kind == FORM_SRC_MAPPED ? src : NULL;
+}
+
+/* Decode json with form a->form: fast path, else the full parser. */
+static int
+decode_one(struct form_answers *a, const char *json, struct diag *dg)
+{
+	clear_all(a);
+	if (form_answers_fast_decode(a, json) == 0)
+		return 0;
+	clear_all(a);
+	diag_clear(dg);
+	return form_answers_from_json(a, json, dg);
+}
+
+/* Intermediate answers for a chain of mappings (form_versions.h). */
+struct chain_buf {
+	const struct form_src *src;
+	struct form_answers *old;            /* answers to src->form */
+	struct form_answers *mid[FORM_CHAIN_MAX]; /* to steps[k]->to, k < n-1 */
+	size_t nmid;
+};
+
+static void
+chain_free(struct chain_buf *cb)
+{
+	form_answers_free(cb->old);
+	for (size_t k = 0; k < cb->nmid; k++)
+		form_answers_free(cb->mid[k]);
+	memset(cb, 0, sizeof(*cb));
+}
+
+/* Set cb up for src (freeing what it held); 0 or -1 (memory). */
+static int
+chain_for(struct chain_buf *cb, const struct form_src *src)
+{
+	if (cb->src == src)
+		return 0;
+	chain_free(cb);
+	cb->src = src;
+	if (src->nsteps == 0 || src->nsteps > FORM_CHAIN_MAX ||
+	    (cb->old = form_answers_new(src->form)) == NULL)
+		return -1;
+	for (size_t k = 0; k + 1 < src->nsteps; k++) {
+		if ((cb->mid[k] = form_answers_new(src->steps[k]->to)) == NULL)
+			return -1;
+		cb->nmid++;
+	}
+	return 0;
+}
+
+/* Map cb->old through every step of the chain into a; 0 or -1. */
+static int
+chain_apply(struct chain_buf *cb, struct form_answers *a)
+{
+	const struct form_src *src = cb->src;
+	const struct form_answers *cur = cb->old;
+
+	for (size_t k = 0; k < src->nsteps; k++) {
+		struct form_answers *dst = k + 1 < src->nsteps ? cb->mid[k] : a;
+		clear_all(dst);
+		if (form_mapper_apply(src->steps[k], cur, dst) != 0)
+			return -1;
+		cur = dst;
+	}
+	return 0;
+}
+
 /* Decode batch b into b->out; failures are noted, not kept. */
 static void
 decode_batch(struct load_ctx *x, struct batch *b)
 {
 	const struct form *f = x->d->form;
 	struct form_answers *a = form_answers_new(f);
+	const struct form_src *src;
+	struct chain_buf cb;
 	struct diag dg;
 
+	memset(&cb, 0, sizeof(cb));
 	diag_init(&dg);
 	b->out = dataset_new(f, b->n);
 	if (a == NULL || b->out == NULL) {
@@ -439,17 +523,29 @@ decode_batch(struct load_ctx *x, struct batch *b)
 	}
 	for (size_t r = 0; r < b->n; r++) {
 		const char *json = b->text + b->off[r];
-		clear_all(a);
-		if (form_answers_fast_decode(a, json) != 0) {
-			clear_all(a);
-			diag_clear(&dg);
-			if (form_answers_from_json(a, json, &dg) != 0) {
+		if ((src = mapped_src(x, b->ver[r])) != NULL) {
+			/* Its own version first, then onto the current. */
+			if (chain_for(&cb, src) != 0) {
+				b->nomem = 1;
+				goto out;
+			}
+			if (decode_one(cb.old, json, &dg) != 0) {
 				if (note_fail(b, &dg) != 0) {
 					b->nomem = 1;
 					goto out;
 				}
 				continue;
 			}
+			if (chain_apply(&cb, a) != 0) {
+				b->nomem = 1;
+				goto out;
+			}
+		} else if (decode_one(a, json, &dg) != 0) {
+			if (note_fail(b, &dg) != 0) {
+				b->nomem = 1;
+				goto out;
+			}
+			continue;
 		}
 		form_score(f, a);
 		if (b->ver[r] != f->version)
@@ -461,6 +557,7 @@ decode_batch(struct load_ctx *x, struct batch *b)
 	}
 out:
 	diag_free(&dg);
+	chain_free(&cb);
 	form_answers_free(a);
 }
 
@@ -595,6 +692,34 @@ submit_fill(struct load_ctx *x)
 	return 0;
 }
 
+/* One more row of version v in the provenance table. */
+static void
+count_version(struct load_ctx *x, long v)
+{
+	struct dataset *d = x->d;
+	const struct form_src *src;
+	size_t i;
+
+	for (i = 0; i < d->nversions; i++)
+		if (d->versions[i].version == v) {
+			d->versions[i].rows++;
+			return;
+		}
+	if (d->nversions == DS_VERSIONS_MAX) {
+		d->versions_other++;
+		return;
+	}
+	/* Kept in version order: versions are few, rows come by id. */
+	for (i = d->nversions; i > 0 && d->versions[i - 1].version > v; i--)
+		d->versions[i] = d->versions[i - 1];
+	d->versions[i].version = v;
+	d->versions[i].rows = 1;
+	src = form_versions_find(x->fv, v);
+	d->versions[i].kind = v == d->form->version ? FORM_SRC_CURRENT :
+	    src != NULL ? src->kind : FORM_SRC_UNSTORED;
+	d->nversions++;
+}
+
 static int
 load_row(const struct store_row *row, void *arg)
 {
@@ -615,6 +740,7 @@ load_row(const struct store_row *row, void *arg)
 	    hash_str(x->hs, row->scores, strlen(row->scores)) != 0)
 		goto nomem;
 	d->rows_read++;
+	count_version(x, row->form_version);
 	if (x->progress != NULL && (d->rows_read & 0x3fff) == 0)
 		x->progress(d->rows_read, x->total, x->parg);
 
@@ -709,6 +835,8 @@ dataset_load(struct store *st, const struct form *f,
     struct dataset **out, char *err, size_t errsz)
 {
 	struct load_ctx x;
+	struct form_versions *fv = NULL;
+	struct diag dg;
 	long total = 0;
 	int rc = -1, src;
 
@@ -716,6 +844,17 @@ dataset_load(struct store *st, const struct form *f,
 
 	memset(&x, 0, sizeof(x));
 	*out = NULL;
+	diag_init(&dg);
+	if (store_schema_version(st) >= STORE_SCHEMA_FORMS &&
+	    form_versions_load(st, f, &fv, &dg) != 0) {
+		/* The first line says what; the next, the first rule broken. */
+		snprintf(err, errsz, "%s%s%s%s%s", dg.n > 0 ? dg.a[0].what :
+		    "form versions", dg.n > 1 ? " " : "", dg.n > 1 ?
+		    dg.a[1].where : "", dg.n > 1 ? ": " : "", dg.n > 1 ?
+		    dg.a[1].what : "");
+		goto out;
+	}
+	x.fv = fv;
 	if ((x.hs = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(x.hs, EVP_sha256(), NULL) != 1) {
 		snprintf(err, errsz, "SHA-256 unavailable (libcrypto)");
@@ -770,5 +909,7 @@ out:
 	load_stop(&x);
 	EVP_MD_CTX_free(x.hs);
 	dataset_free(x.d);
+	form_versions_free(fv);
+	diag_free(&dg);
 	return rc;
 }

@@ -22,10 +22,12 @@
 
 #include "diag.h"
 #include "form.h"
+#include "form_versions.h"
 #include "store.h"
 
 #define DS_NONE INT16_MIN /* an int16 cell without a value */
 #define DS_FAIL_KEEP 20   /* distinct decode problems kept for the report */
+#define DS_VERSIONS_MAX 64 /* form versions counted one by one */
 
 enum ds_kind {
 	DS_I16,  /* small integers; DS_NONE when unset */
@@ -52,6 +54,13 @@ struct ds_col {
 	uint64_t excl;       /* DS_MASK: bits of exclusive choices */
 };
 
+/* The rows read of one form version, and how they were decoded. */
+struct ds_version {
+	long version;
+	uint64_t rows;
+	enum form_src_kind kind;
+};
+
 /* One distinct decode problem and how many rows had it. */
 struct ds_fail {
 	char *what; /* "peg_pain: out of range" */
@@ -69,11 +78,19 @@ struct dataset {
 	struct ds_fail fails[DS_FAIL_KEEP];
 	size_t nfails;
 	uint64_t fails_other; /* rows whose problem was not kept */
+	struct ds_version versions[DS_VERSIONS_MAX]; /* by version */
+	size_t nversions;
+	uint64_t versions_other; /* rows of versions beyond the table */
 	unsigned char sha256[32]; /* of the rows read, in id order */
 };
 
 /*
  * Read every response of form f from the open store into a new dataset.
+ * A row is decoded with the form of its own version when the database
+ * stores it, and mapped onto f (form_versions.h); rows of a version with
+ * no stored form are decoded against f. A database whose versions f
+ * cannot read (form_versions_load() refuses) is an error naming the
+ * first problem.
  * progress (may be NULL) is called now and then with rows done and the
  * total. Returns 0 and sets *out (free with dataset_free()), or -1 with a
  * message in err. Rows that fail to decode are counted, not kept.

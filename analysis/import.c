@@ -16,6 +16,7 @@
 
 #include <sodium.h>
 
+#include "form_versions.h"
 #include "import.h"
 
 /* ---- RFC 4180 reader ---- */
@@ -812,6 +813,12 @@ import_csv_opts(const struct form *f, struct store *st, const char *csv_path,
 		goto out;
 	}
 	in_tx = 1;
+	if (opt != NULL && opt->form_buf != NULL && form_versions_store(st,
+	    "the database", f, opt->form_path, opt->form_buf, opt->form_len,
+	    diag) != 0) {
+		res->errors++;
+		goto out;
+	}
 	while ((r = csv_read(&c, &line, &why)) == 1) {
 		res->rows++;
 		if (progress != NULL && (res->rows & 0xfff) == 0)

@@ -52,6 +52,14 @@ struct import_opts {
 	const char *na[IMPORT_MAX_NA];
 	size_t nna;
 	const char *weight;     /* NULL: no weight column */
+	/*
+	 * The exact bytes of f's file (form_file_read()), stored in the
+	 * same transaction as the rows (form_versions_store()), so the
+	 * database can decode them later without the file; NULL: not
+	 * stored (tests that build rows by other means).
+	 */
+	const char *form_path, *form_buf;
+	size_t form_len;
 };
 
 /*

@@ -262,6 +262,14 @@ struct rel_problem {
 	unsigned long long rows;
 };
 
+/* The rows of one form version and how they were read (provenance). */
+#define REL_VERSIONS_MAX 64
+struct rel_version {
+	long version;
+	unsigned long long rows;
+	const char *how; /* static: "current", "mapped", ... */
+};
+
 struct rel_report {
 	/* header */
 	const char *title, *program; /* borrowed */
@@ -276,6 +284,9 @@ struct rel_report {
 	    rows_other_version;
 	struct rel_problem *problems;
 	size_t nproblems;
+	struct rel_version versions[REL_VERSIONS_MAX]; /* by version */
+	size_t nversions;
+	unsigned long long versions_other; /* rows beyond the table */
 	int not_for_publication; /* a private run (--no-ledger) */
 	/*
 	 * Where the form's study window was on the day of the run

@@ -1805,6 +1805,13 @@ header(struct rctx *c)
 	m->rows_analysed = d->n;
 	m->rows_not_decoded = d->rows_failed;
 	m->rows_other_version = d->rows_other_version;
+	for (size_t i = 0; i < d->nversions && i < REL_VERSIONS_MAX; i++) {
+		m->versions[i].version = d->versions[i].version;
+		m->versions[i].rows = d->versions[i].rows;
+		m->versions[i].how = form_src_kind_name(d->versions[i].kind);
+		m->nversions++;
+	}
+	m->versions_other = d->versions_other;
 	m->problems = calloc(d->nfails + 1, sizeof(*m->problems));
 	if (m->problems == NULL) {
 		c->bad = 1;

@@ -217,6 +217,16 @@ header(FILE *fp, const struct rel_report *m)
 	fprintf(fp, "; %llu rows read, %llu analysed, %llu not decoded, "
 	    "%llu of another form version</td></tr>\n", m->rows_read,
 	    m->rows_analysed, m->rows_not_decoded, m->rows_other_version);
+	for (size_t i = 0; i < m->nversions; i++) {
+		fprintf(fp, "<tr><th scope=\"row\">Form version %ld</th><td>"
+		    "%llu rows read, decoded: ", m->versions[i].version,
+		    m->versions[i].rows);
+		html_text(fp, m->versions[i].how);
+		fputs("</td></tr>\n", fp);
+	}
+	if (m->versions_other > 0)
+		fprintf(fp, "<tr><th scope=\"row\">Other form versions</th>"
+		    "<td>%llu rows read</td></tr>\n", m->versions_other);
 	for (size_t i = 0; i < m->nproblems; i++) {
 		fputs("<tr><th scope=\"row\">Not decoded</th><td>", fp);
 		html_text(fp, m->problems[i].what);

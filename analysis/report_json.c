@@ -118,6 +118,16 @@ header(struct jctx *c, const struct rel_report *m)
 	put(c, x, "rows_other_form_version",
 	    json_integer((json_int_t)m->rows_other_version));
 	fails = json_array();
+	for (size_t i = 0; i < m->nversions; i++)
+		add(c, fails, json_pack("{s:I,s:I,s:s}", "version",
+		    (json_int_t)m->versions[i].version, "rows",
+		    (json_int_t)m->versions[i].rows, "decoded",
+		    m->versions[i].how));
+	if (m->versions_other > 0)
+		add(c, fails, json_pack("{s:n,s:I,s:s}", "version", "rows",
+		    (json_int_t)m->versions_other, "decoded", "other"));
+	put(c, x, "form_versions", fails);
+	fails = json_array();
 	for (size_t i = 0; i < m->nproblems; i++)
 		add(c, fails, json_pack("{s:s,s:I}", "problem",
 		    m->problems[i].what, "rows",

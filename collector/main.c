@@ -34,13 +34,14 @@
 #include "form.h"
 #include "sandbox.h"
 #include "store.h"
+#include "versions.h"
 #ifdef CANDOR_SANDBOX_SELFTEST
 #include "sandbox_selftest.h"
 #endif
 
 static const char usage_text[] =
 "usage: collector --form FILE [--form FILE ...] --db PATH [options]\n"
-"       collector --check-form FILE\n"
+"       collector --check-form FILE [--previous OLD]\n"
 "\n"
 "Serve anonymous surveys defined by form files and store the responses in\n"
 "an SQLite database. Prints \"listening on http://ADDR:PORT/\" when ready.\n"
@@ -90,6 +91,8 @@ static const char usage_text[] =
 "                          --admin-port)\n"
 "  --check-form FILE       check a form file and print its problems\n"
 "                          (exit 0 valid, 1 not)\n"
+"  --previous OLD          with --check-form: also check how FILE maps\n"
+"                          the variables of OLD, its earlier version\n"
 "  --help                  this text\n"
 "\n"
 "Exit status: 0 after a clean stop (SIGTERM/SIGINT), 1 when the service\n"
@@ -344,6 +347,13 @@ parse_flags(int argc, char *argv[], struct collector_config *cfg,
 			    "(flags start with --)\n", a);
 			return -1;
 		}
+		if (strcmp(a, "--check-form") == 0 ||
+		    strcmp(a, "--previous") == 0) {
+			fprintf(stderr, "collector: %s: only as \"collector "
+			    "--check-form FILE\" or \"collector --check-form "
+			    "FILE --previous OLD\", with no other flag\n", a);
+			return -1;
+		}
 		if (strcmp(a, "--no-sandbox") == 0) {
 			sb->seccomp = 0;
 			continue;
@@ -501,6 +511,9 @@ main(int argc, char *argv[])
 	(void)umask(077); /* before anything is made: see fmode.h */
 	if (argc == 3 && strcmp(argv[1], "--check-form") == 0)
 		return check_form(argv[2]);
+	if (argc == 5 && strcmp(argv[1], "--check-form") == 0 &&
+	    strcmp(argv[3], "--previous") == 0)
+		return versions_check_previous(argv[2], argv[4], stdout);
 	collector_config_defaults(&cfg);
 	memset(&sb, 0, sizeof(sb));
 	sb.seccomp = 1;
@@ -519,6 +532,10 @@ main(int argc, char *argv[])
 		return 2;
 	if (main_check_db(cfg.db_path, sb.user) != 0)
 		return 1;
+	/* Before any thread: a form the database cannot describe is exit 2. */
+	rc = versions_check_store(cfg.forms, cfg.nforms, cfg.db_path, stderr);
+	if (rc != 0)
+		return rc;
 	/*
 	 * Block the stop signals before any thread exists, so every thread
 	 * inherits the mask and sigwait() below is the only receiver.

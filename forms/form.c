@@ -21,6 +21,7 @@
 
 #include "form_fast.h"
 #include "form_internal.h"
+#include "form_map.h"
 
 #define FORM_FILE_MAX (4u << 20) /* a form file is at most 4 MiB */
 #define PATH_MAX_LEN DIAG_PATH_MAX
@@ -1448,7 +1449,7 @@ parse_root(struct ctx *c, json_t *root)
 {
 	static const char *const keys[] = {"id", "version", "languages",
 	    "title", "description", "consent", "free_text", "date_precision",
-	    "window", "pages", "scores", "about", NULL};
+	    "window", "pages", "scores", "about", "from", NULL};
 	char p[PATH_MAX_LEN];
 	struct form *f = c->f;
 	json_t *x, *e;
@@ -1535,6 +1536,10 @@ parse_root(struct ctx *c, json_t *root)
 	for (i = f->nitem_vars; i < f->nvars; i++)
 		if (f->vars[i].score == NULL)
 			problem(c, "scores", "internal: item after score");
+	/* Checked against the earlier versions by form_mapper_new(). */
+	if (f->version > 0)
+		form_map_parse(c->file, json_object_get(root, "from"),
+		    f->version, &f->maps, &f->nmaps, c->diag);
 }
 
 int
@@ -1584,31 +1589,47 @@ form_load_buffer(const char *name, const char *buf, size_t len,
 }
 
 int
-form_load(const char *path, struct form **out, struct diag *diag)
+form_file_read(const char *path, char **buf, size_t *len, struct diag *diag)
 {
 	FILE *fp;
+	size_t n;
+
+	*buf = NULL;
+	*len = 0;
+	if ((fp = fopen(path, "rb")) == NULL) {
+		diag_add(diag, path, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	/* One byte more than the cap, so form_load_buffer() sees too long. */
+	if ((*buf = malloc(FORM_FILE_MAX + 2)) == NULL) {
+		fclose(fp);
+		diag_add(diag, path, "out of memory");
+		return -1;
+	}
+	n = fread(*buf, 1, FORM_FILE_MAX + 1, fp);
+	if (ferror(fp)) {
+		diag_add(diag, path, "read error: %s", strerror(errno));
+		fclose(fp);
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	fclose(fp);
+	(*buf)[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+int
+form_load(const char *path, struct form **out, struct diag *diag)
+{
 	char *buf;
 	size_t n;
 	int rc;
 
 	*out = NULL;
-	if ((fp = fopen(path, "rb")) == NULL) {
-		diag_add(diag, path, "cannot open: %s", strerror(errno));
+	if (form_file_read(path, &buf, &n, diag) != 0)
 		return -1;
-	}
-	if ((buf = malloc(FORM_FILE_MAX + 1)) == NULL) {
-		fclose(fp);
-		diag_add(diag, path, "out of memory");
-		return -1;
-	}
-	n = fread(buf, 1, FORM_FILE_MAX + 1, fp);
-	if (ferror(fp)) {
-		diag_add(diag, path, "read error: %s", strerror(errno));
-		fclose(fp);
-		free(buf);
-		return -1;
-	}
-	fclose(fp);
 	rc = form_load_buffer(path, buf, n, out, diag);
 	free(buf);
 	return rc;
@@ -1694,6 +1715,7 @@ form_free(struct form *f)
 	free(f->vars);
 	free(f->var_order);
 	form_fast_free(f->fast);
+	form_map_free(f->maps, f->nmaps);
 	free(f);
 }
 

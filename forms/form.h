@@ -63,6 +63,7 @@ struct form_choice {
 	int missing;   /* "prefer not to say": valid, but no value for stats */
 };
 
+struct form_map;  /* see form_map.h */
 struct form_cond; /* opaque condition tree, see form_cond_eval() */
 
 struct form_row {
@@ -207,6 +208,8 @@ struct form {
 	size_t *var_order; /* indexes into vars sorted by name, for lookups */
 	unsigned char sha256[32]; /* hash of the file's bytes */
 	struct form_fast *fast; /* answers' JSON fast paths (form_fast.h) */
+	struct form_map *maps;  /* "from": earlier versions (form_map.h) */
+	size_t nmaps;
 };
 
 /*
@@ -215,7 +218,15 @@ struct form {
  * found is appended to diag, each as "PATH: JSON-PATH: rule".
  */
 int form_load(const char *path, struct form **out, struct diag *diag);
-/* Same, from a buffer; name is used in messages. */
+/*
+ * The bytes of a form file (at most one byte over the loader's cap, so
+ * the loader can say the file is too long) into *buf (malloc'd, NUL after
+ * len bytes; the caller frees). The database keeps these exact bytes.
+ * 0, or -1 with the problem in diag.
+ */
+int form_file_read(const char *path, char **buf, size_t *len,
+    struct diag *diag);
+/* Same as form_load(), from a buffer; name is used in messages. */
 int form_load_buffer(const char *name, const char *buf, size_t len,
     struct form **out, struct diag *diag);
 void form_free(struct form *f);

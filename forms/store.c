@@ -59,6 +59,10 @@ enum stmt {
 	STMT_LREL_LAST,
 	STMT_LREL_OTHER,
 	STMT_WITHDRAW_FORM,
+	STMT_FORM_PUT,
+	STMT_FORM_SHA,
+	STMT_FORM_ALL,
+	STMT_FORM_GET,
 	STMT__MAX
 };
 
@@ -201,6 +205,31 @@ static const char *const stmts[STMT__MAX] = {
 	"changes_at = ?2 AND data_sha IS NOT ?3",
 	/* STMT_WITHDRAW_FORM: the form of the response a code withdraws. */
 	"SELECT form_id FROM response WHERE receipt_hash = ?1",
+	/* STMT_FORM_PUT: a version once stored is never replaced. */
+	"INSERT OR IGNORE INTO form_version (form_id, version, sha256, body) "
+	"VALUES (?1, ?2, ?3, ?4)",
+	/* STMT_FORM_SHA */
+	"SELECT sha256 FROM form_version WHERE form_id = ?1 AND version = ?2",
+	/*
+	 * STMT_FORM_ALL: every stored version with its rows, then every
+	 * version that has rows but no stored form (body NULL). The rows
+	 * are counted in one pass over the form's responses (materialized),
+	 * not once per version.
+	 */
+	"WITH r AS MATERIALIZED (SELECT form_id, form_version AS version, "
+	"count(*) AS n FROM response WHERE ?1 IS NULL OR form_id = ?1 "
+	"GROUP BY form_id, form_version) "
+	"SELECT f.form_id, f.version, f.sha256, f.body, coalesce(r.n, 0) "
+	"FROM form_version f LEFT JOIN r ON r.form_id = f.form_id AND "
+	"r.version = f.version WHERE ?1 IS NULL OR f.form_id = ?1 "
+	"UNION ALL "
+	"SELECT r.form_id, r.version, NULL, NULL, r.n FROM r WHERE NOT "
+	"EXISTS (SELECT 1 FROM form_version f WHERE f.form_id = r.form_id "
+	"AND f.version = r.version) "
+	"ORDER BY 1, 2",
+	/* STMT_FORM_GET */
+	"SELECT sha256, body FROM form_version WHERE form_id = ?1 AND "
+	"version = ?2",
 };
 
 /*
@@ -443,6 +472,23 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  FROM ledger l GROUP BY release_seq;"
 	"CREATE INDEX ledger_release_form ON ledger_release (form_id,"
 	"  changes_at);",
+	/*
+	 * 6 -> 7: the database describes itself. Each form version rows
+	 * were collected or imported under is kept as the exact bytes of
+	 * its file, so every row is decoded with its own version and mapped
+	 * onto the current one (forms/form_map.h), and an old file can be
+	 * analysed without the old form files. The step cannot know the
+	 * bytes of forms used before it: rows of such versions stay
+	 * without a stored form and are decoded against the current form,
+	 * as before, and reports say how many rows that is.
+	 */
+	"CREATE TABLE form_version ("
+	"  form_id TEXT NOT NULL CHECK (length(form_id) BETWEEN 1 AND 64),"
+	"  version INTEGER NOT NULL CHECK (version >= 1),"
+	"  sha256 BLOB NOT NULL CHECK (length(sha256) = 32),"
+	"  body BLOB NOT NULL,"
+	"  PRIMARY KEY (form_id, version)"
+	") STRICT, WITHOUT ROWID;",
 };
 
 static int pragma(struct store *s, const char *sql);
@@ -1700,4 +1746,135 @@ store_hash_code(const unsigned char key[STORE_KEY_LEN], const char *code,
 {
 	crypto_generichash(out, STORE_HASH_LEN, (const unsigned char *)code,
 	    strlen(code), key, STORE_KEY_LEN);
+}
+
+int
+store_form_put(struct store *s, const char *form_id, long version,
+    const void *body, size_t len)
+{
+	unsigned char sha[32];
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(s, STMT_FORM_PUT)) == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	crypto_hash_sha256(sha, body, len);
+	sqlite3_bind_text(st, 1, form_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, version);
+	sqlite3_bind_blob(st, 3, sha, 32, SQLITE_STATIC);
+	if (len > 0)
+		sqlite3_bind_blob64(st, 4, body, len, SQLITE_STATIC);
+	else
+		sqlite3_bind_zeroblob(st, 4, 0);
+	if ((rc = step_done(s, st)) != STORE_OK)
+		return rc;
+	/* Ignored or inserted: either way the stored hash must be ours. */
+	if ((st = stmt(s, STMT_FORM_SHA)) == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_text(st, 1, form_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, version);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE ? STORE_ERR : fail(s, rc);
+		sqlite3_reset(st);
+		return rc;
+	}
+	rc = sqlite3_column_bytes(st, 0) == 32 &&
+	    memcmp(sqlite3_column_blob(st, 0), sha, 32) == 0 ? STORE_OK :
+	    STORE_EXISTS;
+	sqlite3_reset(st);
+	if (rc == STORE_EXISTS)
+		snprintf(s->errmsg, sizeof(s->errmsg), "form %s version %ld "
+		    "is stored with other bytes", form_id, version);
+	return rc;
+}
+
+int
+store_form_get(struct store *s, const char *form_id, long version,
+    void **body, size_t *len, unsigned char sha256[32])
+{
+	sqlite3_stmt *st = stmt(s, STMT_FORM_GET);
+	int rc, n;
+	char *p;
+
+	*body = NULL;
+	*len = 0;
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_text(st, 1, form_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, version);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return STORE_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW) {
+		rc = fail(s, rc);
+		sqlite3_reset(st);
+		return rc;
+	}
+	n = sqlite3_column_bytes(st, 1);
+	if (sqlite3_column_bytes(st, 0) != 32 || n < 0) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "malformed form row");
+		sqlite3_reset(st);
+		return STORE_ERR;
+	}
+	if ((p = malloc((size_t)n + 1)) == NULL) {
+		sqlite3_reset(st);
+		return STORE_NOMEM;
+	}
+	if (n > 0)
+		memcpy(p, sqlite3_column_blob(st, 1), (size_t)n);
+	p[n] = '\0';
+	if (sha256 != NULL)
+		memcpy(sha256, sqlite3_column_blob(st, 0), 32);
+	sqlite3_reset(st);
+	*body = p;
+	*len = (size_t)n;
+	return STORE_OK;
+}
+
+int
+store_form_foreach(struct store *s, const char *form_id,
+    int (*cb)(const struct store_form *f, void *arg), void *arg)
+{
+	sqlite3_stmt *st = stmt(s, STMT_FORM_ALL);
+	struct store_form f;
+	int rc;
+
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	if (form_id != NULL)
+		sqlite3_bind_text(st, 1, form_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&f, 0, sizeof(f));
+		f.form_id = (const char *)sqlite3_column_text(st, 0);
+		f.version = (long)sqlite3_column_int64(st, 1);
+		f.stored = sqlite3_column_type(st, 3) != SQLITE_NULL;
+		f.rows = (long long)sqlite3_column_int64(st, 4);
+		if (f.stored) {
+			f.body = sqlite3_column_blob(st, 3);
+			f.len = (size_t)sqlite3_column_bytes(st, 3);
+			if (sqlite3_column_bytes(st, 2) != 32) {
+				snprintf(s->errmsg, sizeof(s->errmsg),
+				    "malformed form row");
+				sqlite3_reset(st);
+				return STORE_ERR;
+			}
+			memcpy(f.sha256, sqlite3_column_blob(st, 2), 32);
+		}
+		if (f.form_id == NULL) {
+			snprintf(s->errmsg, sizeof(s->errmsg), "malformed "
+			    "form row");
+			sqlite3_reset(st);
+			return STORE_ERR;
+		}
+		if ((rc = cb(&f, arg)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK : fail(s, rc);
+	sqlite3_reset(st);
+	return rc;
 }

@@ -23,7 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_FORMS 7 /* the first with the form_version table */
 #define STORE_ID_LEN 16   /* response ids: 128 random bits */
 #define STORE_HASH_LEN 32 /* keyed hashes of receipt and resume codes */
 #define STORE_KEY_LEN 32
@@ -371,6 +372,43 @@ struct store_spacing {
 };
 int store_release_spacing(struct store *s, const char *form_id,
     const unsigned char data_sha[32], struct store_spacing *out);
+
+/* ---- the form versions the data was collected under (schema 7) ---- */
+/* (A read-only connection to an older file has no such table.) */
+
+/*
+ * Store the exact bytes of a form file as version `version` of form_id
+ * (its SHA-256 is computed here). A version already stored with the same
+ * bytes is left as it is (STORE_OK); with other bytes nothing is written
+ * and STORE_EXISTS is returned: a changed form needs a new version.
+ */
+int store_form_put(struct store *s, const char *form_id, long version,
+    const void *body, size_t len);
+/*
+ * The stored bytes of a version into *body (malloc'd, NUL-terminated
+ * after len bytes; the caller frees) and its SHA-256 into sha256 (may be
+ * NULL). STORE_NOTFOUND when the version is not stored.
+ */
+int store_form_get(struct store *s, const char *form_id, long version,
+    void **body, size_t *len, unsigned char sha256[32]);
+
+struct store_form {
+	const char *form_id;
+	long version;
+	int stored;              /* 0: rows of a version with no stored form */
+	unsigned char sha256[32]; /* of body; zero when not stored */
+	const void *body;        /* NULL when not stored */
+	size_t len;
+	long long rows;          /* responses of this version */
+};
+/*
+ * Call cb for every stored version of form_id (every form when NULL) and
+ * every version that has rows but no stored form, by form id and
+ * version; the pointers last for the call only. A non-zero return from cb
+ * stops the walk and is returned.
+ */
+int store_form_foreach(struct store *s, const char *form_id,
+    int (*cb)(const struct store_form *f, void *arg), void *arg);
 
 /* Today's date (UTC) as "YYYY-MM-DD", or the month when month is set. */
 void store_period_now(char out[11], int month);

@@ -88,7 +88,7 @@ test_good(const struct form *f, const char *dir)
 	    "2,3,0,NA,NA,.,1\n"
 	    "1,5.00,0,,0,70.5,0\n"
 	    "1,7,0,,,72,1\n";
-	struct import_opts opt = { { "NA", "." }, 2, "freq" };
+	struct import_opts opt = { .na = { "NA", "." }, .nna = 2, .weight = "freq" };
 	struct import_result res;
 	struct store *st = NULL;
 	struct diag d;
@@ -129,7 +129,7 @@ test_bad(const struct form *f, const char *dir)
 	    "1,7,0,,2.5\n"
 	    "1,7,0,,1000001\n"
 	    "1,7,0,,1\n";
-	struct import_opts opt = { { "NA" }, 1, "freq" };
+	struct import_opts opt = { .na = { "NA" }, .nna = 1, .weight = "freq" };
 	struct import_result res;
 	struct store *st = NULL;
 	struct diag d;
@@ -155,13 +155,13 @@ test_bad(const struct form *f, const char *dir)
 
 	/* import_bad_weight_missing / import_bad_weight_variable */
 	static const char nofreq[] = "grp,pain,uses_x\n1,7,0\n";
-	struct import_opts w1 = { { NULL }, 0, "freq" };
+	struct import_opts w1 = { .weight = "freq" };
 	diag_init(&d);
 	CHECK_INT(import(f, dir, "nofreq", nofreq, &w1, &res, &d, &st), -1);
 	CHECK(has_error(&d, "no weight column freq"));
 	store_close(st);
 	diag_free(&d);
-	struct import_opts w2 = { { NULL }, 0, "pain" };
+	struct import_opts w2 = { .weight = "pain" };
 	diag_init(&d);
 	CHECK_INT(import(f, dir, "varfreq", nofreq, &w2, &res, &d, &st), -1);
 	CHECK(has_error(&d, "must not be a variable"));
