@@ -250,6 +250,23 @@ enum form_tri { FORM_FALSE = 0, FORM_TRUE = 1, FORM_UNKNOWN = 2 };
 enum form_tri form_cond_eval(const struct form_cond *c,
     const struct form_answers *a);
 
+/*
+ * Condition c written in the form file's condition language
+ * (docs/forms.md), variables by name (form_cond.c). form_cond_json()
+ * returns a new jansson reference, form_cond_json_string() a malloc'd
+ * compact string; both NULL when c is NULL or memory runs out. The caller
+ * frees (json_decref(), free()).
+ */
+struct json_t;
+struct json_t *form_cond_json(const struct form *f,
+    const struct form_cond *c);
+char *form_cond_json_string(const struct form *f, const struct form_cond *c);
+/*
+ * Is c one test {"var": M, "has": K} on a multiple-choice variable? Then 1,
+ * with M's index in *ivar and the code K in *code; else 0 (c NULL too).
+ */
+int form_cond_is_has(const struct form_cond *c, size_t *ivar, long *code);
+
 int form_page_visible(const struct form *f, size_t ipage,
     const struct form_answers *a);
 int form_item_visible(const struct form *f, const struct form_item *it,
