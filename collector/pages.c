@@ -37,7 +37,8 @@ enum ui {
 	UI_STORED_MONTH, UI_STORED_DRAFT, UI_STORED_RECEIPT, UI_STORED_NEVER,
 	UI_STORED_DAYS, UI_ABOUT_LINK, UI_ABOUT_TITLE, UI_WD_CODE_LABEL,
 	UI_BACK_TO_SURVEY, UI_GONE_TITLE, UI_COPIED, UI_TAKES_PRE,
-	UI_TAKES_POST, UI__MAX
+	UI_TAKES_POST, UI_FILE_RECEIPT_FOR, UI_FILE_RESUME_FOR,
+	UI_FILE_DAYS_POST, UI_SITE_ADDRESS, UI__MAX
 };
 
 static const char *const ui_tags[UI_LANG__MAX] = {"en", "es"};
@@ -148,6 +149,15 @@ static const char *const ui_text[UI_LANG__MAX][UI__MAX] = {
 		[UI_CODE_ADDRESS] = "Address: ",
 		[UI_FILE_RECEIPT] = "Your receipt code for the survey",
 		[UI_FILE_RESUME] = "Your resume code for the survey",
+		[UI_FILE_RECEIPT_FOR] = "What it is for: with this code you can "
+		    "withdraw your answers at any time. Open the address below and "
+		    "enter the code. Anyone who has the code can do the same, so "
+		    "keep it private.",
+		[UI_FILE_RESUME_FOR] = "What it is for: with this code you can "
+		    "continue the survey where you left off. Open the address "
+		    "below and enter the code. Saved answers are deleted ",
+		[UI_FILE_DAYS_POST] = " days after they were saved.",
+		[UI_SITE_ADDRESS] = "this site's address, followed by ",
 		[UI_WD_CONFIRM_TITLE] = "Delete your answers?",
 		[UI_WD_CONFIRM_TEXT] = "This deletes the answers and scores stored "
 		    "with this receipt code, from every file that holds them. It "
@@ -299,6 +309,16 @@ static const char *const ui_text[UI_LANG__MAX][UI__MAX] = {
 		[UI_CODE_ADDRESS] = "Dirección: ",
 		[UI_FILE_RECEIPT] = "Su código de recibo de la encuesta",
 		[UI_FILE_RESUME] = "Su código para continuar la encuesta",
+		[UI_FILE_RECEIPT_FOR] = "Para qué sirve: con este código puede "
+		    "retirar sus respuestas en cualquier momento. Abra la dirección "
+		    "de abajo e introduzca el código. Quien tenga el código puede "
+		    "hacer lo mismo: guárdelo en privado.",
+		[UI_FILE_RESUME_FOR] = "Para qué sirve: con este código puede "
+		    "continuar la encuesta donde la dejó. Abra la dirección de "
+		    "abajo e introduzca el código. Las respuestas guardadas se "
+		    "borran ",
+		[UI_FILE_DAYS_POST] = " días después de guardarlas.",
+		[UI_SITE_ADDRESS] = "la dirección de este sitio, seguida de ",
 		[UI_WD_CONFIRM_TITLE] = "¿Borrar sus respuestas?",
 		[UI_WD_CONFIRM_TEXT] = "Esto borra las respuestas y puntuaciones "
 		    "guardadas con este código de recibo, de todos los archivos que "
@@ -1761,30 +1781,6 @@ pages_survey(struct html *h, const struct pages_survey *ps)
 
 /* ---- receipt, drafts, withdrawal ---- */
 
-/* Append s percent-encoded for a data: URL (RFC 3986 unreserved kept). */
-static void
-html_pct(struct html *h, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char b[4];
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-		    c == '~') {
-			b[0] = (char)c;
-			b[1] = '\0';
-		} else {
-			b[0] = '%';
-			b[1] = hex[c >> 4];
-			b[2] = hex[c & 15];
-			b[3] = '\0';
-		}
-		html_lit(h, b);
-	}
-}
-
 /* "https://host/withdraw", or the bare path when the site is unknown. */
 static void
 site_url(char *out, size_t len, const char *site, const char *path,
@@ -1794,10 +1790,30 @@ site_url(char *out, size_t len, const char *site, const char *path,
 }
 
 /*
+ * The address to go back to, as a link: the full URL, or, when the site's
+ * address is not known (no --public-url and a Host header that is not a
+ * plain host), "this site's address, followed by /resume?lang=en", so the
+ * page never shows a bare path as if it were an address.
+ */
+static void
+site_link(struct html *h, enum ui_lang ul, const char *url)
+{
+	if (url[0] == '/')
+		html_text(h, ui(ul, UI_SITE_ADDRESS));
+	html_lit(h, "<a href=\"");
+	html_text(h, url);
+	html_lit(h, "\">");
+	html_text(h, url);
+	html_lit(h, "</a>");
+}
+
+/*
  * A code as a person keeps it: the code with the word for it, the full
  * address where it is used, a copy button (shown by app.js only) and a
- * plain link that saves both as a text file, with no script and no
- * request to the server (a data: URL).
+ * button that saves the code, the address and what the code is for as a
+ * text file. The file comes from POST /code-file (pages_code_file()), a
+ * plain download that needs no script: the code travels in the body, never
+ * in a URL that a proxy or the history would keep.
  */
 static void
 code_block(struct html *h, const struct form *f, int lang,
@@ -1805,7 +1821,7 @@ code_block(struct html *h, const struct form *f, int lang,
 {
 	enum ui_lang ul = form_ui(f, lang);
 	const char *id = kind == CODE_RECEIPT ? "receipt-code" : "resume-code";
-	char shown[CODE_SHOWN_LEN + 1], text[1024];
+	char shown[CODE_SHOWN_LEN + 1];
 
 	code_format(code, kind, shown);
 	html_lit(h, "<div class=\"code-box\">\n<p class=\"code-word\">");
@@ -1817,29 +1833,57 @@ code_block(struct html *h, const struct form *f, int lang,
 	html_text(h, shown);
 	html_lit(h, "</strong></p>\n<p class=\"code-url\">");
 	html_text(h, ui(ul, UI_CODE_ADDRESS));
-	html_lit(h, "<a href=\"");
-	html_text(h, url);
-	html_lit(h, "\">");
-	html_text(h, url);
-	html_lit(h, "</a></p>\n<div class=\"buttons code-actions\">\n"
+	site_link(h, ul, url);
+	html_lit(h, "</p>\n<div class=\"buttons code-actions\">\n"
 	    "<button type=\"button\" class=\"secondary copy\" data-copy=\"");
 	html_lit(h, id);
 	html_lit(h, "\" data-done=\"");
 	html_text(h, ui(ul, UI_COPIED));
 	html_lit(h, "\" hidden>");
 	html_text(h, ui(ul, UI_COPY));
-	html_lit(h, "</button>\n<a class=\"button-link\" download=\"");
-	html_lit(h, kind == CODE_RECEIPT ? "receipt-code.txt"
-	    : "resume-code.txt");
-	html_lit(h, "\" href=\"data:text/plain;charset=utf-8,");
-	snprintf(text, sizeof(text), "%s \"%s\":\r\n\r\n%s\r\n\r\n%s%s\r\n",
-	    ui(ul, kind == CODE_RECEIPT ? UI_FILE_RECEIPT : UI_FILE_RESUME),
-	    ftext(f, &f->title, lang), shown,
-	    ui(ul, UI_CODE_ADDRESS), url);
-	html_pct(h, text);
-	html_lit(h, "\">");
+	html_lit(h, "</button>\n<form method=\"post\" action=\"/code-file\" "
+	    "class=\"code-file\">\n<input type=\"hidden\" name=\"form\" "
+	    "value=\"");
+	html_text(h, f->id);
+	html_lit(h, "\">\n<input type=\"hidden\" name=\"lang\" value=\"");
+	html_text(h, f->langs[lang]);
+	html_lit(h, "\">\n<input type=\"hidden\" name=\"code\" value=\"");
+	html_text(h, shown);
+	html_lit(h, "\">\n<button type=\"submit\" class=\"secondary\">");
 	html_text(h, ui(ul, UI_SAVE_FILE));
-	html_lit(h, "</a>\n</div>\n</div>\n");
+	html_lit(h, "</button>\n</form>\n</div>\n</div>\n");
+}
+
+void
+pages_code_file(struct html *h, const struct form *f, int lang,
+    enum code_kind kind, const char *code, const char *site, unsigned days)
+{
+	enum ui_lang ul = form_ui(f, lang);
+	char shown[CODE_SHOWN_LEN + 1], url[400];
+
+	code_format(code, kind, shown);
+	site_url(url, sizeof(url), site, kind == CODE_RECEIPT ? "/withdraw"
+	    : "/resume", f->langs[lang]);
+	/* CRLF: the file opens as lines in every text editor. */
+	html_lit(h, ui(ul, kind == CODE_RECEIPT ? UI_FILE_RECEIPT
+	    : UI_FILE_RESUME));
+	html_lit(h, " \"");
+	html_lit(h, ftext(f, &f->title, lang));
+	html_lit(h, "\":\r\n\r\n");
+	html_lit(h, shown);
+	html_lit(h, "\r\n\r\n");
+	html_lit(h, ui(ul, kind == CODE_RECEIPT ? UI_FILE_RECEIPT_FOR
+	    : UI_FILE_RESUME_FOR));
+	if (kind == CODE_RESUME) {
+		html_long(h, (long)days);
+		html_lit(h, ui(ul, UI_FILE_DAYS_POST));
+	}
+	html_lit(h, "\r\n\r\n");
+	html_lit(h, ui(ul, UI_CODE_ADDRESS));
+	if (url[0] == '/')
+		html_lit(h, ui(ul, UI_SITE_ADDRESS));
+	html_lit(h, url);
+	html_lit(h, "\r\n");
 }
 
 void
@@ -1912,22 +1956,14 @@ pages_ended(struct html *h, const struct form *f, int lang, int saved,
 	html_text(h, ui(ul, title));
 	html_lit(h, "</h1>\n<p id=\"ended\">");
 	html_text(h, ui(ul, saved ? UI_SAVED_AGAIN : UI_DONE_TEXT));
-	if (saved) {
-		html_lit(h, "<a href=\"");
-		html_text(h, url);
-		html_lit(h, "\">");
-		html_text(h, url);
-		html_lit(h, "</a>");
-	}
+	if (saved)
+		site_link(h, ul, url);
 	html_lit(h, "</p>\n");
 	if (!saved) {
 		html_lit(h, "<p>");
 		html_text(h, ui(ul, UI_WITHDRAW_HOW));
-		html_lit(h, "<a href=\"");
-		html_text(h, url);
-		html_lit(h, "\">");
-		html_text(h, url);
-		html_lit(h, "</a></p>\n");
+		site_link(h, ul, url);
+		html_lit(h, "</p>\n");
 	}
 	page_foot(h);
 }

@@ -573,9 +573,12 @@ async function runSurvey({ jsEnabled, lang }) {
 		await check('thanks');
 		await page.screenshot({ path: path.join(SHOTS, `${mode}-thanks.png`), fullPage: true });
 		const [download] = await Promise.all([page.waitForEvent('download'),
-			page.locator('a[download="receipt-code.txt"]').click()]);
+			page.locator('form[action="/code-file"] button[type=submit]').click()]);
+		assert.equal(download.suggestedFilename(), 'receipt-code.txt');
+		assert.doesNotMatch(download.url(), /REC|code=/, 'the code went into a URL');
 		const saved = readFileSync(await download.path(), 'utf8');
 		assert.ok(saved.includes(code) && saved.includes('/withdraw?lang='), `saved file: ${saved}`);
+		assert.match(page.url(), new RegExp(`/s/${form.id}/thanks\\?t=`), 'the download left the page');
 		if (jsEnabled)
 			assert.equal(await page.locator('button[data-copy]').isVisible(), true, 'no copy button with JavaScript');
 		else

@@ -260,8 +260,8 @@ main(void)
 			    "/withdraw?lang=en\"", s.port);
 			CHECK(cl_contains(r.body, want));
 		}
-		CHECK(cl_contains(r.body, "download=\"receipt-code.txt\" "
-		    "href=\"data:text/plain;charset=utf-8,"));
+		CHECK(cl_contains(r.body, "<form method=\"post\" "
+		    "action=\"/code-file\" class=\"code-file\">"));
 		CHECK(cl_contains(r.body, "data-copy=\"receipt-code\" data-done=\"Copied\" hidden>"));
 		cl_resp_free(&r);
 	}
