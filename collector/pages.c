@@ -9,7 +9,10 @@
  * or style, so the Content-Security-Policy can forbid both.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "code.h"
 #include "pages.h"
@@ -987,10 +990,18 @@ option_id(struct html *h, const char *var, size_t k)
 	}
 }
 
-/* One radio or checkbox with its label. */
+/*
+ * One radio or checkbox with its label. mark: OPT_EXCLUSIVE for "none of
+ * these" (app.js unticks the others), OPT_MISSING for "prefer not to say"
+ * (app.js reads it as no value when it evaluates a live condition, as
+ * form_value_known() does).
+ */
+enum opt_mark { OPT_PLAIN, OPT_EXCLUSIVE, OPT_MISSING };
+
 static void
 option(struct html *h, const char *type, const char *var, size_t k, long value,
-    const char *label, int checked, int exclusive, const char *extra_class)
+    const char *label, int checked, enum opt_mark mark,
+    const char *extra_class)
 {
 	html_lit(h, "<div class=\"choice");
 	if (extra_class != NULL) {
@@ -1008,8 +1019,10 @@ option(struct html *h, const char *type, const char *var, size_t k, long value,
 	html_lit(h, "\"");
 	if (checked)
 		html_lit(h, " checked");
-	if (exclusive)
+	if (mark == OPT_EXCLUSIVE)
 		html_lit(h, " data-exclusive=\"1\"");
+	else if (mark == OPT_MISSING)
+		html_lit(h, " data-missing=\"1\"");
 	html_lit(h, "><label for=\"");
 	option_id(h, var, k);
 	html_lit(h, "\">");
@@ -1095,7 +1108,8 @@ render_choices(struct html *h, const struct pages_survey *ps,
 		option(h, multi ? "checkbox" : "radio", var, k, c->value,
 		    ftext(ps->form, &c->label, ps->lang),
 		    shown_checked(ps, ivar, it, k, c->value),
-		    multi && c->exclusive, c->exclusive ? "exclusive" : NULL);
+		    multi && c->exclusive ? OPT_EXCLUSIVE : c->missing
+		    ? OPT_MISSING : OPT_PLAIN, c->exclusive ? "exclusive" : NULL);
 	}
 	html_lit(h, "</fieldset>\n");
 }
@@ -1157,8 +1171,8 @@ render_scale(struct html *h, const struct pages_survey *ps,
 		char label[24];
 		snprintf(label, sizeof(label), "%ld", v);
 		option(h, "radio", var, (size_t)(v - lo), v, label,
-		    shown_checked(ps, it->ivar, it, (size_t)(v - lo), v), 0,
-		    NULL);
+		    shown_checked(ps, it->ivar, it, (size_t)(v - lo), v),
+		    OPT_PLAIN, NULL);
 	}
 	html_lit(h, "</div>\n");
 	if (anchors) {
@@ -1202,9 +1216,9 @@ render_yesno(struct html *h, const struct pages_survey *ps,
 	legend(h, ps, &it->label, it->required, 1);
 	help_and_error(h, ps, it, it->var, err);
 	option(h, "radio", it->var, 0, 1, yes,
-	    shown_checked(ps, it->ivar, it, 0, 1), 0, NULL);
+	    shown_checked(ps, it->ivar, it, 0, 1), OPT_PLAIN, NULL);
 	option(h, "radio", it->var, 1, 0, no,
-	    shown_checked(ps, it->ivar, it, 1, 0), 0, NULL);
+	    shown_checked(ps, it->ivar, it, 1, 0), OPT_PLAIN, NULL);
 	html_lit(h, "</fieldset>\n");
 }
 
@@ -1244,8 +1258,8 @@ render_grid(struct html *h, const struct pages_survey *ps,
 			const struct form_choice *c = &it->choices[k];
 			option(h, "radio", row->var, k, c->value,
 			    ftext(ps->form, &c->label, ps->lang),
-			    shown_checked(ps, row->ivar, it, k, c->value), 0,
-			    NULL);
+			    shown_checked(ps, row->ivar, it, k, c->value),
+			    c->missing ? OPT_MISSING : OPT_PLAIN, NULL);
 		}
 		html_lit(h, "</div>\n</fieldset>\n");
 	}
@@ -1341,6 +1355,48 @@ render_item(struct html *h, const struct pages_survey *ps,
 	default:
 		break;
 	}
+}
+
+/*
+ * An item of a survey page. An item whose show_if reads an answer on this
+ * same page is written inside a <div data-show-if="..."> holding its
+ * condition as JSON (form_cond_json_live(): the answers of other pages
+ * already decided), hidden while the condition does not hold: app.js
+ * shows it, and enables its inputs, as soon as the answer that opens it
+ * is given, by the same three-valued rules as the server. Without a
+ * script the hidden item stays hidden and the server adds it when the
+ * page is sent, as before; the server decides in both cases (the answers
+ * of hidden items are cleared by form_page_check()). An item whose
+ * condition reads only other pages' answers is written or left out by
+ * the server alone.
+ */
+static void
+render_live_item(struct html *h, const struct pages_survey *ps,
+    const struct form_item *it)
+{
+	const struct form *f = ps->form;
+	int shown = form_item_visible(f, it, ps->answers);
+	json_t *j = NULL;
+	char *js = NULL;
+	size_t nlive = 0;
+
+	if (it->show_if != NULL && ps->answers != NULL &&
+	    (j = form_cond_json_live(f, it->show_if, ps->answers, it->ipage,
+	    &nlive)) != NULL && nlive > 0)
+		js = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	if (js == NULL) {
+		/* Out of memory too: the page still works without it. */
+		if (shown)
+			render_item(h, ps, it);
+		return;
+	}
+	html_lit(h, "<div class=\"live\" data-show-if=\"");
+	html_text(h, js);
+	html_lit(h, shown ? "\">\n" : "\" hidden>\n");
+	render_item(h, ps, it);
+	html_lit(h, "</div>\n");
+	free(js);
 }
 
 /* The label of variable var (item or grid row) for the error summary. */
@@ -1762,12 +1818,8 @@ pages_survey(struct html *h, const struct pages_survey *ps)
 		html_lit(h, "</div>\n");
 	}
 	survey_form_open(h, ps);
-	for (i = 0; i < pg->nitems; i++) {
-		const struct form_item *it = &pg->items[i];
-		if (!form_item_visible(f, it, ps->answers))
-			continue;
-		render_item(h, ps, it);
-	}
+	for (i = 0; i < pg->nitems; i++)
+		render_live_item(h, ps, &pg->items[i]);
 	honeypot(h, ul);
 	/* Every page leads on: to the next page or to the check of answers. */
 	html_lit(h, "<div class=\"buttons\">\n");

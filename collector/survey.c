@@ -196,7 +196,8 @@ allow_page(const char *key, void *arg)
 	size_t i, k;
 
 	if (strcmp(key, "state") == 0 || strcmp(key, "action") == 0 ||
-	    strcmp(key, "website") == 0 || strcmp(key, "v") == 0)
+	    strcmp(key, "website") == 0 || strcmp(key, "v") == 0 ||
+	    strcmp(key, "live") == 0)
 		return 1;
 	if (st->page >= st->form->npages)
 		return 0; /* check your answers: controls only */
@@ -1089,6 +1090,7 @@ survey_question_post(struct req *r, const char *action, int from_summary)
 	struct form_answers *before = NULL;
 	struct diag errs;
 	enum hres res;
+	const char *lv;
 	long nxt;
 	int fresh;
 
@@ -1114,7 +1116,18 @@ survey_question_post(struct req *r, const char *action, int from_summary)
 		return survey_redirect_view(r, (unsigned)r->st.page, NULL);
 	}
 	form_page_check(f, r->st.page, r->st.answers, &errs);
-	fresh = survey_new_items(f, r->st.page, before, r->st.answers, &errs);
+	/*
+	 * live=1: the page's script showed each follow-up as soon as its
+	 * answer was given (app.js), so the person has seen every item that
+	 * is now visible, and its problems stand like any other's. Without
+	 * it a follow-up that appeared only now sends the page back first.
+	 */
+	lv = post_get(&r->post, "live");
+	if (lv != NULL && strcmp(lv, "1") == 0)
+		fresh = 0;
+	else
+		fresh = survey_new_items(f, r->st.page, before, r->st.answers,
+		    &errs);
 	form_answers_free(before);
 	if (errs.n > 0 || fresh) {
 		metrics_count(&c->met, MET_VALIDATION);

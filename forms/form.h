@@ -262,6 +262,19 @@ struct json_t *form_cond_json(const struct form *f,
     const struct form_cond *c);
 char *form_cond_json_string(const struct form *f, const struct form_cond *c);
 /*
+ * Condition c as seen from page ipage while answers a are known: the
+ * tests of variables asked on that page are written as in
+ * form_cond_json(); every other test is decided now by form_cond_eval()
+ * and written {"value": true|false|null} (null: unknown). The page's
+ * script evaluates the result as the answers on the page change, with
+ * form_cond_eval()'s three-valued logic (collector/static.c). *nlive is
+ * the number of tests left to the page: 0 means the condition cannot
+ * change there. A new reference, or NULL (c NULL, out of memory).
+ */
+struct json_t *form_cond_json_live(const struct form *f,
+    const struct form_cond *c, const struct form_answers *a, size_t ipage,
+    size_t *nlive);
+/*
  * Is c one test {"var": M, "has": K} on a multiple-choice variable? Then 1,
  * with M's index in *ivar and the code K in *code; else 0 (c NULL too).
  */

@@ -119,6 +119,86 @@ form_cond_json(const struct form *f, const struct form_cond *c)
 	return o;
 }
 
+/* Is variable ivar asked on page ipage (an item or a grid row there)? */
+static int
+on_page(const struct form *f, size_t ivar, size_t ipage)
+{
+	const struct form_item *it = f->vars[ivar].item;
+
+	return it != NULL && it->ipage == ipage;
+}
+
+static json_t *live_json(const struct form *f, const struct form_cond *c,
+    const struct form_answers *a, size_t ipage, size_t *nlive);
+
+static json_t *
+live_kids(const struct form *f, const struct form_cond *c,
+    const struct form_answers *a, size_t ipage, size_t *nlive)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr != NULL && i < c->nkids; i++)
+		if (json_array_append_new(arr, live_json(f, c->kids[i], a,
+		    ipage, nlive)) != 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	return arr;
+}
+
+static json_t *
+live_json(const struct form *f, const struct form_cond *c,
+    const struct form_answers *a, size_t ipage, size_t *nlive)
+{
+	json_t *o;
+	enum form_tri t;
+	int rc = 0;
+
+	switch (c->op) {
+	case COND_ALL:
+	case COND_ANY:
+	case COND_COUNT:
+	case COND_NOT:
+		if ((o = json_object()) == NULL)
+			return NULL;
+		if (c->op == COND_NOT)
+			rc = put(o, "not", live_json(f, c->kids[0], a, ipage,
+			    nlive));
+		else
+			rc = put(o, c->op == COND_ALL ? "all" : c->op ==
+			    COND_ANY ? "any" : "count", live_kids(f, c, a, ipage,
+			    nlive));
+		if (rc == 0 && c->op == COND_COUNT)
+			rc = put(o, c->cmp == COND_GE ? "ge" : c->cmp ==
+			    COND_LE ? "le" : "eq", num_json(c->num));
+		if (rc != 0) {
+			json_decref(o);
+			return NULL;
+		}
+		return o;
+	default:
+		break;
+	}
+	if (on_page(f, c->ivar, ipage)) {
+		(*nlive)++;
+		return form_cond_json(f, c);
+	}
+	/* Answered on another page: fixed while this page is shown. */
+	t = form_cond_eval(c, a);
+	return json_pack("{s:o}", "value", t == FORM_UNKNOWN ? json_null() :
+	    json_boolean(t == FORM_TRUE));
+}
+
+json_t *
+form_cond_json_live(const struct form *f, const struct form_cond *c,
+    const struct form_answers *a, size_t ipage, size_t *nlive)
+{
+	*nlive = 0;
+	if (c == NULL)
+		return NULL;
+	return live_json(f, c, a, ipage, nlive);
+}
+
 char *
 form_cond_json_string(const struct form *f, const struct form_cond *c)
 {
