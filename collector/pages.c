@@ -1702,12 +1702,21 @@ summary_list(struct html *h, const struct pages_survey *ps, enum ui_lang ul)
 }
 
 /* The form with the hidden state, the journey's ticket and the honeypot. */
+/*
+ * autocomplete="off": the page always shows the answers the server holds
+ * for this step, so the browser must not put back what the same history
+ * entry held when it was left (Back to a page that was sent back to show
+ * a follow-up would show the follow-up empty, and the next Next would
+ * clear its answer), nor keep health answers in its autofill history on
+ * a shared device.
+ */
 static void
 survey_form_open(struct html *h, const struct pages_survey *ps)
 {
 	html_lit(h, "<form method=\"post\" action=\"/s/");
 	html_text(h, ps->form->id);
-	html_lit(h, "\" novalidate>\n<input type=\"hidden\" name=\"state\" "
+	html_lit(h, "\" novalidate autocomplete=\"off\">\n"
+	    "<input type=\"hidden\" name=\"state\" "
 	    "value=\"");
 	html_text(h, ps->state);
 	html_lit(h, "\">\n");
