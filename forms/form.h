@@ -158,6 +158,23 @@ struct form_consent_part {
 
 #define FORM_MAX_CONSENT_PARTS 8
 
+/*
+ * A dated, cited fact about a therapy the form asks about (form file key
+ * "facts", docs/forms.md): for researchers, printed by the codebook with
+ * its date and source; no page a respondent sees shows it, so a fact
+ * about one therapy cannot prime the answers about it.
+ */
+struct form_fact {
+	char date[11];  /* YYYY-MM-DD, YYYY-MM or YYYY, as the source dates it */
+	char *text;     /* the fact, in the form's first language */
+	char *source;   /* who said it, where */
+	size_t *about;  /* indexes into form->vars of the items it concerns */
+	size_t nabout;
+};
+
+#define FORM_MAX_FACTS 64
+#define FORM_FACT_ABOUT_MAX 16
+
 struct form {
 	char *id;
 	long version;
@@ -172,6 +189,8 @@ struct form {
 	size_t nconsent_parts;
 	long consent_minutes;    /* "about N minutes" on the consent page; 0 */
 	struct form_text about;  /* credits and references; s[] NULL if none */
+	struct form_fact *facts; /* dated facts for the codebook only */
+	size_t nfacts;
 	int free_text_allowed;
 	int date_month; /* store the submission month instead of the day */
 	struct form_page *pages;
