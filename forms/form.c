@@ -1439,8 +1439,8 @@ parse_facts(struct ctx *c, json_t *root)
 			problem(c, diag_path_key(q, p, "date"), "must be a date "
 			    "YYYY-MM-DD, or YYYY-MM or YYYY when the source "
 			    "gives no day (\"%s\" is not one)", s);
-		else if (s != NULL)
-			memcpy(ft->date, s, 11);
+		else if (s != NULL) /* valid_date(): at most 10 bytes */
+			memcpy(ft->date, s, strlen(s) + 1);
 		s = get_string(c, e, p, "text", 1);
 		if (s != NULL && (s[0] == '\0' || strlen(s) > 1000))
 			problem(c, diag_path_key(q, p, "text"), "must be 1 to "
