@@ -172,6 +172,66 @@ show_if(json_t *item, json_t *page)
 	return s;
 }
 
+/*
+ * The dated facts about variable iv as one cell: "DATE: TEXT (source:
+ * SOURCE)", several joined by " | ", in the order of the form file; NULL
+ * when none (or out of memory, which entry() reports as such).
+ */
+static char *
+facts_text(const struct form *f, size_t iv, int *nomem)
+{
+	char *out = NULL;
+	size_t len = 0;
+
+	*nomem = 0;
+	for (size_t i = 0; i < f->nfacts; i++) {
+		const struct form_fact *ft = &f->facts[i];
+		size_t j, n;
+		char *p;
+
+		for (j = 0; j < ft->nabout && ft->about[j] != iv; j++)
+			;
+		if (j == ft->nabout)
+			continue;
+		/* Bounded: 64 facts of at most 1000 + 300 bytes each. */
+		n = strlen(ft->date) + strlen(ft->text) + strlen(ft->source) + 32;
+		if ((p = realloc(out, len + n)) == NULL) {
+			free(out);
+			*nomem = 1;
+			return NULL;
+		}
+		out = p;
+		len += (size_t)snprintf(out + len, n, "%s%s: %s (source: %s)",
+		    len ? " | " : "", ft->date, ft->text, ft->source);
+	}
+	return out;
+}
+
+/* The form's facts as the codebook's JSON lists them. */
+static json_t *
+facts_json(const struct form *f)
+{
+	json_t *a = json_array(), *o, *about;
+
+	for (size_t i = 0; a != NULL && i < f->nfacts; i++) {
+		const struct form_fact *ft = &f->facts[i];
+		if ((about = json_array()) == NULL ||
+		    (o = json_pack("{s:s,s:o,s:s,s:s}", "date", ft->date,
+		    "about", about, "text", ft->text, "source",
+		    ft->source)) == NULL || json_array_append_new(a, o) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+		for (size_t j = 0; j < ft->nabout; j++)
+			if (json_array_append_new(about, json_string(
+			    f->vars[ft->about[j]].name)) != 0) {
+				json_decref(a);
+				return NULL;
+			}
+	}
+	return a;
+}
+
 static json_t *
 entry(const struct form *f, size_t iv, json_t *root)
 {
@@ -260,6 +320,12 @@ entry(const struct form *f, size_t iv, json_t *root)
 	    json_object_set_new(e, "free_text", json_boolean(it &&
 	        it->free_text)))
 		goto fail;
+	{
+		int nomem;
+		char *ft = facts_text(f, iv, &nomem);
+		if (nomem || set_owned(e, "facts", ft))
+			goto fail;
+	}
 	return e;
 fail:
 	json_decref(e);
@@ -288,7 +354,7 @@ codes_text(json_t *codes, char *out, size_t outsz, char *miss, size_t msz)
 
 static const char *const columns[] = {"variable", "label", "kind", "type",
     "codes", "missing_codes", "range", "required", "show_if", "definition",
-    "quasi_identifier", "free_text", NULL};
+    "quasi_identifier", "free_text", "facts", NULL};
 
 /* The flat text of column col of entry e into buf. */
 static const char *
@@ -345,10 +411,10 @@ codebook_write(const struct form *f, const char *form_path,
 	for (i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", f->sha256[i]);
 	if ((vars = json_array()) == NULL ||
-	    (doc = json_pack("{s:s,s:s,s:I,s:s,s:o}", "program",
+	    (doc = json_pack("{s:s,s:s,s:I,s:s,s:o,s:o}", "program",
 	        analysis_version(), "form", f->id, "version",
 	        (json_int_t)f->version, "form_sha256", hex, "variables",
-	        vars)) == NULL) {
+	        vars, "facts", facts_json(f))) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		goto out;
 	}

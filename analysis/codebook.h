@@ -1,8 +1,10 @@
 /*
  * The codebook of a form: one entry per variable (item, grid row, score)
  * with its label in the default language, kind, type, codes and their
- * labels, missing codes, range, branching (show_if), score definition and
- * privacy flags, as CSV, JSON or Markdown. Conditions are printed as the
+ * labels, missing codes, range, branching (show_if), score definition,
+ * privacy flags and the form's dated facts about it ("DATE: TEXT (source:
+ * SOURCE)"; the JSON also lists every fact once), as CSV, JSON or
+ * Markdown. Conditions are printed as the
  * compact JSON of the form file, which is re-read for that purpose (the
  * loaded form keeps them as opaque trees).
  */

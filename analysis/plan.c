@@ -1215,6 +1215,56 @@ cmp(const char *v, const char *op, long n)
 	return json_pack("{s:s,s:I}", "var", v, op, (json_int_t)n);
 }
 
+/*
+ * The condition under which the form asks use question v, when it is a
+ * tick in a list ({"var": "therapies_ever", "has": 18}: survey version 2
+ * asks "now or in the past?" only of those who ticked the therapy in
+ * "Which of these have you ever used?"); NULL when v is always asked
+ * (version 1 offered "never" as an answer of v itself) or asked under
+ * any other condition, or on a page of its own condition, whose negation
+ * would not mean "never used".
+ */
+static const struct form_cond *
+asked_if_ticked(const struct form *f, const char *v)
+{
+	long iv = form_var_find(f, v);
+	const struct form_item *it;
+	size_t im;
+	long code;
+
+	if (iv < 0 || (it = f->vars[iv].item) == NULL ||
+	    f->pages[it->ipage].show_if != NULL ||
+	    !form_cond_is_has(it->show_if, &im, &code))
+		return NULL;
+	return it->show_if;
+}
+
+/*
+ * "v never used": not ticked in the list that asks v, else the answer 0
+ * ("never") of v. A respondent who did not answer the list is in neither
+ * group, by the conditions' three-valued logic.
+ */
+static json_t *
+never(const struct form *f, const char *v)
+{
+	const struct form_cond *t = asked_if_ticked(f, v);
+
+	if (t != NULL)
+		return json_pack("{s:o}", "not", form_cond_json(f, t));
+	return cmp(v, "eq", 0);
+}
+
+/* "v ever used": ticked in the list that asks v, else v >= 1. */
+static json_t *
+ever(const struct form *f, const char *v)
+{
+	const struct form_cond *t = asked_if_ticked(f, v);
+
+	if (t != NULL)
+		return form_cond_json(f, t);
+	return cmp(v, "ge", 1);
+}
+
 /* A group "current use of v vs never", or NULL if v is not in f. */
 static json_t *
 current_vs_never(const struct form *f, const char *v, const char *name,
@@ -1228,7 +1278,7 @@ current_vs_never(const struct form *f, const char *v, const char *name,
 	snprintf(b, sizeof(b), "never %s", what);
 	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "name", name, "label",
 	    label, "a_label", a, "b_label", b, "a", cmp(v, "eq", 2), "b",
-	    cmp(v, "eq", 0));
+	    never(f, v));
 }
 
 char *
@@ -1283,12 +1333,12 @@ plan_default_json(const struct form *f)
 		if (x == NULL || json_array_append_new(g, x) != 0)
 			goto out;
 		if (has(f, "opioid_use") &&
-		    (json_array_append_new(ya, cmp("opioid_use", "ge", 1)) ||
-		    json_array_append_new(yb, cmp("opioid_use", "eq", 0))))
+		    (json_array_append_new(ya, ever(f, "opioid_use")) ||
+		    json_array_append_new(yb, never(f, "opioid_use"))))
 			goto out;
 		if (has(f, "tramadol_use") &&
-		    (json_array_append_new(ya, cmp("tramadol_use", "ge", 1)) ||
-		    json_array_append_new(yb, cmp("tramadol_use", "eq", 0))))
+		    (json_array_append_new(ya, ever(f, "tramadol_use")) ||
+		    json_array_append_new(yb, never(f, "tramadol_use"))))
 			goto out;
 	}
 	if ((x = current_vs_never(f, "cannabis_use",

@@ -60,7 +60,19 @@ struct collector_config {
 	 */
 	int (*before_serve)(void *arg, char *err, size_t errsz);
 	void *before_serve_arg;
+	/*
+	 * The site's public address, "https://survey.example.org": the pages
+	 * that show a code give it with the path to go back to, and the
+	 * code's text file holds it. NULL: the address the browser used
+	 * (its Host header), or "this site's address" when that is not a
+	 * plain host (docs/collector.md). Checked by
+	 * collector_public_url_check().
+	 */
+	const char *public_url;
 };
+
+#define COLLECTOR_PUBLIC_URL_MAX 200
+#define COLLECTOR_PUBLIC_URL_MAX_S "200"
 
 struct collector;
 
@@ -85,6 +97,15 @@ unsigned collector_admin_port(const struct collector *c);
 int collector_admin_addr_check(const char *addr, char *err, size_t errsz);
 /* Is addr a numeric loopback address (127.0.0.0/8 or ::1)? 1 or 0. */
 int collector_addr_is_loopback(const char *addr);
+/*
+ * Is url a valid --public-url (site.c): https://HOST[:PORT], or http:// to
+ * a loopback host, with no user, path, query or fragment (one trailing /
+ * allowed)? Returns 0 with its canonical spelling (no trailing /) in out
+ * (outsz > COLLECTOR_PUBLIC_URL_MAX; out may be NULL), or -1 with a
+ * message naming --public-url and the rule in err.
+ */
+int collector_public_url_check(const char *url, char *out, size_t outsz,
+    char *err, size_t errsz);
 /*
  * Stop accepting connections, finish every queued storage job (answering
  * the connections waiting for them), stop the daemon, close the database

@@ -51,6 +51,7 @@ struct collector {
 	char swept[11];           /* day drafts were last swept (daemon thread) */
 	struct api *api;          /* the researcher API; NULL with no_api */
 	atomic_int gate;          /* 0 until before_serve ran, 1 open, -1 failed */
+	char public_url[COLLECTOR_PUBLIC_URL_MAX + 1]; /* canonical; "" none */
 	FILE *log;
 };
 
@@ -62,6 +63,7 @@ enum route {
 	ROUTE_ABOUT,    /* GET /s/<id>/about: credits and references */
 	ROUTE_RESUME,   /* GET /resume: form; POST: restore a draft */
 	ROUTE_WITHDRAW, /* GET /withdraw: form; POST: delete a response */
+	ROUTE_CODE_FILE, /* POST /code-file: a code as a text file */
 	ROUTE_HEALTHZ,  /* GET /healthz */
 	ROUTE_METRICS,  /* no public path: metrics are on the admin listener */
 	ROUTE_CSS,      /* GET /static/app.css */

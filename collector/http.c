@@ -48,6 +48,8 @@ static const struct http_route {
 	{NULL, M_READ, 1},                              /* ROUTE_ABOUT */
 	{"/resume", M_READ | MB(M_POST), 1},            /* ROUTE_RESUME */
 	{"/withdraw", M_READ | MB(M_POST), 1},          /* ROUTE_WITHDRAW */
+	/* POST only: the code is in the body, never in a URL. */
+	{"/code-file", MB(M_POST), 1},                  /* ROUTE_CODE_FILE */
 	{"/healthz", M_READ, 0},                        /* ROUTE_HEALTHZ */
 	/* No public path: metrics are on the admin listener only. */
 	{NULL, M_READ, 0},                              /* ROUTE_METRICS */
@@ -1156,6 +1158,9 @@ collector_start(const struct collector_config *cfg, struct collector **out,
 	if (cfg->admin && collector_admin_addr_check(cfg->admin_addr, err,
 	    errsz) != 0)
 		return -1;
+	if (cfg->public_url != NULL && collector_public_url_check(
+	    cfg->public_url, NULL, 0, err, errsz) != 0)
+		return -1;
 	if (sodium_init() < 0) {
 		snprintf(err, errsz, "libsodium cannot be initialised");
 		return -1;
@@ -1179,6 +1184,14 @@ collector_start(const struct collector_config *cfg, struct collector **out,
 	}
 	c->cfg = *cfg;
 	c->log = cfg->log != NULL ? cfg->log : stderr;
+	/* Checked above; only the canonical spelling is kept. */
+	if (cfg->public_url != NULL && collector_public_url_check(
+	    cfg->public_url, c->public_url, sizeof(c->public_url), err,
+	    errsz) != 0) {
+		free(c);
+		return -1;
+	}
+	c->cfg.public_url = NULL; /* the caller's string is not kept */
 	atomic_init(&c->inflight, 0);
 	atomic_init(&c->gate, 0);
 	if (pthread_mutex_init(&c->wmu, NULL) != 0) {

@@ -82,6 +82,13 @@ static const char usage_text[] =
 "                          client (docs/operations.md): the per-address\n"
 "                          request and connection limits are left to it;\n"
 "                          needs a loopback --bind\n"
+"  --public-url URL        the site's public address, https://HOST[:PORT]\n"
+"                          (http:// only to localhost, 127.0.0.1 or\n"
+"                          [::1]; no path, query or fragment): pages\n"
+"                          that show a resume or receipt code give it\n"
+"                          with the page to go back to (default: the\n"
+"                          address the browser used, from its Host\n"
+"                          header)\n"
 "  --admin-port N          serve GET /metrics and /healthz on a separate\n"
 "                          loopback listener on this port, 0..65535; 0\n"
 "                          picks a free one (default: none; the survey\n"
@@ -438,6 +445,19 @@ parse_flags(int argc, char *argv[], struct collector_config *cfg,
 		} else if (strcmp(a, "--api-k") == 0) {
 			if (parse_uint(a, v, 5, 1000000, &cfg->api_k) != 0)
 				return -1;
+		} else if (strcmp(a, "--public-url") == 0) {
+			char err[512];
+			if (cfg->public_url != NULL) {
+				fprintf(stderr, "collector: --public-url: given "
+				    "twice\n");
+				return -1;
+			}
+			if (collector_public_url_check(v, NULL, 0, err,
+			    sizeof(err)) != 0) {
+				fprintf(stderr, "collector: %s\n", err);
+				return -1;
+			}
+			cfg->public_url = v;
 		} else if (strcmp(a, "--tls-cert") == 0) {
 			cfg->tls_cert = v;
 		} else if (strcmp(a, "--tls-key") == 0) {

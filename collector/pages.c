@@ -9,7 +9,10 @@
  * or style, so the Content-Security-Policy can forbid both.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "code.h"
 #include "pages.h"
@@ -40,7 +43,8 @@ enum ui {
 	UI_TAKES_POST, UI_WIN_BEFORE_TITLE, UI_WIN_OPENS_PRE, UI_WIN_CLOSED_TITLE,
 	UI_WIN_CLOSED_PRE, UI_WIN_CLOSED_POST, UI_WIN_GRACE_PRE,
 	UI_WIN_GRACE_POST, UI_WIN_FINAL, UI_STORED_FINAL_PRE,
-	UI_STORED_FINAL_POST, UI__MAX
+	UI_STORED_FINAL_POST, UI_FILE_RECEIPT_FOR, UI_FILE_RESUME_FOR,
+	UI_FILE_DAYS_POST, UI_SITE_ADDRESS, UI__MAX
 };
 
 static const char *const ui_tags[UI_LANG__MAX] = {"en", "es"};
@@ -151,6 +155,15 @@ static const char *const ui_text[UI_LANG__MAX][UI__MAX] = {
 		[UI_CODE_ADDRESS] = "Address: ",
 		[UI_FILE_RECEIPT] = "Your receipt code for the survey",
 		[UI_FILE_RESUME] = "Your resume code for the survey",
+		[UI_FILE_RECEIPT_FOR] = "What it is for: with this code you can "
+		    "withdraw your answers at any time. Open the address below and "
+		    "enter the code. Anyone who has the code can do the same, so "
+		    "keep it private.",
+		[UI_FILE_RESUME_FOR] = "What it is for: with this code you can "
+		    "continue the survey where you left off. Open the address "
+		    "below and enter the code. Saved answers are deleted ",
+		[UI_FILE_DAYS_POST] = " days after they were saved.",
+		[UI_SITE_ADDRESS] = "this site's address, followed by ",
 		[UI_WD_CONFIRM_TITLE] = "Delete your answers?",
 		[UI_WD_CONFIRM_TEXT] = "This deletes the answers and scores stored "
 		    "with this receipt code, from every file that holds them. It "
@@ -317,6 +330,16 @@ static const char *const ui_text[UI_LANG__MAX][UI__MAX] = {
 		[UI_CODE_ADDRESS] = "Dirección: ",
 		[UI_FILE_RECEIPT] = "Su código de recibo de la encuesta",
 		[UI_FILE_RESUME] = "Su código para continuar la encuesta",
+		[UI_FILE_RECEIPT_FOR] = "Para qué sirve: con este código puede "
+		    "retirar sus respuestas en cualquier momento. Abra la dirección "
+		    "de abajo e introduzca el código. Quien tenga el código puede "
+		    "hacer lo mismo: guárdelo en privado.",
+		[UI_FILE_RESUME_FOR] = "Para qué sirve: con este código puede "
+		    "continuar la encuesta donde la dejó. Abra la dirección de "
+		    "abajo e introduzca el código. Las respuestas guardadas se "
+		    "borran ",
+		[UI_FILE_DAYS_POST] = " días después de guardarlas.",
+		[UI_SITE_ADDRESS] = "la dirección de este sitio, seguida de ",
 		[UI_WD_CONFIRM_TITLE] = "¿Borrar sus respuestas?",
 		[UI_WD_CONFIRM_TEXT] = "Esto borra las respuestas y puntuaciones "
 		    "guardadas con este código de recibo, de todos los archivos que "
@@ -1017,10 +1040,18 @@ option_id(struct html *h, const char *var, size_t k)
 	}
 }
 
-/* One radio or checkbox with its label. */
+/*
+ * One radio or checkbox with its label. mark: OPT_EXCLUSIVE for "none of
+ * these" (app.js unticks the others), OPT_MISSING for "prefer not to say"
+ * (app.js reads it as no value when it evaluates a live condition, as
+ * form_value_known() does).
+ */
+enum opt_mark { OPT_PLAIN, OPT_EXCLUSIVE, OPT_MISSING };
+
 static void
 option(struct html *h, const char *type, const char *var, size_t k, long value,
-    const char *label, int checked, int exclusive, const char *extra_class)
+    const char *label, int checked, enum opt_mark mark,
+    const char *extra_class)
 {
 	html_lit(h, "<div class=\"choice");
 	if (extra_class != NULL) {
@@ -1038,8 +1069,10 @@ option(struct html *h, const char *type, const char *var, size_t k, long value,
 	html_lit(h, "\"");
 	if (checked)
 		html_lit(h, " checked");
-	if (exclusive)
+	if (mark == OPT_EXCLUSIVE)
 		html_lit(h, " data-exclusive=\"1\"");
+	else if (mark == OPT_MISSING)
+		html_lit(h, " data-missing=\"1\"");
 	html_lit(h, "><label for=\"");
 	option_id(h, var, k);
 	html_lit(h, "\">");
@@ -1125,7 +1158,8 @@ render_choices(struct html *h, const struct pages_survey *ps,
 		option(h, multi ? "checkbox" : "radio", var, k, c->value,
 		    ftext(ps->form, &c->label, ps->lang),
 		    shown_checked(ps, ivar, it, k, c->value),
-		    multi && c->exclusive, c->exclusive ? "exclusive" : NULL);
+		    multi && c->exclusive ? OPT_EXCLUSIVE : c->missing
+		    ? OPT_MISSING : OPT_PLAIN, c->exclusive ? "exclusive" : NULL);
 	}
 	html_lit(h, "</fieldset>\n");
 }
@@ -1187,8 +1221,8 @@ render_scale(struct html *h, const struct pages_survey *ps,
 		char label[24];
 		snprintf(label, sizeof(label), "%ld", v);
 		option(h, "radio", var, (size_t)(v - lo), v, label,
-		    shown_checked(ps, it->ivar, it, (size_t)(v - lo), v), 0,
-		    NULL);
+		    shown_checked(ps, it->ivar, it, (size_t)(v - lo), v),
+		    OPT_PLAIN, NULL);
 	}
 	html_lit(h, "</div>\n");
 	if (anchors) {
@@ -1232,9 +1266,9 @@ render_yesno(struct html *h, const struct pages_survey *ps,
 	legend(h, ps, &it->label, it->required, 1);
 	help_and_error(h, ps, it, it->var, err);
 	option(h, "radio", it->var, 0, 1, yes,
-	    shown_checked(ps, it->ivar, it, 0, 1), 0, NULL);
+	    shown_checked(ps, it->ivar, it, 0, 1), OPT_PLAIN, NULL);
 	option(h, "radio", it->var, 1, 0, no,
-	    shown_checked(ps, it->ivar, it, 1, 0), 0, NULL);
+	    shown_checked(ps, it->ivar, it, 1, 0), OPT_PLAIN, NULL);
 	html_lit(h, "</fieldset>\n");
 }
 
@@ -1274,8 +1308,8 @@ render_grid(struct html *h, const struct pages_survey *ps,
 			const struct form_choice *c = &it->choices[k];
 			option(h, "radio", row->var, k, c->value,
 			    ftext(ps->form, &c->label, ps->lang),
-			    shown_checked(ps, row->ivar, it, k, c->value), 0,
-			    NULL);
+			    shown_checked(ps, row->ivar, it, k, c->value),
+			    c->missing ? OPT_MISSING : OPT_PLAIN, NULL);
 		}
 		html_lit(h, "</div>\n</fieldset>\n");
 	}
@@ -1371,6 +1405,48 @@ render_item(struct html *h, const struct pages_survey *ps,
 	default:
 		break;
 	}
+}
+
+/*
+ * An item of a survey page. An item whose show_if reads an answer on this
+ * same page is written inside a <div data-show-if="..."> holding its
+ * condition as JSON (form_cond_json_live(): the answers of other pages
+ * already decided), hidden while the condition does not hold: app.js
+ * shows it, and enables its inputs, as soon as the answer that opens it
+ * is given, by the same three-valued rules as the server. Without a
+ * script the hidden item stays hidden and the server adds it when the
+ * page is sent, as before; the server decides in both cases (the answers
+ * of hidden items are cleared by form_page_check()). An item whose
+ * condition reads only other pages' answers is written or left out by
+ * the server alone.
+ */
+static void
+render_live_item(struct html *h, const struct pages_survey *ps,
+    const struct form_item *it)
+{
+	const struct form *f = ps->form;
+	int shown = form_item_visible(f, it, ps->answers);
+	json_t *j = NULL;
+	char *js = NULL;
+	size_t nlive = 0;
+
+	if (it->show_if != NULL && ps->answers != NULL &&
+	    (j = form_cond_json_live(f, it->show_if, ps->answers, it->ipage,
+	    &nlive)) != NULL && nlive > 0)
+		js = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	if (js == NULL) {
+		/* Out of memory too: the page still works without it. */
+		if (shown)
+			render_item(h, ps, it);
+		return;
+	}
+	html_lit(h, "<div class=\"live\" data-show-if=\"");
+	html_text(h, js);
+	html_lit(h, shown ? "\">\n" : "\" hidden>\n");
+	render_item(h, ps, it);
+	html_lit(h, "</div>\n");
+	free(js);
 }
 
 /* The label of variable var (item or grid row) for the error summary. */
@@ -1676,12 +1752,21 @@ summary_list(struct html *h, const struct pages_survey *ps, enum ui_lang ul)
 }
 
 /* The form with the hidden state, the journey's ticket and the honeypot. */
+/*
+ * autocomplete="off": the page always shows the answers the server holds
+ * for this step, so the browser must not put back what the same history
+ * entry held when it was left (Back to a page that was sent back to show
+ * a follow-up would show the follow-up empty, and the next Next would
+ * clear its answer), nor keep health answers in its autofill history on
+ * a shared device.
+ */
 static void
 survey_form_open(struct html *h, const struct pages_survey *ps)
 {
 	html_lit(h, "<form method=\"post\" action=\"/s/");
 	html_text(h, ps->form->id);
-	html_lit(h, "\" novalidate>\n<input type=\"hidden\" name=\"state\" "
+	html_lit(h, "\" novalidate autocomplete=\"off\">\n"
+	    "<input type=\"hidden\" name=\"state\" "
 	    "value=\"");
 	html_text(h, ps->state);
 	html_lit(h, "\">\n");
@@ -1792,12 +1877,8 @@ pages_survey(struct html *h, const struct pages_survey *ps)
 		html_lit(h, "</div>\n");
 	}
 	survey_form_open(h, ps);
-	for (i = 0; i < pg->nitems; i++) {
-		const struct form_item *it = &pg->items[i];
-		if (!form_item_visible(f, it, ps->answers))
-			continue;
-		render_item(h, ps, it);
-	}
+	for (i = 0; i < pg->nitems; i++)
+		render_live_item(h, ps, &pg->items[i]);
 	honeypot(h, ul);
 	/* Every page leads on: to the next page or to the check of answers. */
 	html_lit(h, "<div class=\"buttons\">\n");
@@ -1811,30 +1892,6 @@ pages_survey(struct html *h, const struct pages_survey *ps)
 
 /* ---- receipt, drafts, withdrawal ---- */
 
-/* Append s percent-encoded for a data: URL (RFC 3986 unreserved kept). */
-static void
-html_pct(struct html *h, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char b[4];
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-		    c == '~') {
-			b[0] = (char)c;
-			b[1] = '\0';
-		} else {
-			b[0] = '%';
-			b[1] = hex[c >> 4];
-			b[2] = hex[c & 15];
-			b[3] = '\0';
-		}
-		html_lit(h, b);
-	}
-}
-
 /* "https://host/withdraw", or the bare path when the site is unknown. */
 static void
 site_url(char *out, size_t len, const char *site, const char *path,
@@ -1844,10 +1901,30 @@ site_url(char *out, size_t len, const char *site, const char *path,
 }
 
 /*
+ * The address to go back to, as a link: the full URL, or, when the site's
+ * address is not known (no --public-url and a Host header that is not a
+ * plain host), "this site's address, followed by /resume?lang=en", so the
+ * page never shows a bare path as if it were an address.
+ */
+static void
+site_link(struct html *h, enum ui_lang ul, const char *url)
+{
+	if (url[0] == '/')
+		html_text(h, ui(ul, UI_SITE_ADDRESS));
+	html_lit(h, "<a href=\"");
+	html_text(h, url);
+	html_lit(h, "\">");
+	html_text(h, url);
+	html_lit(h, "</a>");
+}
+
+/*
  * A code as a person keeps it: the code with the word for it, the full
  * address where it is used, a copy button (shown by app.js only) and a
- * plain link that saves both as a text file, with no script and no
- * request to the server (a data: URL).
+ * button that saves the code, the address and what the code is for as a
+ * text file. The file comes from POST /code-file (pages_code_file()), a
+ * plain download that needs no script: the code travels in the body, never
+ * in a URL that a proxy or the history would keep.
  */
 static void
 code_block(struct html *h, const struct form *f, int lang,
@@ -1855,7 +1932,7 @@ code_block(struct html *h, const struct form *f, int lang,
 {
 	enum ui_lang ul = form_ui(f, lang);
 	const char *id = kind == CODE_RECEIPT ? "receipt-code" : "resume-code";
-	char shown[CODE_SHOWN_LEN + 1], text[1024];
+	char shown[CODE_SHOWN_LEN + 1];
 
 	code_format(code, kind, shown);
 	html_lit(h, "<div class=\"code-box\">\n<p class=\"code-word\">");
@@ -1867,29 +1944,57 @@ code_block(struct html *h, const struct form *f, int lang,
 	html_text(h, shown);
 	html_lit(h, "</strong></p>\n<p class=\"code-url\">");
 	html_text(h, ui(ul, UI_CODE_ADDRESS));
-	html_lit(h, "<a href=\"");
-	html_text(h, url);
-	html_lit(h, "\">");
-	html_text(h, url);
-	html_lit(h, "</a></p>\n<div class=\"buttons code-actions\">\n"
+	site_link(h, ul, url);
+	html_lit(h, "</p>\n<div class=\"buttons code-actions\">\n"
 	    "<button type=\"button\" class=\"secondary copy\" data-copy=\"");
 	html_lit(h, id);
 	html_lit(h, "\" data-done=\"");
 	html_text(h, ui(ul, UI_COPIED));
 	html_lit(h, "\" hidden>");
 	html_text(h, ui(ul, UI_COPY));
-	html_lit(h, "</button>\n<a class=\"button-link\" download=\"");
-	html_lit(h, kind == CODE_RECEIPT ? "receipt-code.txt"
-	    : "resume-code.txt");
-	html_lit(h, "\" href=\"data:text/plain;charset=utf-8,");
-	snprintf(text, sizeof(text), "%s \"%s\":\r\n\r\n%s\r\n\r\n%s%s\r\n",
-	    ui(ul, kind == CODE_RECEIPT ? UI_FILE_RECEIPT : UI_FILE_RESUME),
-	    ftext(f, &f->title, lang), shown,
-	    ui(ul, UI_CODE_ADDRESS), url);
-	html_pct(h, text);
-	html_lit(h, "\">");
+	html_lit(h, "</button>\n<form method=\"post\" action=\"/code-file\" "
+	    "class=\"code-file\">\n<input type=\"hidden\" name=\"form\" "
+	    "value=\"");
+	html_text(h, f->id);
+	html_lit(h, "\">\n<input type=\"hidden\" name=\"lang\" value=\"");
+	html_text(h, f->langs[lang]);
+	html_lit(h, "\">\n<input type=\"hidden\" name=\"code\" value=\"");
+	html_text(h, shown);
+	html_lit(h, "\">\n<button type=\"submit\" class=\"secondary\">");
 	html_text(h, ui(ul, UI_SAVE_FILE));
-	html_lit(h, "</a>\n</div>\n</div>\n");
+	html_lit(h, "</button>\n</form>\n</div>\n</div>\n");
+}
+
+void
+pages_code_file(struct html *h, const struct form *f, int lang,
+    enum code_kind kind, const char *code, const char *site, unsigned days)
+{
+	enum ui_lang ul = form_ui(f, lang);
+	char shown[CODE_SHOWN_LEN + 1], url[400];
+
+	code_format(code, kind, shown);
+	site_url(url, sizeof(url), site, kind == CODE_RECEIPT ? "/withdraw"
+	    : "/resume", f->langs[lang]);
+	/* CRLF: the file opens as lines in every text editor. */
+	html_lit(h, ui(ul, kind == CODE_RECEIPT ? UI_FILE_RECEIPT
+	    : UI_FILE_RESUME));
+	html_lit(h, " \"");
+	html_lit(h, ftext(f, &f->title, lang));
+	html_lit(h, "\":\r\n\r\n");
+	html_lit(h, shown);
+	html_lit(h, "\r\n\r\n");
+	html_lit(h, ui(ul, kind == CODE_RECEIPT ? UI_FILE_RECEIPT_FOR
+	    : UI_FILE_RESUME_FOR));
+	if (kind == CODE_RESUME) {
+		html_long(h, (long)days);
+		html_lit(h, ui(ul, UI_FILE_DAYS_POST));
+	}
+	html_lit(h, "\r\n\r\n");
+	html_lit(h, ui(ul, UI_CODE_ADDRESS));
+	if (url[0] == '/')
+		html_lit(h, ui(ul, UI_SITE_ADDRESS));
+	html_lit(h, url);
+	html_lit(h, "\r\n");
 }
 
 void
@@ -2007,22 +2112,14 @@ pages_ended(struct html *h, const struct form *f, int lang, int saved,
 	html_text(h, ui(ul, title));
 	html_lit(h, "</h1>\n<p id=\"ended\">");
 	html_text(h, ui(ul, saved ? UI_SAVED_AGAIN : UI_DONE_TEXT));
-	if (saved) {
-		html_lit(h, "<a href=\"");
-		html_text(h, url);
-		html_lit(h, "\">");
-		html_text(h, url);
-		html_lit(h, "</a>");
-	}
+	if (saved)
+		site_link(h, ul, url);
 	html_lit(h, "</p>\n");
 	if (!saved) {
 		html_lit(h, "<p>");
 		html_text(h, ui(ul, UI_WITHDRAW_HOW));
-		html_lit(h, "<a href=\"");
-		html_text(h, url);
-		html_lit(h, "\">");
-		html_text(h, url);
-		html_lit(h, "</a></p>\n");
+		site_link(h, ul, url);
+		html_lit(h, "</p>\n");
 	}
 	page_foot(h);
 }

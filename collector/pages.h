@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "code.h"
 #include "diag.h"
 #include "form.h"
 #include "html.h"
@@ -90,6 +91,15 @@ void pages_thanks(struct html *h, const struct form *f, int lang,
 /* After "save and continue later": the resume code, shown once. */
 void pages_saved(struct html *h, const struct form *f, int lang,
     const char *code, const char *site, unsigned days);
+/*
+ * The text file of a code (POST /code-file), in the form's language lang:
+ * what the code is, the code, what it is for (for a resume code: that
+ * drafts are deleted days after saving) and the address to go back to
+ * (site as for pages_thanks). Plain text with CRLF line ends, written raw
+ * into h (served as text/plain, never as HTML).
+ */
+void pages_code_file(struct html *h, const struct form *f, int lang,
+    enum code_kind kind, const char *code, const char *site, unsigned days);
 /* A step of a journey that was saved (saved 1) or submitted, again. */
 void pages_ended(struct html *h, const struct form *f, int lang, int saved,
     const char *site);

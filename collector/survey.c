@@ -224,7 +224,8 @@ allow_page(const char *key, void *arg)
 	size_t i, k;
 
 	if (strcmp(key, "state") == 0 || strcmp(key, "action") == 0 ||
-	    strcmp(key, "website") == 0 || strcmp(key, "v") == 0)
+	    strcmp(key, "website") == 0 || strcmp(key, "v") == 0 ||
+	    strcmp(key, "live") == 0)
 		return 1;
 	if (st->page >= st->form->npages)
 		return 0; /* check your answers: controls only */
@@ -924,13 +925,19 @@ survey_save(struct req *r)
 }
 
 /*
- * The site's address as the browser reached it ("https://host:port"), for
- * the pages that give a code: "" when the Host header is not a plain
- * host. Behind a TLS-terminating proxy, X-Forwarded-Proto says https.
+ * The site's address for the pages that give a code: --public-url when
+ * given, else as the browser reached it ("https://host:port"), and ""
+ * when the Host header is not a plain host (the page then says "this
+ * site's address"). Behind a TLS-terminating proxy, X-Forwarded-Proto
+ * says https.
  */
 static void
 survey_site(struct req *r, char *out, size_t len)
 {
+	if (r->c->public_url[0] != '\0') {
+		snprintf(out, len, "%s", r->c->public_url);
+		return;
+	}
 	const char *host = http_header(r, MHD_HTTP_HEADER_HOST);
 	const char *proto = http_header(r, "X-Forwarded-Proto");
 	int tls = r->c->tls || (proto != NULL && strcmp(proto, "https") == 0);
@@ -1116,6 +1123,7 @@ survey_question_post(struct req *r, const char *action, int from_summary)
 	struct form_answers *before = NULL;
 	struct diag errs;
 	enum hres res;
+	const char *lv;
 	long nxt;
 	int fresh;
 
@@ -1141,7 +1149,18 @@ survey_question_post(struct req *r, const char *action, int from_summary)
 		return survey_redirect_view(r, (unsigned)r->st.page, NULL);
 	}
 	form_page_check(f, r->st.page, r->st.answers, &errs);
-	fresh = survey_new_items(f, r->st.page, before, r->st.answers, &errs);
+	/*
+	 * live=1: the page's script showed each follow-up as soon as its
+	 * answer was given (app.js), so the person has seen every item that
+	 * is now visible, and its problems stand like any other's. Without
+	 * it a follow-up that appeared only now sends the page back first.
+	 */
+	lv = post_get(&r->post, "live");
+	if (lv != NULL && strcmp(lv, "1") == 0)
+		fresh = 0;
+	else
+		fresh = survey_new_items(f, r->st.page, before, r->st.answers,
+		    &errs);
 	form_answers_free(before);
 	if (errs.n > 0 || fresh) {
 		metrics_count(&c->met, MET_VALIDATION);
@@ -1511,6 +1530,71 @@ survey_withdrawn(struct req *r)
 	return survey_see_other(r, url);
 }
 
+/* ---- a code as a text file ---- */
+
+static int
+allow_code_file(const char *key, void *arg)
+{
+	(void)arg;
+	return strcmp(key, "code") == 0 || strcmp(key, "lang") == 0 ||
+	    strcmp(key, "form") == 0;
+}
+
+/*
+ * POST /code-file: the code posted (either kind, told apart by its check
+ * character), the address to go back to and what the code is for, as a
+ * text/plain attachment in the form's language. Nothing is looked up or
+ * stored: the file holds only what the browser sent and the form's public
+ * wording, so it opens nothing the sender did not already hold. The
+ * response is Cache-Control: no-store like every page. A request that is
+ * not a current code of a served form gets 400 and no file.
+ */
+static enum hres
+survey_code_file(struct req *r)
+{
+	const struct form *f = NULL;
+	const char *fid, *in;
+	enum code_kind kind = CODE_RECEIPT;
+	enum code_read_rc rc;
+	char site[300];
+	enum hres res;
+	size_t i;
+	int lang;
+
+	r->ul = survey_ui_lang(r);
+	if (survey_post_checks(r, allow_code_file, NULL, &res) != 0)
+		return res;
+	fid = post_get(&r->post, "form");
+	for (i = 0; fid != NULL && i < r->c->nforms; i++)
+		if (strcmp(r->c->forms[i]->id, fid) == 0)
+			f = r->c->forms[i];
+	in = post_get(&r->post, "code");
+	rc = in != NULL ? code_read(in, strlen(in), CODE_RECEIPT, r->code)
+	    : CODE_BAD;
+	if (rc == CODE_OTHER) {
+		kind = CODE_RESUME;
+		rc = code_read(in, strlen(in), CODE_RESUME, r->code);
+	}
+	/* Codes issued before kinds are never shown again: not offered. */
+	if (f == NULL || rc != CODE_OK || strlen(r->code) != CODE_LEN) {
+		sodium_memzero(r->code, sizeof(r->code));
+		return http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_BAD_REQUEST,
+		    REJ_BAD_REQUEST);
+	}
+	lang = survey_lang(r, f, post_get(&r->post, "lang"));
+	survey_site(r, site, sizeof(site));
+	r->resp.status = MHD_HTTP_OK;
+	r->resp.ctype = "text/plain; charset=utf-8";
+	r->resp.hdr_name = "Content-Disposition";
+	r->resp.hdr_value = kind == CODE_RECEIPT
+	    ? "attachment; filename=\"receipt-code.txt\""
+	    : "attachment; filename=\"resume-code.txt\"";
+	pages_code_file(&r->resp.body, f, lang, kind, r->code, site,
+	    r->c->cfg.draft_days);
+	sodium_memzero(r->code, sizeof(r->code));
+	return H_DONE;
+}
+
 /* ---- the rest ---- */
 
 static enum hres
@@ -1584,6 +1668,8 @@ survey_dispatch(struct req *r)
 		else
 			pages_withdraw(&r->resp.body, survey_ui_lang(r), 0);
 		return H_DONE;
+	case ROUTE_CODE_FILE:
+		return survey_code_file(r);
 	case ROUTE_HEALTHZ:
 		r->resp.status = MHD_HTTP_OK;
 		r->resp.ctype = "text/plain; charset=utf-8";

@@ -1325,6 +1325,142 @@ parse_consent_parts(struct ctx *c, json_t *consent)
 }
 
 /*
+ * Is s a date YYYY, YYYY-MM or YYYY-MM-DD (years 1900..2999)? A source
+ * that gives only the year or month is cited as precisely as it is, never
+ * padded with a made-up day.
+ */
+static int
+valid_date(const char *s)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31};
+	size_t n = strlen(s);
+	int y, m = 1, d = 1;
+
+	if (n != 4 && n != 7 && n != 10)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' :
+		    !isdigit((unsigned char)s[i]))
+			return 0;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+	if (n >= 7)
+		m = (s[5] - '0') * 10 + (s[6] - '0');
+	if (n == 10)
+		d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 ||
+	    d > mdays[m - 1])
+		return 0;
+	/* 29 February only in a leap year. */
+	return !(m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0)));
+}
+
+/* facts[i].about: 1..FORM_FACT_ABOUT_MAX item variables, no repeats. */
+static void
+parse_fact_about(struct ctx *c, json_t *a, const char *path,
+    struct form_fact *ft)
+{
+	char p[PATH_MAX_LEN];
+	size_t i, j;
+	json_t *e;
+
+	diag_path_key(p, path, "about");
+	if (!json_is_array(a) || json_array_size(a) == 0 ||
+	    json_array_size(a) > FORM_FACT_ABOUT_MAX) {
+		problem(c, p, "must be an array of 1 to %d item variable names",
+		    FORM_FACT_ABOUT_MAX);
+		return;
+	}
+	if ((ft->about = calloc(json_array_size(a), sizeof(*ft->about))) ==
+	    NULL) {
+		problem(c, p, "out of memory");
+		return;
+	}
+	json_array_foreach(a, i, e) {
+		char q[PATH_MAX_LEN];
+		long iv;
+		diag_path_idx(q, p, i);
+		if (!json_is_string(e) || (iv = form_var_find(c->f,
+		    json_string_value(e))) < 0 || (size_t)iv >= c->f->nitem_vars) {
+			problem(c, q, "must name an item variable of this form");
+			continue;
+		}
+		for (j = 0; j < ft->nabout; j++)
+			if (ft->about[j] == (size_t)iv)
+				break;
+		if (j < ft->nabout) {
+			problem(c, q, "\"%s\" is listed twice",
+			    json_string_value(e));
+			continue;
+		}
+		ft->about[ft->nabout++] = (size_t)iv;
+	}
+}
+
+/*
+ * "facts": dated, cited statements about the therapies asked about, for
+ * the codebook (struct form_fact). Each needs all four keys.
+ */
+static void
+parse_facts(struct ctx *c, json_t *root)
+{
+	static const char *const keys[] = {"date", "about", "text", "source",
+	    NULL};
+	char p[PATH_MAX_LEN];
+	struct form *f = c->f;
+	const char *s;
+	json_t *a = json_object_get(root, "facts"), *e;
+	size_t i;
+
+	if (a == NULL)
+		return;
+	if (!json_is_array(a) || json_array_size(a) > FORM_MAX_FACTS) {
+		problem(c, "facts", "must be an array of at most %d {\"date\", "
+		    "\"about\", \"text\", \"source\"} objects",
+		    FORM_MAX_FACTS);
+		return;
+	}
+	if ((f->facts = calloc(json_array_size(a) + 1, sizeof(*f->facts))) ==
+	    NULL) {
+		problem(c, "facts", "out of memory");
+		return;
+	}
+	json_array_foreach(a, i, e) {
+		struct form_fact *ft = &f->facts[f->nfacts++];
+		char q[PATH_MAX_LEN];
+		diag_path_idx(p, "facts", i);
+		if (!json_is_object(e)) {
+			problem(c, p, "must be an object");
+			continue;
+		}
+		unknown_keys(c, e, p, keys);
+		s = get_string(c, e, p, "date", 1);
+		if (s != NULL && !valid_date(s))
+			problem(c, diag_path_key(q, p, "date"), "must be a date "
+			    "YYYY-MM-DD, or YYYY-MM or YYYY when the source "
+			    "gives no day (\"%s\" is not one)", s);
+		else if (s != NULL) /* valid_date(): at most 10 bytes */
+			memcpy(ft->date, s, strlen(s) + 1);
+		s = get_string(c, e, p, "text", 1);
+		if (s != NULL && (s[0] == '\0' || strlen(s) > 1000))
+			problem(c, diag_path_key(q, p, "text"), "must be 1 to "
+			    "1000 bytes");
+		ft->text = xstrdup(s);
+		s = get_string(c, e, p, "source", 1);
+		if (s != NULL && (s[0] == '\0' || strlen(s) > 300))
+			problem(c, diag_path_key(q, p, "source"), "must be 1 to "
+			    "300 bytes (who said it, where and when)");
+		ft->source = xstrdup(s);
+		if (json_object_get(e, "about") == NULL)
+			problem(c, diag_path_key(q, p, "about"), "missing");
+		else
+			parse_fact_about(c, json_object_get(e, "about"), p, ft);
+	}
+}
+
+/*
  * Is s a date of the given precision: "YYYY-MM-DD" of a real day (month 0:
  * day precision), or "YYYY-MM" (month 1)? Years 2000 to 2999.
  */
@@ -1449,7 +1585,7 @@ parse_root(struct ctx *c, json_t *root)
 {
 	static const char *const keys[] = {"id", "version", "languages",
 	    "title", "description", "consent", "free_text", "date_precision",
-	    "window", "pages", "scores", "about", "from", NULL};
+	    "window", "pages", "scores", "about", "from", "facts", NULL};
 	char p[PATH_MAX_LEN];
 	struct form *f = c->f;
 	json_t *x, *e;
@@ -1540,6 +1676,7 @@ parse_root(struct ctx *c, json_t *root)
 	if (f->version > 0)
 		form_map_parse(c->file, json_object_get(root, "from"),
 		    f->version, &f->maps, &f->nmaps, c->diag);
+	parse_facts(c, root);
 }
 
 int
@@ -1685,6 +1822,12 @@ form_free(struct form *f)
 		text_free(&f->consent_parts[i].text);
 	}
 	free(f->consent_parts);
+	for (size_t i = 0; i < f->nfacts; i++) {
+		free(f->facts[i].text);
+		free(f->facts[i].source);
+		free(f->facts[i].about);
+	}
+	free(f->facts);
 	for (size_t i = 0; i < f->npages; i++) {
 		struct form_page *pg = &f->pages[i];
 		free(pg->id);

@@ -181,6 +181,23 @@ enum form_phase {
 	FORM_PHASE__MAX
 };
 
+/*
+ * A dated, cited fact about a therapy the form asks about (form file key
+ * "facts", docs/forms.md): for researchers, printed by the codebook with
+ * its date and source; no page a respondent sees shows it, so a fact
+ * about one therapy cannot prime the answers about it.
+ */
+struct form_fact {
+	char date[11];  /* YYYY-MM-DD, YYYY-MM or YYYY, as the source dates it */
+	char *text;     /* the fact, in the form's first language */
+	char *source;   /* who said it, where */
+	size_t *about;  /* indexes into form->vars of the items it concerns */
+	size_t nabout;
+};
+
+#define FORM_MAX_FACTS 64
+#define FORM_FACT_ABOUT_MAX 16
+
 struct form {
 	char *id;
 	long version;
@@ -195,6 +212,8 @@ struct form {
 	size_t nconsent_parts;
 	long consent_minutes;    /* "about N minutes" on the consent page; 0 */
 	struct form_text about;  /* credits and references; s[] NULL if none */
+	struct form_fact *facts; /* dated facts for the codebook only */
+	size_t nfacts;
 	int free_text_allowed;
 	int date_month; /* store the submission month instead of the day */
 	struct form_window window;
@@ -294,6 +313,36 @@ double form_value_number(const struct form *f, size_t ivar,
 enum form_tri { FORM_FALSE = 0, FORM_TRUE = 1, FORM_UNKNOWN = 2 };
 enum form_tri form_cond_eval(const struct form_cond *c,
     const struct form_answers *a);
+
+/*
+ * Condition c written in the form file's condition language
+ * (docs/forms.md), variables by name (form_cond.c). form_cond_json()
+ * returns a new jansson reference, form_cond_json_string() a malloc'd
+ * compact string; both NULL when c is NULL or memory runs out. The caller
+ * frees (json_decref(), free()).
+ */
+struct json_t;
+struct json_t *form_cond_json(const struct form *f,
+    const struct form_cond *c);
+char *form_cond_json_string(const struct form *f, const struct form_cond *c);
+/*
+ * Condition c as seen from page ipage while answers a are known: the
+ * tests of variables asked on that page are written as in
+ * form_cond_json(); every other test is decided now by form_cond_eval()
+ * and written {"value": true|false|null} (null: unknown). The page's
+ * script evaluates the result as the answers on the page change, with
+ * form_cond_eval()'s three-valued logic (collector/static.c). *nlive is
+ * the number of tests left to the page: 0 means the condition cannot
+ * change there. A new reference, or NULL (c NULL, out of memory).
+ */
+struct json_t *form_cond_json_live(const struct form *f,
+    const struct form_cond *c, const struct form_answers *a, size_t ipage,
+    size_t *nlive);
+/*
+ * Is c one test {"var": M, "has": K} on a multiple-choice variable? Then 1,
+ * with M's index in *ivar and the code K in *code; else 0 (c NULL too).
+ */
+int form_cond_is_has(const struct form_cond *c, size_t *ivar, long *code);
 
 int form_page_visible(const struct form *f, size_t ipage,
     const struct form_answers *a);

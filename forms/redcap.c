@@ -1011,57 +1011,6 @@ num_json(double x)
 	return json_real(x);
 }
 
-static json_t *
-cond_json(const struct form *f, const struct form_cond *c)
-{
-	static const char *const cmp_key[] = {
-		[COND_EQ] = "eq", [COND_NE] = "ne", [COND_LT] = "lt",
-		[COND_LE] = "le", [COND_GT] = "gt", [COND_GE] = "ge",
-	};
-	json_t *o = json_object(), *a;
-
-	if (o == NULL)
-		return NULL;
-	switch (c->op) {
-	case COND_ALL:
-	case COND_ANY:
-	case COND_COUNT:
-		a = json_array();
-		for (size_t i = 0; i < c->nkids; i++)
-			json_array_append_new(a, cond_json(f, c->kids[i]));
-		json_object_set_new(o, c->op == COND_ALL ? "all" :
-		    c->op == COND_ANY ? "any" : "count", a);
-		if (c->op == COND_COUNT)
-			json_object_set_new(o, c->cmp == COND_GE ? "ge" :
-			    c->cmp == COND_LE ? "le" : "eq", num_json(c->num));
-		break;
-	case COND_NOT:
-		json_object_set_new(o, "not", cond_json(f, c->kids[0]));
-		break;
-	case COND_ANSWERED:
-		json_object_set_new(o, "var", json_string(f->vars[c->ivar].name));
-		json_object_set_new(o, "answered", json_boolean(c->answered));
-		break;
-	case COND_HAS:
-		json_object_set_new(o, "var", json_string(f->vars[c->ivar].name));
-		json_object_set_new(o, "has", num_json(c->num));
-		break;
-	case COND_IN:
-		json_object_set_new(o, "var", json_string(f->vars[c->ivar].name));
-		a = json_array();
-		for (size_t i = 0; i < c->nset; i++)
-			json_array_append_new(a, num_json(c->set[i]));
-		json_object_set_new(o, "in", a);
-		break;
-	default:
-		json_object_set_new(o, "var", json_string(f->vars[c->ivar].name));
-		if (is_cmp(c->op))
-			json_object_set_new(o, cmp_key[c->op], num_json(c->num));
-		break;
-	}
-	return o;
-}
-
 static const char *const score_kind_names[FORM_SCORE__MAX] = {
 	"sum", "mean", "count", "criteria", "bands",
 };
@@ -1091,11 +1040,11 @@ score_json(const struct form *f, const struct form_score *sc)
 	case FORM_SCORE_COUNT:
 		a = json_array();
 		for (size_t i = 0; i < sc->nconds; i++)
-			json_array_append_new(a, cond_json(f, sc->conds[i]));
+			json_array_append_new(a, form_cond_json(f, sc->conds[i]));
 		json_object_set_new(o, "conditions", a);
 		break;
 	case FORM_SCORE_CRITERIA:
-		json_object_set_new(o, "when", cond_json(f, sc->when));
+		json_object_set_new(o, "when", form_cond_json(f, sc->when));
 		break;
 	case FORM_SCORE_BANDS:
 		json_object_set_new(o, "of", json_string(f->vars[sc->of].name));

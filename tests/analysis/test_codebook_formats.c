@@ -18,11 +18,11 @@ main(void)
 	    "csv", (char *)NULL), 0);
 	CHECK(o != NULL && strncmp(o, "variable,label,kind,type,codes,"
 	    "missing_codes,range,required,show_if,definition,"
-	    "quasi_identifier,free_text\r\n", 100) == 0);
+	    "quasi_identifier,free_text,facts\r\n", 106) == 0);
 	CHECK(o != NULL && strstr(o, "grp,Which group?,single,integer,"
-	    "1=One; 2=Two; 99=Prefer not to say,99,,yes,,,yes,no\r\n") != NULL);
+	    "1=One; 2=Two; 99=Prefer not to say,99,,yes,,,yes,no,\r\n") != NULL);
 	CHECK(o != NULL && strstr(o, "pain,\"Pain, \"\"on average\"\"\",scale,"
-	    "integer,,,0..10,yes,,,no,no\r\n") != NULL);
+	    "integer,,,0..10,yes,,,no,no,\r\n") != NULL);
 	CHECK(o != NULL && strstr(o, "x_freq,How often?,single,integer,"
 	    "1=Daily; 2=Weekly,,,yes,\"{\"\"var\"\":\"\"uses_x\"\",\"\"eq\"\":1}\"")
 	    != NULL);

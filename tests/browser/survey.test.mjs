@@ -259,9 +259,20 @@ async function checkAt(page, cdp, where, findings, width) {
 // (whitespace collapsed).
 function norm(s) { return s.replace(/\s+/g, ' ').trim(); }
 
-// Answer every visible, still unanswered question on the current page.
-// Returns the variables answered, for the log.
+// Answer every visible, still unanswered question on the current page,
+// again while answers open follow-ups on the page (JavaScript on). Returns
+// the variables answered, for the log.
 async function fillPage(page, jsEnabled) {
+	const answered = [];
+	for (let pass = 0; pass < 5; pass++) {
+		const more = await fillVisible(page, jsEnabled);
+		if (more.length === 0) break;
+		answered.push(...more);
+	}
+	return answered;
+}
+
+async function fillVisible(page, jsEnabled) {
 	const answered = [];
 	// What is on the page, from the DOM: choice groups by name with the
 	// legend of their fieldset, and text inputs.
@@ -269,7 +280,7 @@ async function fillPage(page, jsEnabled) {
 		const byName = new Map();
 		for (const el of document.querySelectorAll(
 			'form input[type=radio], form input[type=checkbox]')) {
-			if (el.closest('[aria-hidden="true"]'))
+			if (el.closest('[aria-hidden="true"]') || el.closest('[hidden]') || el.disabled)
 				continue;
 			let g = byName.get(el.name);
 			if (!g) {
@@ -399,6 +410,40 @@ async function pageAnswers(page) {
 	});
 }
 
+// Live conditions on the therapies page: with JavaScript, ticking kratom in
+// "Which of these have you ever used?" shows "now or only in the past?" at
+// once, on the same page, and unticking hides it again, its inputs disabled
+// (the condition comes from the server, in data-show-if). Without it the
+// follow-up stays hidden until the page is sent, as before.
+async function checkLive(page, jsEnabled) {
+	const kratom = String(value('Kratom'));
+	const box = page.locator(`input[name=therapies_ever][value="${kratom}"]`);
+	const label = page.locator(`label[for="${await box.getAttribute('id')}"]`);
+	const follow = page.locator('#q-kratom_use');
+	const url = page.url();
+	if (await box.isChecked())
+		return; /* the page back with its follow-ups, JavaScript off */
+	assert.equal(await follow.count(), 1, 'kratom_use is not on the therapies page');
+	const cond = JSON.parse(await page.locator('[data-show-if]:has(#q-kratom_use)').getAttribute('data-show-if'));
+	assert.deepEqual(cond, { var: 'therapies_ever', has: Number(kratom) }, 'data-show-if is not the form\'s show_if');
+	assert.equal(await follow.isVisible(), false, 'kratom_use shown before kratom was ticked');
+	await label.click();
+	assert.ok(await box.isChecked());
+	if (jsEnabled) {
+		await assert.doesNotReject(follow.waitFor({ state: 'visible', timeout: STEP_MS }),
+			'ticking kratom did not show "now or only in the past?"');
+		assert.equal(page.url(), url, 'the follow-up needed a page load');
+		await label.click();
+		await assert.doesNotReject(follow.waitFor({ state: 'hidden', timeout: STEP_MS }),
+			'unticking kratom did not hide its follow-up');
+		assert.ok(await page.locator('#q-kratom_use input').first().isDisabled(), 'a hidden follow-up still sends');
+	} else {
+		assert.equal(await follow.isVisible(), false, 'without JavaScript the follow-up appeared before Next');
+		await label.click();
+	}
+	assert.ok(!(await box.isChecked()));
+}
+
 // An error link brings the question (its legend or label) into view.
 async function checkErrorLink(page, findings, where) {
 	const link = page.locator('.error-summary a').first();
@@ -522,6 +567,8 @@ async function runSurvey({ jsEnabled, lang }) {
 					continue;
 				}
 			}
+			if (await page.locator('input[name=therapies_ever]').count() > 0)
+				await checkLive(page, jsEnabled);
 			const answered = await fillPage(page, jsEnabled);
 			await check(`${progress} "${h1}"`);
 			Object.assign(final, await pageAnswers(page));
@@ -545,7 +592,8 @@ async function runSurvey({ jsEnabled, lang }) {
 			for (const [k, v] of Object.entries(got))
 				assert.deepEqual(v, final[k], `${where}: ${k} shows ${v}, answered ${final[k]}`);
 			const names = await page.evaluate(() => Array.from(new Set(Array.from(
-				document.querySelectorAll('form input:not([type=hidden]), form textarea')).map((e) => e.name))));
+				document.querySelectorAll('form input:not([type=hidden]), form textarea'))
+				.filter((e) => !e.closest('[hidden]')).map((e) => e.name))));
 			for (const k of names)
 				if (k !== 'website' && final[k])
 					assert.deepEqual(got[k], final[k], `${where}: ${k} lost its answer`);
@@ -573,9 +621,12 @@ async function runSurvey({ jsEnabled, lang }) {
 		await check('thanks');
 		await page.screenshot({ path: path.join(SHOTS, `${mode}-thanks.png`), fullPage: true });
 		const [download] = await Promise.all([page.waitForEvent('download'),
-			page.locator('a[download="receipt-code.txt"]').click()]);
+			page.locator('form[action="/code-file"] button[type=submit]').click()]);
+		assert.equal(download.suggestedFilename(), 'receipt-code.txt');
+		assert.doesNotMatch(download.url(), /REC|code=/, 'the code went into a URL');
 		const saved = readFileSync(await download.path(), 'utf8');
 		assert.ok(saved.includes(code) && saved.includes('/withdraw?lang='), `saved file: ${saved}`);
+		assert.match(page.url(), new RegExp(`/s/${form.id}/thanks\\?t=`), 'the download left the page');
 		if (jsEnabled)
 			assert.equal(await page.locator('button[data-copy]').isVisible(), true, 'no copy button with JavaScript');
 		else

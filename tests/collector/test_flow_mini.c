@@ -74,7 +74,13 @@ main(void)
 	CHECK_INT(r.status, 200);
 	CHECK(cl_contains(r.body, "Page 1 of 3"));
 	CHECK(cl_contains(r.body, "<html lang=\"en\">"));
-	CHECK(!cl_contains(r.body, "name=\"kratom_years\""));
+	/*
+	 * It is on the page, hidden, with its condition for app.js to show
+	 * it as soon as "Yes" is ticked (without a script it stays hidden).
+	 */
+	CHECK(cl_contains(r.body, "<div class=\"live\" data-show-if=\""
+	    "{&quot;var&quot;:&quot;used_kratom&quot;,&quot;eq&quot;:1}\" "
+	    "hidden>\n<div class=\"question field\" id=\"q-kratom_years\""));
 	CHECK(!cl_contains(r.body, "value=\"back\"")); /* no Back on page 1 */
 	cl_resp_free(&r);
 
@@ -107,6 +113,8 @@ main(void)
 	}
 	CHECK_INT(r.status, 200);
 	CHECK(cl_contains(r.body, "name=\"kratom_years\""));
+	CHECK(cl_contains(r.body, "data-show-if=\"{&quot;var&quot;:&quot;"
+	    "used_kratom&quot;,&quot;eq&quot;:1}\">\n"));
 	CHECK(!cl_contains(r.body, "class=\"error-summary\""));
 	CHECK(cl_contains(r.body, "id=\"f-pain-6\" name=\"pain\" value=\"6\" "
 	    "checked"));
@@ -260,8 +268,8 @@ main(void)
 			    "/withdraw?lang=en\"", s.port);
 			CHECK(cl_contains(r.body, want));
 		}
-		CHECK(cl_contains(r.body, "download=\"receipt-code.txt\" "
-		    "href=\"data:text/plain;charset=utf-8,"));
+		CHECK(cl_contains(r.body, "<form method=\"post\" "
+		    "action=\"/code-file\" class=\"code-file\">"));
 		CHECK(cl_contains(r.body, "data-copy=\"receipt-code\" data-done=\"Copied\" hidden>"));
 		cl_resp_free(&r);
 	}

@@ -63,7 +63,7 @@ main(void)
 	CHECK(cl_contains(r.body, "<html lang=\"es\">"));
 	CHECK(cl_contains(r.body, "código para continuar"));
 	CHECK(cl_contains(r.body, "/resume?lang=es\""));
-	CHECK(cl_contains(r.body, "download=\"resume-code.txt\""));
+	CHECK(cl_contains(r.body, "action=\"/code-file\""));
 	/* "Continue now" enters the code for the person. */
 	CHECK(cl_contains(r.body, "<form method=\"post\" action=\"/resume\">"));
 	cl_resp_free(&r);
