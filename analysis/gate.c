@@ -94,9 +94,19 @@ struct gsum {
  */
 struct gshow {
 	int v, p;
-	uint8_t *on; /* p's atoms (nval + 1) */
+	uint8_t *on;     /* p's atoms (nval + 1) */
 	int eq;
+	/*
+	 * Beyond GATE_JOIN_MAX columns the two components are kept apart:
+	 * side 1 fixes v's answered count at the published count of p's on
+	 * atoms (onv), side 2 fixes p's on atoms at v's (set).
+	 */
+	int side;        /* 0: one component */
+	long long onv, set;
 };
+
+/* Columns of one integer program, beyond which follow-ups are not joined. */
+#define GATE_JOIN_MAX 400
 
 /* A plan group as the gate sees it. */
 struct ggrp {
@@ -832,6 +842,40 @@ skip:
 	free(t);
 }
 
+/* The columns of component root's integer program. */
+static int
+comp_cols(struct gate *g, int root)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < g->nv; i++)
+		if (find(g, (int)i) == root)
+			n += (int)g->v[i].nval + 1;
+	return n;
+}
+
+/* Withhold rv's n, missing, table total and percentages, by rule. */
+static void
+withhold_total(struct gate *g, struct rel_var *rv, const char *parent)
+{
+	char what[200];
+
+	if (!rel_count_shown(&rv->n) && !rel_count_shown(&rv->freq_total))
+		return;
+	rel_withhold_count(&rv->n);
+	rel_withhold_count(&rv->missing);
+	rel_withhold_count(&rv->freq_total);
+	for (size_t j = 0; j < rv->nrows; j++) {
+		rel_withhold_num(&rv->rows[j].percent);
+		rel_withhold_num(&rv->rows[j].ci_lo);
+		rel_withhold_num(&rv->rows[j].ci_hi);
+	}
+	snprintf(what, sizeof(what), "%s: n and missing, the table's total and "
+	    "its percentages", rv->name);
+	note(g, what, "it is asked only after an answer to %s, whose count "
+	    "is hidden: its total would give that count back", parent);
+}
+
 /* Is it shown with a holding only p's value (mask for a multiple)? */
 static int
 shown_with(struct gate *g, const struct form_item *it, struct form_answers *a,
@@ -948,6 +992,25 @@ link_shown(struct gate *g, int vgv, struct form_answers *a)
 		return; /* the data do not keep the rule (an import) */
 	}
 	sh.eq = set == on && it->required;
+	sh.onv = on;
+	sh.set = set;
+	if (find(g, vgv) != find(g, sh.p) && comp_cols(g, find(g, vgv)) +
+	    comp_cols(g, find(g, sh.p)) > GATE_JOIN_MAX) {
+		/*
+		 * Too large to solve as one: whichever side publishes its
+		 * count exactly gives it to the other as a constant; when
+		 * neither does, the follow-up's total goes, by rule.
+		 */
+		if (!has_protected(g->v[sh.p].rv))
+			sh.side = 1;
+		else if (!has_protected(v->rv) && v->rv->has_freq)
+			sh.side = 2;
+		else {
+			withhold_total(g, v->rv, g->v[sh.p].rv->name);
+			free(sh.on);
+			return;
+		}
+	}
 	if (g->nshows % 16 == 0) {
 		struct gshow *n = realloc(g->shows, (g->nshows + 16) *
 		    sizeof(*n));
@@ -959,7 +1022,8 @@ link_shown(struct gate *g, int vgv, struct form_answers *a)
 		g->shows = n;
 	}
 	g->shows[g->nshows++] = sh;
-	unite(g, vgv, sh.p);
+	if (sh.side == 0)
+		unite(g, vgv, sh.p);
 }
 
 static void
@@ -1598,16 +1662,27 @@ facts_shown(struct gate *g, const struct gshow *sh)
 
 	if (v->nval + p->nval + 1 > 2 * ATOMS_MAX)
 		return;
-	for (size_t at = 0; at < v->nval; at++) {
-		c[n] = v->col + (int)at;
-		w[n++] = 1;
-	}
-	for (size_t at = 0; at <= p->nval; at++)
-		if (sh->on[at]) {
-			c[n] = p->col + (int)at;
-			w[n++] = -1;
+	if (sh->side != 2 && v->col > 0)
+		for (size_t at = 0; at < v->nval; at++) {
+			c[n] = v->col + (int)at;
+			w[n++] = 1;
 		}
-	add_row(g, n, c, w, sh->eq ? 0 : -1e30, 0);
+	if (sh->side != 1 && p->col > 0)
+		for (size_t at = 0; at <= p->nval; at++)
+			if (sh->on[at]) {
+				c[n] = p->col + (int)at;
+				w[n++] = -1;
+			}
+	if (n == 0)
+		return;
+	if (sh->side == 1) /* answered <= (or =) the published count */
+		add_row(g, n, c, w, sh->eq ? (double)sh->onv : -1e30,
+		    (double)sh->onv);
+	else if (sh->side == 2) /* -on <= -answered */
+		add_row(g, n, c, w, sh->eq ? -(double)sh->set : -1e30,
+		    -(double)sh->set);
+	else
+		add_row(g, n, c, w, sh->eq ? 0 : -1e30, 0);
 }
 
 /* The sizes of a group defined on a variable of this component. */
@@ -1770,9 +1845,13 @@ build(struct gate *g, int comp, int table_only)
 	 * table pass suppresses each table on its own, and what a total
 	 * gives away is then withheld by the ladder (ST_N).
 	 */
-	for (size_t i = 0; table_only != 1 && i < g->nshows; i++)
-		if (g->v[g->shows[i].v].col > 0)
-			facts_shown(g, &g->shows[i]);
+	for (size_t i = 0; table_only != 1 && i < g->nshows; i++) {
+		const struct gshow *sh = &g->shows[i];
+		if ((sh->side == 0 && g->v[sh->v].col > 0) ||
+		    (sh->side == 1 && g->v[sh->v].col > 0) ||
+		    (sh->side == 2 && g->v[sh->p].col > 0))
+			facts_shown(g, sh);
+	}
 	if (table_only == 1 || table_only == 2)
 		return;
 	for (size_t i = 0; i < g->ngrp; i++)

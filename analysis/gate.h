@@ -30,7 +30,12 @@
  *     condition of one variable (its page's and its own show_if) are among
  *     the rows that meet it, and all of them when the item is required, so
  *     a follow-up's total counts the answer that shows it (where the data
- *     keep the rule; a multiple choice counts when one option decides);
+ *     keep the rule; a multiple choice counts when one option decides).
+ *     Where joining the two would make an integer program of more than
+ *     GATE_JOIN_MAX columns (a list of therapies and every follow-up), the
+ *     side whose count is published exactly is a constant in the other's
+ *     program, and when neither is, the follow-up's n, total and
+ *     percentages are withheld by rule;
  *   - each group's own n, mean, SD and quartiles, and the split of every
  *     value into the two groups and the rest (the residual group);
  *   - a comparison's table cells; Welch, Hedges and Mann-Whitney figures
