@@ -393,6 +393,103 @@ histogram(struct rctx *c, size_t iv, const uint64_t *cnt,
 	sdc_table_destroy(t);
 }
 
+/*
+ * Append s to buf (capacity cap, NUL-terminated) as far as it fits, cut
+ * at a UTF-8 character boundary, so that a long form label never leaves
+ * half a character in the report.
+ */
+static void
+utf8_append(char *buf, size_t cap, const char *s)
+{
+	size_t n = strlen(buf), m = strlen(s);
+
+	if (n + 1 >= cap)
+		return;
+	if (m > cap - n - 1) {
+		m = cap - n - 1;
+		while (m > 0 && ((unsigned char)s[m] & 0xC0) == 0x80)
+			m--;
+	}
+	memcpy(buf + n, s, m);
+	buf[n + m] = '\0';
+}
+
+/*
+ * The value axis of a variable's histogram, from the form: the range of
+ * a scale with its end labels, the unit of an integer or decimal item,
+ * the codes of a grid row, the range of a score. The form's wording goes
+ * into axis_uw, generated words into axis.
+ */
+static void
+hist_axis(struct rctx *c, size_t iv, struct rel_var *o)
+{
+	const struct form *f = c->f;
+	const struct form_var *v = &f->vars[iv];
+	const struct form_item *it = v->item;
+	char b[64];
+
+	o->axis[0] = o->axis_uw[0] = '\0';
+	if (v->score != NULL) {
+		const char *what = v->score->kind == FORM_SCORE_MEAN ?
+		    "mean score" : v->score->kind == FORM_SCORE_COUNT ?
+		    "count" : "score";
+		if (v->score->has_range)
+			snprintf(o->axis, sizeof(o->axis), "%s, from %g to %g",
+			    what, v->score->range[0], v->score->range[1]);
+		else
+			snprintf(o->axis, sizeof(o->axis), "%s", what);
+		return;
+	}
+	if (it == NULL)
+		return;
+	if (v->row != NULL) {
+		/* A grid row: its answers are the codes of the grid's choices. */
+		snprintf(o->axis, sizeof(o->axis), "answer code: ");
+		for (size_t j = 0; j < it->nchoices; j++) {
+			if (it->choices[j].missing)
+				continue;
+			snprintf(b, sizeof(b), "%s%ld = ", o->axis_uw[0] ?
+			    ", " : "", it->choices[j].value);
+			utf8_append(o->axis_uw, sizeof(o->axis_uw), b);
+			utf8_append(o->axis_uw, sizeof(o->axis_uw),
+			    form_text_get(f, &it->choices[j].label, 0));
+		}
+		return;
+	}
+	switch (it->kind) {
+	case FORM_SCALE:
+		snprintf(o->axis, sizeof(o->axis), "answer, from %g to %g%s",
+		    it->min, it->max, it->min_label.s[0] != NULL ? ": " : "");
+		if (it->min_label.s[0] != NULL) {
+			snprintf(b, sizeof(b), "%g = ", it->min);
+			utf8_append(o->axis_uw, sizeof(o->axis_uw), b);
+			utf8_append(o->axis_uw, sizeof(o->axis_uw),
+			    form_text_get(f, &it->min_label, 0));
+		}
+		if (it->max_label.s[0] != NULL) {
+			snprintf(b, sizeof(b), "%s%g = ", o->axis_uw[0] ?
+			    ", " : "", it->max);
+			utf8_append(o->axis_uw, sizeof(o->axis_uw), b);
+			utf8_append(o->axis_uw, sizeof(o->axis_uw),
+			    form_text_get(f, &it->max_label, 0));
+		}
+		break;
+	case FORM_INTEGER:
+	case FORM_DECIMAL:
+		if (it->unit.s[0] != NULL) {
+			snprintf(o->axis, sizeof(o->axis), "answer, in ");
+			utf8_append(o->axis_uw, sizeof(o->axis_uw),
+			    form_text_get(f, &it->unit, 0));
+		} else {
+			snprintf(o->axis, sizeof(o->axis), "answer, from %g to "
+			    "%g", it->min, it->max);
+		}
+		break;
+	default:
+		snprintf(o->axis, sizeof(o->axis), "answer");
+	}
+}
+
 /* Summary and histogram of a numeric variable. */
 static void
 numeric_part(struct rctx *c, size_t iv, struct rel_var *o, uint64_t *n_known)
@@ -437,6 +534,7 @@ numeric_part(struct rctx *c, size_t iv, struct rel_var *o, uint64_t *n_known)
 		size_t i;
 		histogram(c, iv, cnt, x, n, s.min, s.max, h);
 		o->has_hist = h->nb > 0;
+		hist_axis(c, iv, o);
 		/*
 		 * The minimum and maximum are one respondent's answers: they
 		 * are shown only when the bins that hold them are published.

@@ -55,13 +55,21 @@ int report_build(const struct form *f, const struct dataset *d,
 json_t *report_json(const struct rel_report *m);
 
 /*
- * Write DIR/report.json, DIR/report.html and DIR/<table>.csv from the
- * model. Returns 0, or -1 with a message in err naming the file.
+ * Write DIR/report.json, DIR/report.html, DIR/figures/<figure>.svg and
+ * DIR/<table>.csv from the model. Returns 0, or -1 with a message in err naming the file.
  */
 int report_write_all(const struct rel_report *m, const char *dir, char *err,
     size_t errsz);
 
 int report_write_json(const struct rel_report *m, const char *path);
+/*
+ * Write every figure of report.html also as a standalone SVG file,
+ * DIR/figures/histogram-<variable>.svg and DIR/figures/forest-<group>.svg
+ * (the same drawing, from the sealed model only), after removing the
+ * figures an earlier run left there. Returns 0, or -1 with err.
+ */
+int report_write_figures(const struct rel_report *m, const char *dir,
+    char *err, size_t errsz);
 int report_write_html(const struct rel_report *m, const char *path);
 int report_write_csv(const struct rel_report *m, const char *dir, char *err,
     size_t errsz);

@@ -7,9 +7,12 @@
  * or the plan (labels) is wrapped in <span class="uw"> ("user wording"), so
  * readers and the wording test can tell it from generated text.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fmode.h"
 #include "report.h"
@@ -227,13 +230,133 @@ note_row(FILE *fp, int cols)
 	fputs("</td></tr>\n", fp);
 }
 
-/* Hedges' g with its interval on a common axis [-1.5, 1.5]. */
+/*
+ * Text cut to at most max bytes at a character boundary, with "..." when
+ * cut: SVG text does not wrap, and a figure must not run off its box.
+ */
 static void
-forest(FILE *fp, const struct rel_report *m, size_t ig)
+svg_cut(FILE *fp, const char *s, size_t max)
+{
+	char b[256];
+	size_t n = strlen(s);
+
+	if (max >= sizeof(b) - 4)
+		max = sizeof(b) - 4;
+	if (n <= max) {
+		html_text(fp, s);
+		return;
+	}
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	memcpy(b, s, max);
+	memcpy(b + max, "...", 4);
+	html_text(fp, b);
+}
+
+/* Form or plan wording inside SVG text, marked like html_uw(). */
+static void
+svg_uw(FILE *fp, const char *s, size_t max)
+{
+	fputs("<tspan class=\"uw\">", fp);
+	svg_cut(fp, s, max);
+	fputs("</tspan>", fp);
+}
+
+/*
+ * The opening of a figure: inline, it lives in the page's CSS; standalone
+ * (figures/<name>.svg), it is an XML document of its own, with its own
+ * namespace and text style, readable by any SVG viewer or editor.
+ */
+static void
+svg_open(FILE *fp, int standalone, const char *id, double w, double h)
+{
+	if (standalone)
+		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg "
+		    "xmlns=\"http://www.w3.org/2000/svg\" ", fp);
+	else
+		fputs("<svg ", fp);
+	fprintf(fp, "role=\"img\" aria-labelledby=\"%s-t %s-d\" width=\"%g\" "
+	    "height=\"%g\" viewBox=\"0 0 %g %g\">\n", id, id, w, h, w, h);
+}
+
+static void
+svg_style(FILE *fp, int standalone)
+{
+	if (standalone)
+		fputs("<style>text{font-family:sans-serif;font-size:10px;"
+		    "fill:#333}</style>\n<rect width=\"100%\" height=\"100%\" "
+		    "fill=\"#fff\"/>\n", fp);
+}
+
+/*
+ * A step for about four ticks from 0 to max: 1, 2 or 5 times a power of
+ * ten, never below 1 (counts of people are whole numbers).
+ */
+static double
+tick_step(double max)
+{
+	double raw = max / 4, mag, st;
+
+	if (!(raw > 1))
+		return 1;
+	mag = pow(10, floor(log10(raw)));
+	st = mag;
+	if (st < raw)
+		st = 2 * mag;
+	if (st < raw)
+		st = 5 * mag;
+	if (st < raw)
+		st = 10 * mag;
+	return st;
+}
+
+/* Is s a name that may be a file name as it is (plan and form names)? */
+static int
+figure_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64 || s[0] == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		    s[i] == '_' || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/* The link to a figure's own SVG file, and to the CSV of its numbers. */
+static void
+figure_links(FILE *fp, const char *kind, const char *name,
+    const char *what, const char *csv)
+{
+	if (!figure_name_ok(name))
+		return;
+	fprintf(fp, "<p class=\"meta\"><a href=\"figures/%s-", kind);
+	html_text(fp, name);
+	fputs(".svg\" download>Download the ", fp);
+	html_text(fp, what);
+	fputs(" <code>", fp);
+	html_text(fp, name);
+	fprintf(fp, "</code> (SVG)</a>; its numbers are in <a href=\"%s\">%s"
+	    "</a>.</p>\n", csv, csv);
+}
+
+/*
+ * Hedges' g of each numeric outcome of group ig with its interval, on a
+ * common axis [-1.5, 1.5] (estimates beyond it are drawn at its edge,
+ * intervals cut by it): rows named by the outcome's label, the axis by
+ * the two groups.
+ */
+static void
+forest_svg(FILE *fp, const struct rel_report *m, size_t ig, int standalone)
 {
 	const double lo = -1.5, hi = 1.5, w = 520, x0 = 230;
+	const double yt = standalone ? 20 : 0;
 	size_t i, n = 0;
-	double y;
+	double y, hh;
+	char id[96];
 
 	for (i = 0; i < m->ncmps; i++)
 		if (m->cmps[i].igroup == ig && m->cmps[i].has_welch)
@@ -241,30 +364,51 @@ forest(FILE *fp, const struct rel_report *m, size_t ig)
 	if (n == 0)
 		return;
 	const struct rel_group *g = &m->groups[ig];
-	fprintf(fp, "<svg role=\"img\" aria-labelledby=\"fg%zu-t fg%zu-d\" "
-	    "width=\"%g\" height=\"%zu\" viewBox=\"0 0 %g %zu\">\n"
-	    "<title id=\"fg%zu-t\">Standardized differences, ", ig, ig,
-	    x0 + w + 20, n * 22 + 34, x0 + w + 20, n * 22 + 34, ig);
+	hh = yt + (double)n * 22 + 48 + (standalone ? 14 : 0);
+	snprintf(id, sizeof(id), "fg%zu", ig);
+	svg_open(fp, standalone, id, x0 + w + 20, hh);
+	fprintf(fp, "<title id=\"%s-t\">Standardized differences between "
+	    "group a (", id);
 	html_text(fp, g->a_label);
-	fputs(" minus ", fp);
+	fputs(") and group b (", fp);
 	html_text(fp, g->b_label);
-	fprintf(fp, "</title>\n<desc id=\"fg%zu-d\">Hedges' g of each outcome "
-	    "with its 95%% interval, on an axis from -1.5 to 1.5; the numbers "
-	    "are in the table above.</desc>\n", ig);
+	fputs("), comparison ", fp);
+	html_text(fp, g->name);
+	fprintf(fp, "</title>\n<desc id=\"%s-d\">Hedges' g, group a minus "
+	    "group b, of %zu outcomes with their 95%% intervals, on an axis "
+	    "from -1.5 to 1.5 (right of 0: higher in group a); the numbers are "
+	    "in comparisons.csv. ", id, n);
+	html_text(fp, REPORT_NOTE);
+	fputs("</desc>\n", fp);
+	svg_style(fp, standalone);
+	if (standalone) {
+		fputs("<text x=\"4\" y=\"13\" font-weight=\"bold\">", fp);
+		svg_uw(fp, g->label != NULL ? g->label : g->name, 90);
+		fputs("</text>\n", fp);
+	}
 	for (int t = -3; t <= 3; t++) {
 		double x = x0 + (t * 0.5 - lo) / (hi - lo) * w;
-		fprintf(fp, "<line x1=\"%.1f\" y1=\"4\" x2=\"%.1f\" y2=\"%zu\" "
-		    "stroke=\"%s\"/>\n<text x=\"%.1f\" y=\"%zu\" "
-		    "text-anchor=\"middle\">%g</text>\n", x, x, n * 22 + 8,
-		    t == 0 ? "#555" : "#dde", x, n * 22 + 20, t * 0.5);
+		fprintf(fp, "<line x1=\"%.1f\" y1=\"%g\" x2=\"%.1f\" y2=\"%g\" "
+		    "stroke=\"%s\"/>\n<text x=\"%.1f\" y=\"%g\" "
+		    "text-anchor=\"middle\">%g</text>\n", x, yt + 4, x,
+		    yt + (double)n * 22 + 8, t == 0 ? "#555" : "#dde", x,
+		    yt + (double)n * 22 + 20, t * 0.5);
 	}
-	fprintf(fp, "<text x=\"%.1f\" y=\"%zu\" text-anchor=\"middle\">"
-	    "Hedges' g (", x0 + w / 2, n * 22 + 32);
-	html_text(fp, g->a_label);
+	fprintf(fp, "<text x=\"%.1f\" y=\"%g\" text-anchor=\"middle\">"
+	    "Hedges' g, group a minus group b: ", x0 + w / 2,
+	    yt + (double)n * 22 + 32);
+	svg_uw(fp, g->a_label, 40);
 	fputs(" minus ", fp);
-	html_text(fp, g->b_label);
-	fputs(")</text>\n", fp);
-	y = 14;
+	svg_uw(fp, g->b_label, 40);
+	fputs("</text>\n", fp);
+	fprintf(fp, "<text x=\"%.1f\" y=\"%g\" text-anchor=\"end\">"
+	    "\xe2\x86\x90 higher in ", x0 + w / 2 - 8, yt + (double)n * 22 + 44);
+	svg_uw(fp, g->b_label, 30);
+	fprintf(fp, "</text>\n<text x=\"%.1f\" y=\"%g\">higher in ",
+	    x0 + w / 2 + 8, yt + (double)n * 22 + 44);
+	svg_uw(fp, g->a_label, 30);
+	fputs(" \xe2\x86\x92</text>\n", fp);
+	y = yt + 14;
 	for (i = 0; i < m->ncmps; i++) {
 		const struct rel_cmp *c = &m->cmps[i];
 		if (c->igroup != ig || !c->has_welch)
@@ -272,22 +416,8 @@ forest(FILE *fp, const struct rel_report *m, size_t ig)
 		fprintf(fp, "<text x=\"%g\" y=\"%.1f\" text-anchor=\"end\">",
 		    x0 - 8, y + 3);
 		/* The label, cut to fit the 230 units left of the axis. */
-		{
-			char lab[40];
-			const char *l = c->outcome_label ? c->outcome_label :
-			    c->outcome;
-			size_t ln = strlen(l);
-			if (ln < sizeof(lab)) {
-				html_text(fp, l);
-			} else {
-				size_t cut = sizeof(lab) - 4;
-				while (cut > 0 && ((unsigned char)l[cut] & 0xC0) == 0x80)
-					cut--;
-				memcpy(lab, l, cut);
-				memcpy(lab + cut, "...", 4);
-				html_text(fp, lab);
-			}
-		}
+		svg_uw(fp, c->outcome_label ? c->outcome_label : c->outcome,
+		    36);
 		fputs("</text>\n", fp);
 		if (rel_num_shown(&c->g_g) && rel_num_shown(&c->g_lo) &&
 		    rel_num_shown(&c->g_hi)) {
@@ -300,10 +430,34 @@ forest(FILE *fp, const struct rel_report *m, size_t ig)
 			    "y2=\"%.1f\" stroke=\"#345\" stroke-width=\"2\"/>\n"
 			    "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\""
 			    " fill=\"#345\"/>\n", xl, y, xh, y, xe - 4, y - 4);
+		} else {
+			fprintf(fp, "<text x=\"%g\" y=\"%.1f\">not shown: see "
+			    "the table</text>\n", x0 + 4, y + 3);
 		}
 		y += 22;
 	}
+	if (standalone) {
+		/* On its own, the figure carries the sentence visibly. */
+		fprintf(fp, "<text x=\"4\" y=\"%g\">", hh - 6);
+		html_text(fp, REPORT_NOTE);
+		fputs("</text>\n", fp);
+	}
 	fputs("</svg>\n", fp);
+}
+
+static void
+forest(FILE *fp, const struct rel_report *m, size_t ig)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->ncmps; i++)
+		if (m->cmps[i].igroup == ig && m->cmps[i].has_welch)
+			n++;
+	if (n == 0)
+		return;
+	forest_svg(fp, m, ig, 0);
+	figure_links(fp, "forest", m->groups[ig].name,
+	    "plot of standardized differences of", "comparisons.csv");
 }
 
 static void
@@ -686,50 +840,88 @@ stratified(FILE *fp, const struct rel_report *m)
 	fputs("</table></div>\n", fp);
 }
 
-/* The histogram of a variable as an SVG bar chart. */
+/*
+ * The histogram of a variable as an SVG bar chart, drawn from the
+ * released counts only (a hidden or withheld bar is a dashed outline of
+ * fixed height): the count axis "number of respondents" with ticks at 1,
+ * 2 or 5 times a power of ten, the value axis titled from the form
+ * (rel_var.axis), and a title and description that name the variable.
+ */
 static void
-histogram(FILE *fp, const struct rel_hist *h, const char *var)
+histogram_svg(FILE *fp, const struct rel_var *v, long k, int standalone)
 {
-	size_t nb = h->nb, i;
-	const double W = 420, H = 110, x0 = 34, y0 = 8;
-	double max = 0, bw;
+	const struct rel_hist *h = &v->hist;
+	const double W = 420, H = 120, x0 = 52;
+	const double y0 = standalone ? 24 : 10;
+	size_t nb = h->nb, i, nhidden = 0, every;
+	double max = 0, top, step, bw;
+	char id[96], t[32];
 
 	if (nb == 0)
 		return;
-	for (i = 0; i < nb; i++)
-		if (rel_count_shown(&h->counts[i]) &&
-		    (double)h->counts[i].v > max)
-			max = (double)h->counts[i].v;
-	if (max <= 0)
-		max = 1;
+	for (i = 0; i < nb; i++) {
+		if (rel_count_shown(&h->counts[i])) {
+			if ((double)h->counts[i].v > max)
+				max = (double)h->counts[i].v;
+		} else {
+			nhidden++;
+		}
+	}
+	step = tick_step(max);
+	top = step * ceil(max / step);
+	if (top <= 0)
+		top = step;
 	bw = W / (double)nb;
-	fputs("<svg role=\"img\" aria-labelledby=\"h-", fp);
-	html_text(fp, var);
-	fputs("-t h-", fp);
-	html_text(fp, var);
-	fprintf(fp, "-d\" width=\"%g\" height=\"%g\" viewBox=\"0 0 %g %g\">\n",
-	    x0 + W + 10, y0 + H + 42, x0 + W + 10, y0 + H + 42);
-	fputs("<title id=\"h-", fp);
-	html_text(fp, var);
-	fputs("-t\">Histogram of ", fp);
-	html_text(fp, var);
-	fputs(": respondents per answer value</title>\n<desc id=\"h-", fp);
-	html_text(fp, var);
-	fprintf(fp, "-d\">%zu bars from %g to %g, the tallest %.0f "
-	    "respondents; dashed bars are hidden counts.</desc>\n", nb,
-	    h->breaks[0], h->breaks[nb], max);
-	fprintf(fp, "<text x=\"4\" y=\"%g\" transform=\"rotate(-90 10 %g)\" "
-	    "text-anchor=\"middle\">respondents</text>\n", y0 + H / 2,
-	    y0 + H / 2);
-	fprintf(fp, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" "
-	    "stroke=\"#555\"/>\n", x0, y0 + H, x0 + W, y0 + H);
-	fprintf(fp, "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%.0f</text>"
-	    "\n<text x=\"%g\" y=\"%g\" text-anchor=\"end\">0</text>\n",
-	    x0 - 4, y0 + 8, max, x0 - 4, y0 + H);
+	snprintf(id, sizeof(id), "h-%s", v->name);
+	svg_open(fp, standalone, id, x0 + W + 12, y0 + H + 48);
+	fprintf(fp, "<title id=\"%s-t\">Histogram of ", id);
+	html_text(fp, v->name);
+	fputs(": number of respondents per ", fp);
+	fputs(h->per_value ? "answer value" : "range of answers", fp);
+	fprintf(fp, "</title>\n<desc id=\"%s-d\">", id);
+	fprintf(fp, "%zu bars, one per %s, from ", nb, h->per_value ?
+	    "value" : "range");
+	report_fmt(t, sizeof(t), h->per_value ? h->breaks[0] + 0.5 :
+	    h->breaks[0], 4);
+	fputs(t, fp);
+	fputs(" to ", fp);
+	report_fmt(t, sizeof(t), h->per_value ? h->breaks[nb] - 0.5 :
+	    h->breaks[nb], 4);
+	fputs(t, fp);
+	fputs("; ", fp);
+	if (rel_count_shown(&v->n))
+		fprintf(fp, "%lld respondents answered; ", v->n.v);
+	fprintf(fp, "the tallest bar is %.0f respondents", max);
+	if (nhidden > 0)
+		fprintf(fp, "; %zu dashed bars are hidden counts (from 1 to "
+		    "%ld, or hidden to protect one)", nhidden, k - 1);
+	fputs(". Value axis: ", fp);
+	html_text(fp, v->axis[0] ? v->axis : "answer");
+	html_text(fp, v->axis_uw);
+	fputs(". The counts are in histograms.csv.</desc>\n", fp);
+	svg_style(fp, standalone);
+	if (standalone) {
+		fputs("<text x=\"4\" y=\"14\" font-weight=\"bold\">", fp);
+		svg_uw(fp, v->label, 70);
+		fputs(" (", fp);
+		html_text(fp, v->name);
+		fputs(")</text>\n", fp);
+	}
+	/* The count axis: gridlines and ticks, then its title. */
+	for (double y = 0; y <= top + step / 2; y += step) {
+		double yy = y0 + H - H * y / top;
+		fprintf(fp, "<line x1=\"%g\" y1=\"%.2f\" x2=\"%g\" y2=\"%.2f\" "
+		    "stroke=\"%s\"/>\n<text x=\"%g\" y=\"%.2f\" text-anchor="
+		    "\"end\">%.0f</text>\n", x0 - 3, yy, x0 + W, yy,
+		    y == 0 ? "#555" : "#e4e7ec", x0 - 5, yy + 3.5, y);
+	}
+	fprintf(fp, "<text x=\"12\" y=\"%g\" transform=\"rotate(-90 12 %g)\" "
+	    "text-anchor=\"middle\">number of respondents</text>\n",
+	    y0 + H / 2, y0 + H / 2);
 	for (i = 0; i < nb; i++) {
 		double x = x0 + bw * (double)i;
 		if (rel_count_shown(&h->counts[i])) {
-			double hh = H * (double)h->counts[i].v / max;
+			double hh = H * (double)h->counts[i].v / top;
 			fprintf(fp, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
 			    "height=\"%.2f\" fill=\"#4a6f8a\"/>\n", x + 1,
 			    y0 + H - hh, bw - 2, hh);
@@ -740,27 +932,52 @@ histogram(FILE *fp, const struct rel_hist *h, const char *var)
 			    bw - 2, 12.0);
 		}
 	}
-	/* Value labels: every bin of a narrow integer chart, else 5 breaks. */
-	for (i = 0; i <= nb; i++) {
-		double b = h->breaks[i];
-		if (nb <= 12 && i < nb) {
-			double mid = (b + h->breaks[i + 1]) / 2;
+	/*
+	 * Value ticks: at the middle of each value's bar (at most 11
+	 * labels, every 2nd, 5th... value of a wide range), or at the
+	 * edges of ranges.
+	 */
+	if (h->per_value) {
+		every = nb <= 11 ? 1 : nb <= 22 ? 2 : 5;
+		for (i = 0; i < nb; i += every) {
+			report_fmt(t, sizeof(t), h->breaks[i] + 0.5, 4);
 			fprintf(fp, "<text x=\"%.2f\" y=\"%g\" text-anchor="
-			    "\"middle\">%g</text>\n", x0 + bw * ((double)i +
-			    0.5), y0 + H + 13, mid);
-		} else if (nb > 12 && i % (nb / 4 ? nb / 4 : 1) == 0) {
-			char t[32];
-			report_fmt(t, sizeof(t), b, 3);
-			fprintf(fp, "<text x=\"%.2f\" y=\"%g\" text-anchor="
-			    "\"middle\">%s</text>\n", x0 + bw * (double)i,
-			    y0 + H + 13, t);
+			    "\"middle\">%s</text>\n", x0 + bw * ((double)i +
+			    0.5), y0 + H + 13, t);
+		}
+	} else {
+		every = nb <= 5 ? 1 : nb <= 10 ? 2 : nb / 4;
+		for (i = 0; i <= nb; i++) {
+			if (i % every != 0 && i != nb)
+				continue;
+			if (i != nb && nb - i < every && i != 0)
+				continue; /* too close to the last label */
+			report_fmt(t, sizeof(t), h->breaks[i], 3);
+			fprintf(fp, "<line x1=\"%.2f\" y1=\"%g\" x2=\"%.2f\" "
+			    "y2=\"%g\" stroke=\"#555\"/>\n<text x=\"%.2f\" "
+			    "y=\"%g\" text-anchor=\"middle\">%s</text>\n",
+			    x0 + bw * (double)i, y0 + H, x0 + bw * (double)i,
+			    y0 + H + 3, x0 + bw * (double)i, y0 + H + 13, t);
 		}
 	}
-	fprintf(fp, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">answer "
-	    "value</text>\n", x0 + W / 2, y0 + H + 26);
-	fprintf(fp, "<text x=\"%g\" y=\"%g\">dashed: fewer than k, or "
-	    "hidden to protect one</text>\n", x0, y0 + H + 39);
+	fprintf(fp, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">", x0 + W /
+	    2, y0 + H + 28);
+	html_text(fp, v->axis[0] ? v->axis : "answer");
+	if (v->axis_uw[0])
+		svg_uw(fp, v->axis_uw, 80 - strlen(v->axis));
+	fputs("</text>\n", fp);
+	fprintf(fp, "<text x=\"%g\" y=\"%g\">dashed outline: a count from 1 "
+	    "to %ld, or hidden to protect one</text>\n", x0, y0 + H + 43,
+	    k - 1);
 	fputs("</svg>\n", fp);
+}
+
+static void
+histogram(FILE *fp, const struct rel_var *v, long k)
+{
+	histogram_svg(fp, v, k, 0);
+	figure_links(fp, "histogram", v->name, "histogram of",
+	    "histograms.csv");
 }
 
 static void
@@ -884,7 +1101,7 @@ variables(FILE *fp, const struct rel_report *m)
 			fputs("</p>\n", fp);
 		}
 		if (v->has_hist)
-			histogram(fp, &v->hist, v->name);
+			histogram(fp, v, m->k);
 		if (v->has_freq)
 			frequencies(fp, v, 0);
 		if (v->has_options)
@@ -920,6 +1137,102 @@ withheld(FILE *fp, const struct rel_report *m)
 		fputs("</td></tr>\n", fp);
 	}
 	fputs("</table></div>\n", fp);
+}
+
+/* Write one standalone figure; 0, or -1 with err naming the file. */
+static int
+figure_file(const struct rel_report *m, const char *dir, const char *kind,
+    const char *name, size_t i, char *err, size_t errsz)
+{
+	char path[4096];
+	FILE *fp;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/figures/%s-%s.svg", dir, kind, name);
+	if ((fp = fmode_fopen(path, fmode_file())) == NULL) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (strcmp(kind, "histogram") == 0)
+		histogram_svg(fp, &m->vars[i], m->k, 1);
+	else
+		forest_svg(fp, m, i, 1);
+	if (ferror(fp))
+		rc = -1;
+	if (fclose(fp) != 0)
+		rc = -1;
+	if (rc != 0)
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+	return rc;
+}
+
+/*
+ * Remove the figures an earlier run left in dir/figures: a figure this
+ * release does not draw (a histogram withheld now) must not stay beside
+ * it with numbers the gate did not pass this time. Only names this
+ * writer makes are touched.
+ */
+static int
+figures_clear(const char *dir, char *err, size_t errsz)
+{
+	char path[4096];
+	struct dirent *e;
+	DIR *d;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/figures", dir);
+	if ((d = opendir(path)) == NULL) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		char f[4096 + 256];
+		if (n < 5 || strcmp(e->d_name + n - 4, ".svg") != 0 ||
+		    (strncmp(e->d_name, "histogram-", 10) != 0 &&
+		    strncmp(e->d_name, "forest-", 7) != 0))
+			continue;
+		snprintf(f, sizeof(f), "%s/%s", path, e->d_name);
+		if (unlink(f) != 0 && errno != ENOENT) {
+			snprintf(err, errsz, "%s: %s", f, strerror(errno));
+			rc = -1;
+			break;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+int
+report_write_figures(const struct rel_report *m, const char *dir, char *err,
+    size_t errsz)
+{
+	char path[4096], e2[512];
+
+	snprintf(path, sizeof(path), "%s/figures", dir);
+	if (fmode_mkdirs(path, fmode_dir(), e2, sizeof(e2)) != 0) {
+		snprintf(err, errsz, "%s", e2);
+		return -1;
+	}
+	if (figures_clear(dir, err, errsz) != 0)
+		return -1;
+	for (size_t i = 0; i < m->nvars; i++)
+		if (m->vars[i].has_hist && m->vars[i].hist.nb > 0 &&
+		    figure_name_ok(m->vars[i].name) &&
+		    figure_file(m, dir, "histogram", m->vars[i].name, i, err,
+		    errsz) != 0)
+			return -1;
+	for (size_t g = 0; g < m->ngroups; g++) {
+		size_t n = 0;
+		for (size_t i = 0; i < m->ncmps; i++)
+			if (m->cmps[i].igroup == g && m->cmps[i].has_welch)
+				n++;
+		if (n > 0 && figure_name_ok(m->groups[g].name) &&
+		    figure_file(m, dir, "forest", m->groups[g].name, g, err,
+		    errsz) != 0)
+			return -1;
+	}
+	return 0;
 }
 
 int

@@ -647,5 +647,7 @@ report_write_all(const struct rel_report *m, const char *dir, char *err,
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (report_write_figures(m, dir, err, errsz) != 0)
+		return -1;
 	return report_write_csv(m, dir, err, errsz);
 }

@@ -3,7 +3,8 @@
  * the three formats: the "note" of every comparison, correlation and
  * adjusted model in report.json, the "note" column of every row of
  * comparisons.csv, correlations.csv and adjusted.csv, and one note row per
- * comparison in report.html (plus the reading guide).
+ * comparison in report.html (plus the reading guide and the description
+ * of each forest plot, which also shows it in its standalone file).
  */
 #include "data/report_helpers.h"
 #include "report.h"
@@ -60,10 +61,18 @@ main(void)
 		    json_array_size(arr));
 		total += json_array_size(arr);
 	}
-	/* HTML: one note row per entry, and the reading guide. */
+	/*
+	 * HTML: one note row per entry, the reading guide, and the
+	 * description of each forest plot.
+	 */
 	CHECK_INT(occurrences(out, "report.html", "<tr class=\"note\"><td "
 	    "colspan="), total);
-	CHECK_INT(occurrences(out, "report.html", REPORT_NOTE), total + 1);
+	CHECK(occurrences(out, "report.html", "<desc id=\"fg") > 0);
+	CHECK_INT(occurrences(out, "report.html", REPORT_NOTE), total + 1 +
+	    occurrences(out, "report.html", "<desc id=\"fg"));
+	/* A forest plot on its own carries it too. */
+	CHECK(occurrences(out, "figures/forest-kratom_current_vs_never.svg",
+	    REPORT_NOTE) == 2);
 	json_decref(m);
 	test_rmtree(dir);
 	return test_done();
