@@ -237,7 +237,7 @@ correlations_csv(struct cctx *c, const struct rel_report *m)
 		num(c, &x->p_bh);
 		num(c, &x->p_adjusted);
 		csv_field(c->o, x->why);
-		csv_field(c->o, REPORT_NOTE);
+		csv_field(c->o, REPORT_NOTE_ANSWERS);
 		csv_end_row(c->o);
 	}
 }

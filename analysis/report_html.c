@@ -177,6 +177,8 @@ header(FILE *fp, const struct rel_report *m)
 	    "how two groups of respondents differ, nothing more: each one "
 	    "carries the sentence <q>", fp);
 	html_text(fp, REPORT_NOTE);
+	fputs("</q>; a correlation between two answers carries <q>", fp);
+	html_text(fp, REPORT_NOTE_ANSWERS);
 	fprintf(fp, "</q></p><p>To protect respondents, every count "
 	    "between 1 and %lld is shown as <q>&lt; %lld</q>, with its "
 	    "percentage, and other cells are hidden where they would reveal "
@@ -222,12 +224,42 @@ header(FILE *fp, const struct rel_report *m)
 	fputs("</table></div>\n", fp);
 }
 
+/* The sentence under a row: note is REPORT_NOTE or REPORT_NOTE_ANSWERS. */
+static void
+note_row_text(FILE *fp, int cols, const char *note)
+{
+	fprintf(fp, "<tr class=\"note\"><td colspan=\"%d\">", cols);
+	html_text(fp, note);
+	fputs("</td></tr>\n", fp);
+}
+
 static void
 note_row(FILE *fp, int cols)
 {
-	fprintf(fp, "<tr class=\"note\"><td colspan=\"%d\">", cols);
-	html_text(fp, REPORT_NOTE);
-	fputs("</td></tr>\n", fp);
+	note_row_text(fp, cols, REPORT_NOTE);
+}
+
+/* The label of the report's variable called name, or NULL. */
+static const char *
+label_of(const struct rel_report *m, const char *name)
+{
+	for (size_t i = 0; name != NULL && i < m->nvars; i++)
+		if (strcmp(m->vars[i].name, name) == 0)
+			return m->vars[i].label;
+	return NULL;
+}
+
+/* "Label code": the wording first, the code after it (or the code alone). */
+static void
+label_code(FILE *fp, const char *label, const char *code)
+{
+	if (label != NULL && label[0] != '\0') {
+		html_uw(fp, label);
+		fputc(' ', fp);
+	}
+	fputs("<code>", fp);
+	html_text(fp, code);
+	fputs("</code>", fp);
 }
 
 /*
@@ -609,7 +641,7 @@ correlations(FILE *fp, const struct rel_report *m)
 			rpval(fp, &c->p_adjusted);
 			fputs("</td></tr>\n", fp);
 		}
-		note_row(fp, 5);
+		note_row_text(fp, 5, REPORT_NOTE_ANSWERS);
 	}
 	fputs("</table></div>\n", fp);
 }
@@ -632,16 +664,15 @@ adjusted(FILE *fp, const struct rel_report *m)
 	    "</tr>\n", fp);
 	for (size_t i = 0; i < m->nadjs; i++) {
 		const struct rel_adj *c = &m->adjs[i];
-		fputs("<tr><td><code>", fp);
-		html_text(fp, c->group);
-		fputs("</code></td><td>", fp);
-		html_uw(fp, c->outcome_label);
-		fputs(" <code>", fp);
-		html_text(fp, c->outcome);
-		fputs("</code></td><td>", fp);
+		fputs("<tr><td>", fp);
+		label_code(fp, c->igroup < m->ngroups ?
+		    m->groups[c->igroup].label : NULL, c->group);
+		fputs("</td><td>", fp);
+		label_code(fp, c->outcome_label, c->outcome);
+		fputs("</td><td>", fp);
 		for (size_t j = 0; j < c->ncovs; j++) {
-			fputs(j ? ", " : "", fp);
-			html_text(fp, c->covs[j]);
+			fputs(j ? "; " : "", fp);
+			label_code(fp, label_of(m, c->covs[j]), c->covs[j]);
 		}
 		fputs("</td><td class=\"n\">", fp);
 		count(fp, &c->n_a, m->k);
@@ -722,11 +753,10 @@ paired(FILE *fp, const struct rel_report *m)
 			html_uw(fp, c->label);
 			fputs("<br>", fp);
 		}
-		fputs("<code>", fp);
-		html_text(fp, c->x);
-		fputs("</code> minus <code>", fp);
-		html_text(fp, c->y);
-		fputs("</code></td><td class=\"n\">", fp);
+		label_code(fp, c->x_label, c->x);
+		fputs(" minus ", fp);
+		label_code(fp, c->y_label, c->y);
+		fputs("</td><td class=\"n\">", fp);
 		count(fp, &c->n, m->k);
 		fputs("</td>", fp);
 		if (!status_cells(fp, c->status, 4)) {
@@ -762,11 +792,11 @@ factor_tests(FILE *fp, const struct rel_report *m)
 	    "<th scope=\"col\">Adjusted p</th></tr>\n", fp);
 	for (size_t i = 0; i < m->nkgroups; i++) {
 		const struct rel_kgroup *c = &m->kgroups[i];
-		fputs("<tr><td><code>", fp);
-		html_text(fp, c->factor);
-		fprintf(fp, "</code> (%zu levels)</td><td><code>", c->nlevels);
-		html_text(fp, c->outcome);
-		fputs("</code></td><td class=\"n\">", fp);
+		fputs("<tr><td>", fp);
+		label_code(fp, label_of(m, c->var), c->factor);
+		fprintf(fp, " (%zu levels)</td><td>", c->nlevels);
+		label_code(fp, c->outcome_label, c->outcome);
+		fputs("</td><td class=\"n\">", fp);
 		count(fp, &c->n, m->k);
 		fputs("</td>", fp);
 		if (!status_cells(fp, c->status, 4)) {
@@ -812,13 +842,14 @@ stratified(FILE *fp, const struct rel_report *m)
 	    "<th scope=\"col\">Odds ratio</th><th scope=\"col\">p</th><th scope=\"col\">Adjusted p</th></tr>\n", fp);
 	for (size_t i = 0; i < m->nstrats; i++) {
 		const struct rel_strat *c = &m->strats[i];
-		fputs("<tr><td><code>", fp);
-		html_text(fp, c->group);
-		fputs("</code></td><td><code>", fp);
-		html_text(fp, c->outcome);
-		fputs("</code></td><td><code>", fp);
-		html_text(fp, c->stratum);
-		fprintf(fp, "</code> (%zu)</td><td class=\"n\">", c->nstrata);
+		fputs("<tr><td>", fp);
+		label_code(fp, c->igroup < m->ngroups ?
+		    m->groups[c->igroup].label : NULL, c->group);
+		fputs("</td><td>", fp);
+		label_code(fp, c->outcome_label, c->outcome);
+		fputs("</td><td>", fp);
+		label_code(fp, label_of(m, c->stratum), c->stratum);
+		fprintf(fp, " (%zu strata)</td><td class=\"n\">", c->nstrata);
 		count(fp, &c->n, m->k);
 		fputs("</td>", fp);
 		if (!status_cells(fp, c->status, 3)) {

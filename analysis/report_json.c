@@ -388,7 +388,7 @@ correlation(struct jctx *c, const struct rel_cor *x)
 	put_str(c, o, "x_label", x->x_label);
 	put_str(c, o, "y", x->y);
 	put_str(c, o, "y_label", x->y_label);
-	put_str(c, o, "note", REPORT_NOTE);
+	put_str(c, o, "note", REPORT_NOTE_ANSWERS);
 	put_count(c, o, "n", &x->n);
 	put_str(c, o, "status", x->status);
 	if (x->has_rho) {
