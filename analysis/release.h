@@ -101,6 +101,12 @@ struct rel_var {
 	char axis_uw[192];
 	int has_freq;
 	struct rel_count freq_total;
+	/*
+	 * The frequency percentages are of freq_total (every answer, missing
+	 * codes included) rather than of n: n was withheld, and a count with
+	 * a percentage of n would give it back.
+	 */
+	int percent_of_total;
 	struct rel_freq *rows; /* nrows; frequency rows or options */
 	size_t nrows;
 	int has_options; /* rows are the options of a multiple choice */

@@ -42,11 +42,29 @@ html_uw(FILE *fp, const char *s)
 	fputs("</span>", fp);
 }
 
+/*
+ * What the table being written shows that needs a word under it: an en
+ * dash, a hidden cell, a "< k" count, a withheld number. One table is
+ * written at a time, by one thread: marks_reset() before it, table_end()
+ * after it explains what was used, with the actual k.
+ */
+static struct {
+	int dash, hidden, below, withheld;
+} marks;
+
+static void
+marks_reset(void)
+{
+	memset(&marks, 0, sizeof(marks));
+}
+
 static void
 num(FILE *fp, double x, int digits)
 {
 	char b[48];
 
+	if (!isfinite(x))
+		marks.dash++;
 	report_fmt(b, sizeof(b), x, digits);
 	fputs(b, fp);
 }
@@ -137,16 +155,68 @@ count(FILE *fp, const struct rel_count *x, long k)
 		break;
 	case REL_BELOW_K:
 		fprintf(fp, "&lt; %ld", k);
+		marks.below++;
 		break;
 	case REL_HIDDEN:
 		fputs("hidden", fp);
+		marks.hidden++;
 		break;
 	case REL_WITHHELD:
 		fputs("withheld", fp);
+		marks.withheld++;
 		break;
 	default:
 		fputs("\xe2\x80\x93", fp);
+		marks.dash++;
 	}
+}
+
+/*
+ * Close a table and say, under it, what its en dashes, hidden cells,
+ * "< k" counts and withheld numbers mean, with the actual k.
+ */
+static void
+table_end(FILE *fp, long k)
+{
+	fputs("</table></div>\n", fp);
+	if (marks.dash + marks.hidden + marks.below + marks.withheld == 0)
+		return;
+	fputs("<p class=\"meta\">", fp);
+	if (marks.dash)
+		fputs("\xe2\x80\x93 : not computed or not published; the "
+		    "reason is given in the row, or under <a href=\"#withheld\">"
+		    "Withheld</a>. ", fp);
+	if (marks.below)
+		fprintf(fp, "&lt; %ld: a count from 1 to %ld, not shown to "
+		    "protect the few respondents it counts. ", k, k - 1);
+	if (marks.hidden)
+		fprintf(fp, "hidden: a count from 1 to %ld, or a count hidden "
+		    "with it so that it cannot be worked out from the others. ",
+		    k - 1);
+	if (marks.withheld)
+		fputs("withheld: left out because, together with the rest of "
+		    "this report, it would narrow a hidden count (see "
+		    "<a href=\"#withheld\">Withheld</a>).", fp);
+	fputs("</p>\n", fp);
+	marks_reset();
+}
+
+/*
+ * A status ("not run: group smaller than k") with the actual k named
+ * after it, so that the reader need not look the threshold up.
+ */
+static void
+status_text(FILE *fp, const char *s, long k)
+{
+	int has_k = 0;
+
+	html_text(fp, s);
+	for (size_t i = 0; s != NULL && s[i]; i++)
+		if (s[i] == 'k' && (i == 0 || s[i - 1] == ' ') &&
+		    !(s[i + 1] >= 'a' && s[i + 1] <= 'z'))
+			has_k = 1;
+	if (has_k)
+		fprintf(fp, " (k = %ld)", k);
 }
 
 static void
@@ -506,7 +576,7 @@ cmp_row(FILE *fp, const struct rel_cmp *c, long k)
 	fputs("</td>", fp);
 	if (strcmp(c->status, "ok") != 0) {
 		fputs("<td colspan=\"6\" class=\"status\">", fp);
-		html_text(fp, c->status);
+		status_text(fp, c->status, k);
 		fputs("</td></tr>\n", fp);
 		note_row(fp, 9);
 		return;
@@ -583,11 +653,14 @@ comparisons(FILE *fp, const struct rel_report *m)
 			html_text(fp, g->withheld);
 			fputs("</p>\n", fp);
 		}
+		marks_reset();
 		fputs("<div class=\"tw\"><table>\n<caption>Comparisons of group ",
 		    fp);
 		html_text(fp, g->name);
-		fputs(" (in <a href=\"comparisons.csv\">comparisons.csv</a>)"
-		    "</caption>\n<tr><th scope=\"col\">Outcome</th><th scope=\"col\">n a</th>"
+		fputs(": n a and n b are the respondents of each group with a "
+		    "usable answer to the outcome, the base of its means and "
+		    "percentages (in <a href=\"comparisons.csv\">comparisons.csv"
+		    "</a>)</caption>\n<tr><th scope=\"col\">Outcome</th><th scope=\"col\">n a</th>"
 		    "<th scope=\"col\">n b</th><th scope=\"col\">Group a</th><th scope=\"col\">Group b</th>"
 		    "<th scope=\"col\">Difference a \xe2\x88\x92 b [95% CI]</th>"
 		    "<th scope=\"col\">Standardized difference (Hedges' g)</th><th scope=\"col\">Test, p"
@@ -595,7 +668,7 @@ comparisons(FILE *fp, const struct rel_report *m)
 		for (j = 0; j < m->ncmps; j++)
 			if (m->cmps[j].igroup == i)
 				cmp_row(fp, &m->cmps[j], m->k);
-		fputs("</table></div>\n", fp);
+		table_end(fp, m->k);
 		forest(fp, m, i);
 	}
 }
@@ -605,9 +678,10 @@ correlations(FILE *fp, const struct rel_report *m)
 {
 	if (m->ncors == 0)
 		return;
+	marks_reset();
 	fputs("<h2 id=\"correlations\">Rank correlations between outcomes"
 	    "</h2>\n<div class=\"tw\"><table>\n<caption>Spearman's rho between "
-	    "two answers (in <a href=\"correlations.csv\">correlations.csv</a>)"
+	    "two answers; n: the respondents who gave both (in <a href=\"correlations.csv\">correlations.csv</a>)"
 	    "</caption>\n<tr><th scope=\"col\">Outcomes</th><th scope=\"col\">n</th><th scope=\"col\">Spearman's "
 	    "rho</th><th scope=\"col\">p</th><th scope=\"col\">Adjusted p</th></tr>\n", fp);
 	for (size_t i = 0; i < m->ncors; i++) {
@@ -625,7 +699,7 @@ correlations(FILE *fp, const struct rel_report *m)
 		fputs("</td>", fp);
 		if (strcmp(c->status, "ok") != 0) {
 			fputs("<td colspan=\"3\" class=\"status\">", fp);
-			html_text(fp, c->status);
+			status_text(fp, c->status, m->k);
 			fputs("</td></tr>\n", fp);
 		} else {
 			fputs("<td>", fp);
@@ -643,7 +717,7 @@ correlations(FILE *fp, const struct rel_report *m)
 		}
 		note_row_text(fp, 5, REPORT_NOTE_ANSWERS);
 	}
-	fputs("</table></div>\n", fp);
+	table_end(fp, m->k);
 }
 
 static void
@@ -651,13 +725,16 @@ adjusted(FILE *fp, const struct rel_report *m)
 {
 	if (m->nadjs == 0)
 		return;
+	marks_reset();
 	fputs("<h2 id=\"adjusted\">Comparisons adjusted for covariates</h2>"
 	    "\n<p class=\"meta\">Regression of the outcome on group "
 	    "membership (a = 1, b = 0) and the covariates of the plan, "
 	    "respondents with every value known. Numeric outcomes: linear "
 	    "regression, HC3 robust standard errors; yes/no outcomes: "
 	    "logistic regression (odds ratio).</p>\n<div class=\"tw\"><table>\n"
-	    "<caption>Adjusted comparisons (in <a href=\"adjusted.csv\">"
+	    "<caption>Adjusted comparisons; n a and n b: the respondents of "
+	    "each group with every value of the model known (in "
+	    "<a href=\"adjusted.csv\">"
 	    "adjusted.csv</a>)</caption>\n<tr><th scope=\"col\">Group"
 	    "</th><th scope=\"col\">Outcome</th><th scope=\"col\">Covariates</th><th scope=\"col\">n a</th><th scope=\"col\">n b"
 	    "</th><th scope=\"col\">Estimate [95% CI]</th><th scope=\"col\">p</th><th scope=\"col\">Adjusted p</th>"
@@ -681,7 +758,7 @@ adjusted(FILE *fp, const struct rel_report *m)
 		fputs("</td>", fp);
 		if (strcmp(c->status, "ok") != 0) {
 			fputs("<td colspan=\"3\" class=\"status\">", fp);
-			html_text(fp, c->status);
+			status_text(fp, c->status, m->k);
 			fputs("</td></tr>\n", fp);
 		} else {
 			fputs("<td>", fp);
@@ -708,7 +785,7 @@ adjusted(FILE *fp, const struct rel_report *m)
 		}
 		note_row(fp, 8);
 	}
-	fputs("</table></div>\n", fp);
+	table_end(fp, m->k);
 }
 
 /* "Back to top" after a section that was written. */
@@ -722,12 +799,12 @@ top_link(FILE *fp, int written)
 
 /* A status cell over cols columns, or NULL when the row is "ok". */
 static int
-status_cells(FILE *fp, const char *status, int cols)
+status_cells(FILE *fp, const char *status, int cols, long k)
 {
 	if (strcmp(status, "ok") == 0)
 		return 0;
 	fprintf(fp, "<td colspan=\"%d\" class=\"status\">", cols);
-	html_text(fp, status);
+	status_text(fp, status, k);
 	fputs("</td></tr>\n", fp);
 	return 1;
 }
@@ -737,12 +814,14 @@ paired(FILE *fp, const struct rel_report *m)
 {
 	if (m->npairs == 0)
 		return;
+	marks_reset();
 	fputs("<h2 id=\"paired\">Two answers of the same respondents</h2>\n"
 	    "<p>The first answer minus the second, among those who gave "
 	    "both: the mean difference with its 95% interval (paired "
 	    "t-test) and the Hodges-Lehmann pseudomedian with its interval "
 	    "(Wilcoxon signed-rank test).</p>\n<div class=\"tw\"><table>\n"
-	    "<caption>Paired comparisons (in <a href=\"paired.csv\">paired.csv"
+	    "<caption>Paired comparisons; pairs: the respondents who gave "
+	    "both answers (in <a href=\"paired.csv\">paired.csv"
 	    "</a>)</caption>\n<tr><th scope=\"col\">Answers</th>"
 	    "<th scope=\"col\">Pairs</th><th scope=\"col\">Mean difference</th><th scope=\"col\">Pseudomedian</th>"
 	    "<th scope=\"col\">p</th><th scope=\"col\">Adjusted p</th></tr>\n", fp);
@@ -759,7 +838,7 @@ paired(FILE *fp, const struct rel_report *m)
 		fputs("</td><td class=\"n\">", fp);
 		count(fp, &c->n, m->k);
 		fputs("</td>", fp);
-		if (!status_cells(fp, c->status, 4)) {
+		if (!status_cells(fp, c->status, 4, m->k)) {
 			fputs("<td>", fp);
 			rest_ci(fp, &c->diff, &c->lo, &c->hi, 3, 1);
 			fputs("</td><td>", fp);
@@ -772,7 +851,7 @@ paired(FILE *fp, const struct rel_report *m)
 		}
 		note_row(fp, 6);
 	}
-	fputs("</table></div>\n", fp);
+	table_end(fp, m->k);
 }
 
 static void
@@ -780,13 +859,15 @@ factor_tests(FILE *fp, const struct rel_report *m)
 {
 	if (m->nkgroups == 0)
 		return;
+	marks_reset();
 	fputs("<h2 id=\"factors\">Outcomes across the levels of a factor</h2>"
 	    "\n<p>Each pair of levels is also a comparison between groups "
 	    "above. Numeric outcomes: Welch's one-way ANOVA (its p is the one "
 	    "adjusted), the classic ANOVA and Kruskal-Wallis; categorical "
 	    "outcomes: the table's chi-square or Fisher's exact test and "
 	    "Cram\xc3\xa9r's V.</p>\n<div class=\"tw\"><table>\n<caption>Tests "
-	    "over a factor's levels (in <a href=\"factors.csv\">factors.csv</a>)"
+	    "over a factor's levels; n: the respondents with a level of "
+	    "the factor and a usable answer to the outcome (in <a href=\"factors.csv\">factors.csv</a>)"
 	    "</caption>\n<tr><th scope=\"col\">Factor</th><th scope=\"col\">Outcome"
 	    "</th><th scope=\"col\">n</th><th scope=\"col\">Test</th><th scope=\"col\">Also</th><th scope=\"col\">p</th>"
 	    "<th scope=\"col\">Adjusted p</th></tr>\n", fp);
@@ -799,7 +880,7 @@ factor_tests(FILE *fp, const struct rel_report *m)
 		fputs("</td><td class=\"n\">", fp);
 		count(fp, &c->n, m->k);
 		fputs("</td>", fp);
-		if (!status_cells(fp, c->status, 4)) {
+		if (!status_cells(fp, c->status, 4, m->k)) {
 			fputs("<td>", fp);
 			html_text(fp, c->p_test ? c->p_test : "\xe2\x80\x93");
 			fputs("</td><td>", fp);
@@ -825,7 +906,7 @@ factor_tests(FILE *fp, const struct rel_report *m)
 		}
 		note_row(fp, 7);
 	}
-	fputs("</table></div>\n", fp);
+	table_end(fp, m->k);
 }
 
 static void
@@ -833,10 +914,13 @@ stratified(FILE *fp, const struct rel_report *m)
 {
 	if (m->nstrats == 0)
 		return;
+	marks_reset();
 	fputs("<h2 id=\"stratified\">Comparisons within strata</h2>\n<p>The "
 	    "Mantel-Haenszel odds ratio of group a vs group b over the strata "
 	    "of one variable, with its 95% interval and test.</p>\n<div class=\"tw\"><table>\n"
-	    "<caption>Comparisons within strata (in <a href=\"stratified.csv\">"
+	    "<caption>Comparisons within strata; n: the respondents of the "
+	    "two groups with the outcome and the stratum known (in "
+	    "<a href=\"stratified.csv\">"
 	    "stratified.csv</a>)</caption>\n"
 	    "<tr><th scope=\"col\">Group</th><th scope=\"col\">Outcome</th><th scope=\"col\">Strata</th><th scope=\"col\">n</th>"
 	    "<th scope=\"col\">Odds ratio</th><th scope=\"col\">p</th><th scope=\"col\">Adjusted p</th></tr>\n", fp);
@@ -852,7 +936,7 @@ stratified(FILE *fp, const struct rel_report *m)
 		fprintf(fp, " (%zu strata)</td><td class=\"n\">", c->nstrata);
 		count(fp, &c->n, m->k);
 		fputs("</td>", fp);
-		if (!status_cells(fp, c->status, 3)) {
+		if (!status_cells(fp, c->status, 3, m->k)) {
 			fputs("<td>", fp);
 			if (c->or_why != NULL) {
 				fputs("not computed: ", fp);
@@ -868,7 +952,7 @@ stratified(FILE *fp, const struct rel_report *m)
 		}
 		note_row(fp, 7);
 	}
-	fputs("</table></div>\n", fp);
+	table_end(fp, m->k);
 }
 
 /*
@@ -1011,14 +1095,32 @@ histogram(FILE *fp, const struct rel_var *v, long k)
 	    "histograms.csv");
 }
 
+/* "n = 35" when n is shown, else "n" alone: the denominator in words. */
 static void
-summary(FILE *fp, const struct rel_summary *s, const char *var)
+base_n(FILE *fp, const struct rel_var *v)
 {
+	if (rel_count_shown(&v->n))
+		fprintf(fp, "n = %lld", v->n.v);
+	else
+		fputs("n", fp);
+}
+
+static void
+summary(FILE *fp, const struct rel_var *v, long k)
+{
+	const struct rel_summary *s = &v->sum;
+
+	marks_reset();
 	fputs("<div class=\"tw\"><table><caption>Summary of ", fp);
-	html_text(fp, var);
-	fputs(" (in <a href=\"variables.csv\">variables.csv</a>)</caption>"
-	    "<tr><th scope=\"col\">Mean [95% CI]</th><th scope=\"col\">SD</th><th scope=\"col\">Median</th>"
-	    "<th scope=\"col\">Quartiles</th><th scope=\"col\">Min</th><th scope=\"col\">Max</th></tr>\n<tr><td>", fp);
+	html_text(fp, v->name);
+	fputs(", of the ", fp);
+	base_n(fp, v);
+	fputs(" usable answers (in <a href=\"variables.csv\">variables.csv"
+	    "</a>)</caption><tr><th scope=\"col\">Mean [95% CI]</th>"
+	    "<th scope=\"col\">SD</th><th scope=\"col\">Median</th>"
+	    "<th scope=\"col\">Quartiles (25th and 75th percentiles)</th>"
+	    "<th scope=\"col\">Min</th><th scope=\"col\">Max</th></tr>\n"
+	    "<tr><td>", fp);
 	rest_ci(fp, &s->mean, &s->ci_lo, &s->ci_hi, 3, 1);
 	fputs("</td><td>", fp);
 	rnum(fp, &s->sd, 3);
@@ -1026,41 +1128,57 @@ summary(FILE *fp, const struct rel_summary *s, const char *var)
 	rnum(fp, &s->median, 3);
 	fputs("</td><td>", fp);
 	rnum(fp, &s->q1, 3);
-	fputs("\xe2\x80\x93", fp);
+	fputs(" and ", fp);
 	rnum(fp, &s->q3, 3);
 	fputs("</td><td>", fp);
 	rnum(fp, &s->min, 3);
 	fputs("</td><td>", fp);
 	rnum(fp, &s->max, 3);
-	fputs("</td></tr></table></div>\n", fp);
+	fputs("</td></tr>", fp);
+	table_end(fp, k);
+	if ((s->min.st == REL_NONE || s->max.st == REL_NONE) &&
+	    rel_num_shown(&s->median))
+		fputs("<p class=\"meta\">The minimum and the maximum are one "
+		    "respondent's answers: each is shown only when the bar of "
+		    "the histogram that holds it is shown.</p>\n", fp);
 	if (s->mean.st == REL_SHOWN && s->mean.dp >= 0)
 		fprintf(fp, "<p class=\"meta\">Mean, SD and interval rounded "
 		    "to %d decimals to protect hidden counts.</p>\n",
 		    s->mean.dp);
 }
 
-/* A frequency table (or the options of a multiple choice) with bars. */
+/*
+ * A frequency table (or the options of a multiple choice) with bars.
+ * The percentages are of the variable's n, the number the question
+ * shows: a missing code ("prefer not to say") is counted, and has no
+ * percentage, as it is not part of n.
+ */
 static void
-frequencies(FILE *fp, const struct rel_var *v, int multi)
+frequencies(FILE *fp, const struct rel_var *v, int multi, long k)
 {
+	marks_reset();
 	fputs("<div class=\"tw\"><table><caption>Answers to ", fp);
 	html_text(fp, v->name);
-	fputs(" (in <a href=\"frequencies.csv\">frequencies.csv</a>)"
-	    "</caption>", fp);
-	/*
-	 * The base of the percentages, in words and with its number: a
-	 * table's percentages include its missing codes, so they are not of
-	 * the variable's n (usable answers).
-	 */
-	fputs("<tr><th scope=\"col\">Answer</th><th scope=\"col\">n</th>"
-	    "<th scope=\"col\">%", fp);
-	if (multi)
-		fputs(" of those who answered", fp);
-	else if (rel_count_shown(&v->freq_total))
-		fprintf(fp, " of the %lld answers, missing codes included",
+	if (v->percent_of_total) {
+		/* n is withheld: the base is every answer, said as such. */
+		fprintf(fp, ": respondents per answer; percentages of all %lld "
+		    "answers, missing codes included, as n is withheld (in ",
 		    v->freq_total.v);
+	} else {
+		fputs(multi ? ": respondents who chose each option, of the " :
+		    ": respondents per answer; percentages of the ", fp);
+		base_n(fp, v);
+		fputs(multi ? " who answered (in " : " usable answers (in ",
+		    fp);
+	}
+	fputs("<a href=\"frequencies.csv\">frequencies.csv</a>)</caption>",
+	    fp);
+	fputs("<tr><th scope=\"col\">Answer</th><th scope=\"col\">n</th>"
+	    "<th scope=\"col\">% of ", fp);
+	if (v->percent_of_total)
+		fprintf(fp, "all %lld answers", v->freq_total.v);
 	else
-		fputs(" of the answers, missing codes included", fp);
+		base_n(fp, v);
 	fputs(" [95% CI]</th><th scope=\"col\"><span class=\"vh\">Bar</span>"
 	    "</th></tr>\n", fp);
 	for (size_t i = 0; i < v->nrows; i++) {
@@ -1070,12 +1188,7 @@ frequencies(FILE *fp, const struct rel_var *v, int multi)
 		if (r->missing_code)
 			fputs(" <span class=\"meta\">(missing code)</span>", fp);
 		fputs("</td><td class=\"n\">", fp);
-		if (rel_count_shown(&r->count))
-			fprintf(fp, "%lld", r->count.v);
-		else if (r->count.st == REL_WITHHELD)
-			fputs("withheld", fp);
-		else
-			fputs("hidden", fp);
+		count(fp, &r->count, k);
 		fputs("</td><td>", fp);
 		if (rel_num_shown(&r->percent)) {
 			rest_ci(fp, &r->percent, &r->ci_lo, &r->ci_hi, 3, 1);
@@ -1084,12 +1197,21 @@ frequencies(FILE *fp, const struct rel_var *v, int multi)
 			    "height=\"10\" fill=\"#eef1f5\"/><rect width=\"%.1f\""
 			    " height=\"10\" fill=\"#4a6f8a\"/></svg>",
 			    1.2 * r->percent.v);
+		} else if (r->missing_code && !v->percent_of_total) {
+			fputs("not part of n</td><td>", fp);
 		} else {
-			fputs("\xe2\x80\x93</td><td>", fp);
+			if (r->percent.st == REL_WITHHELD) {
+				fputs("withheld", fp);
+				marks.withheld++;
+			} else {
+				fputs("\xe2\x80\x93", fp);
+				marks.dash++;
+			}
+			fputs("</td><td>", fp);
 		}
 		fputs("</td></tr>\n", fp);
 	}
-	fputs("</table></div>\n", fp);
+	table_end(fp, k);
 }
 
 static void
@@ -1119,13 +1241,20 @@ variables(FILE *fp, const struct rel_report *m)
 		fputs("</code></h3>\n<p class=\"meta\">", fp);
 		html_text(fp, v->klass);
 		fputs("; n = ", fp);
+		marks_reset();
 		count(fp, &v->n, m->k);
+		fputs(" usable answers", fp);
 		if (rel_count_shown(&v->missing))
-			fprintf(fp, ", no answer or not asked: %lld",
-			    v->missing.v);
+			fprintf(fp, "; without one (no answer, not asked, or "
+			    "a missing code such as <q>prefer not to say</q>): "
+			    "%lld", v->missing.v);
+		if (marks.below)
+			fprintf(fp, " (&lt; %ld: from 1 to %ld)", m->k, m->k - 1);
+		else if (marks.withheld)
+			fputs(" (see <a href=\"#withheld\">Withheld</a>)", fp);
 		fputs("</p>\n", fp);
 		if (v->sum_state == REL_SUM_SHOWN)
-			summary(fp, &v->sum, v->name);
+			summary(fp, v, m->k);
 		else if (v->sum_state == REL_SUM_NOTE) {
 			fputs("<p class=\"status\">", fp);
 			html_text(fp, v->summary_note);
@@ -1134,9 +1263,9 @@ variables(FILE *fp, const struct rel_report *m)
 		if (v->has_hist)
 			histogram(fp, v, m->k);
 		if (v->has_freq)
-			frequencies(fp, v, 0);
+			frequencies(fp, v, 0, m->k);
 		if (v->has_options)
-			frequencies(fp, v, 1);
+			frequencies(fp, v, 1, m->k);
 		fputs("<p class=\"top\"><a href=\"#q-list\">Questions</a> "
 		    "\xc2\xb7 <a href=\"#top\">Back to top</a></p>\n"
 		    "</article>\n", fp);
@@ -1154,6 +1283,7 @@ withheld(FILE *fp, const struct rel_report *m)
 		    fp);
 		return;
 	}
+	marks_reset();
 	fputs("<p class=\"meta\">Numbers left out or rounded because, "
 	    "together with the rest of this report, they would have given "
 	    "away a hidden count or a few respondents' answers.</p>\n<div class=\"tw\"><table>"
@@ -1167,7 +1297,7 @@ withheld(FILE *fp, const struct rel_report *m)
 		html_text(fp, m->notes[i].why);
 		fputs("</td></tr>\n", fp);
 	}
-	fputs("</table></div>\n", fp);
+	table_end(fp, m->k);
 }
 
 /* Write one standalone figure; 0, or -1 with err naming the file. */

@@ -209,6 +209,9 @@ variable(struct jctx *c, const struct rel_var *v)
 	if (v->has_freq) {
 		json_t *fr = json_object();
 		put(c, fr, "total", cell(&v->freq_total));
+		/* The base of the percentages: n, or every answer (n withheld). */
+		put_str(c, fr, "percent_of", v->percent_of_total ?
+		    "all answers" : "n");
 		rows = json_array();
 		for (size_t i = 0; i < v->nrows; i++)
 			add(c, rows, freq_row(c, &v->rows[i], 0));
