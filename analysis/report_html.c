@@ -265,7 +265,8 @@ header(FILE *fp, const struct rel_report *m)
 	    "also a CSV file beside this page, named in its caption."
 	    "</p></div>\n", k - 1, k, k, m->min_values);
 	fputs("<h2 id=\"provenance\">Provenance</h2>\n<div class=\"tw\"><table class=\"prov\">"
-	    "<caption>Where these numbers come from</caption>"
+	    "<caption>Where these numbers come from (in <a href=\"report.json\">"
+	    "report.json</a>, its header)</caption>"
 	    "\n", fp);
 	fputs("<tr><th scope=\"row\">Program</th><td>", fp);
 	html_text(fp, m->program);

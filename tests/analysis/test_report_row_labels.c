@@ -5,7 +5,9 @@
  * the group, outcome and covariates of an adjusted model, the two
  * answers of a paired comparison, a factor and its outcome, a stratified
  * comparison's group, outcome and strata, a correlation's two answers.
- * No first cell is a bare code. Under a correlation the sentence is the
+ * No first cell is a bare code, and every table's caption links the file
+ * that holds it (a CSV file; report.json for the provenance). Under a
+ * correlation the sentence is the
  * one for two answers; the therapy sentence stays on the comparisons.
  */
 #include "data/report_helpers.h"
@@ -40,6 +42,36 @@ rows_labelled(const char *what, const char *t, size_t min_rows)
 		n++;
 	}
 	CHECK(n >= min_rows);
+}
+
+/* Every <table> opens with a caption that links a .csv or report.json. */
+static void
+captions_link_files(const char *html)
+{
+	size_t n = 0;
+
+	for (const char *p = html; (p = strstr(p, "<table")) != NULL; p++) {
+		const char *c = strstr(p, "<caption>"), *e = strstr(p,
+		    "</caption>"), *a;
+		int ok = c != NULL && e != NULL && c - p < 40;
+		if (ok) {
+			ok = 0;
+			for (a = c; (a = strstr(a, "<a href=\"")) != NULL && a < e;
+			    a++) {
+				const char *q = strchr(a + 9, '"');
+				if (q != NULL && q - (a + 9) > 4 &&
+				    (strncmp(q - 4, ".csv", 4) == 0 ||
+				    strncmp(a + 9, "report.json\"", 12) == 0))
+					ok = 1;
+			}
+		}
+		if (!ok)
+			fprintf(stderr, "table without a linked file: %.120s\n",
+			    p);
+		CHECK(ok);
+		n++;
+	}
+	CHECK(n > 20);
 }
 
 static size_t
@@ -123,6 +155,7 @@ main(void)
 	CHECK_INT(count_of(t, REPORT_NOTE_ANSWERS), 0);
 	free(t);
 
+	captions_link_files(html);
 	free(html);
 	test_rmtree(dir);
 	return test_done();
