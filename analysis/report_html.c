@@ -1017,8 +1017,16 @@ histogram_svg(FILE *fp, const struct rel_var *v, long k, int standalone)
 	fputs(". The counts are in histograms.csv.</desc>\n", fp);
 	svg_style(fp, standalone);
 	if (standalone) {
+		/*
+		 * A grid row's label is "question: row"; when it does not fit,
+		 * the row is what tells the figures of one grid apart.
+		 */
+		const char *lab = v->label, *r;
+		if (strlen(lab) > 70 && (r = strstr(lab, ": ")) != NULL &&
+		    r[2] != '\0')
+			lab = r + 2;
 		fputs("<text x=\"4\" y=\"14\" font-weight=\"bold\">", fp);
-		svg_uw(fp, v->label, 70);
+		svg_uw(fp, lab, 70);
 		fputs(" (", fp);
 		html_text(fp, v->name);
 		fputs(")</text>\n", fp);
@@ -1082,9 +1090,10 @@ histogram_svg(FILE *fp, const struct rel_var *v, long k, int standalone)
 	if (v->axis_uw[0])
 		svg_uw(fp, v->axis_uw, 80 - strlen(v->axis));
 	fputs("</text>\n", fp);
-	fprintf(fp, "<text x=\"%g\" y=\"%g\">dashed outline: a count from 1 "
-	    "to %ld, or hidden to protect one</text>\n", x0, y0 + H + 43,
-	    k - 1);
+	if (nhidden > 0)
+		fprintf(fp, "<text x=\"%g\" y=\"%g\">dashed outline: a count "
+		    "from 1 to %ld, or hidden to protect one</text>\n", x0,
+		    y0 + H + 43, k - 1);
 	fputs("</svg>\n", fp);
 }
 
