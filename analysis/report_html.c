@@ -7,6 +7,8 @@
  * or the plan (labels) is wrapped in <span class="uw"> ("user wording"), so
  * readers and the wording test can tell it from generated text.
  */
+#include <sys/stat.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -1379,8 +1381,18 @@ report_write_figures(const struct rel_report *m, const char *dir, char *err,
     size_t errsz)
 {
 	char path[4096], e2[512];
+	struct stat sb;
 
 	snprintf(path, sizeof(path), "%s/figures", dir);
+	/*
+	 * Old figures are removed from it: a symbolic link there would have
+	 * files of another directory removed and written.
+	 */
+	if (lstat(path, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+		snprintf(err, errsz, "%s: not a directory (a symbolic link or "
+		    "a file is refused)", path);
+		return -1;
+	}
 	if (fmode_mkdirs(path, fmode_dir(), e2, sizeof(e2)) != 0) {
 		snprintf(err, errsz, "%s", e2);
 		return -1;

@@ -8,7 +8,9 @@
  * at 1, 2 or 5 times a power of ten, and a value axis titled from the
  * form (a scale's end labels); forest plots name both groups and their
  * outcomes by label. Every SVG of the page has its own title and a
- * description. A figure an earlier run left behind is removed.
+ * description. A figure an earlier run left behind is removed; a
+ * figures that is a symbolic link is refused, and the directory it
+ * points to is left alone.
  */
 #include <sys/stat.h>
 
@@ -196,6 +198,31 @@ main(void)
 	CHECK(access(path, F_OK) != 0);
 	snprintf(path, sizeof(path), "%s/figures/histogram-peg_pain.svg", out);
 	CHECK(access(path, F_OK) == 0);
+
+	/*
+	 * figures as a symbolic link is refused, and nothing in the
+	 * directory it points to is removed.
+	 */
+	{
+		char other[2048], keep[2400], fig[2048], o2[1200];
+		char *so = NULL, *se = NULL, *form = src(REPORT_FORM);
+		snprintf(other, sizeof(other), "%s/other", dir);
+		CHECK(mkdir(other, 0700) == 0);
+		snprintf(keep, sizeof(keep), "%s/histogram-keep.svg", other);
+		CHECK(test_write_file(keep, "<svg/>", 6) == 0);
+		snprintf(o2, sizeof(o2), "%s/rep2", dir);
+		CHECK(mkdir(o2, 0700) == 0);
+		snprintf(fig, sizeof(fig), "%s/figures", o2);
+		CHECK(symlink(other, fig) == 0);
+		CHECK(run_analysis(&so, &se, "report", "--db", db, "--form",
+		    form, "--out", o2, (char *)NULL) != 0);
+		CHECK(se != NULL && strstr(se, "figures: not a directory") !=
+		    NULL);
+		CHECK(access(keep, F_OK) == 0);
+		free(so);
+		free(se);
+		free(form);
+	}
 	test_rmtree(dir);
 	return test_done();
 }
