@@ -31,10 +31,13 @@ cmds=$(sed -n 's/^  \([a-z][a-z-]*\( [a-z]*\)\?\)  .*/\1/p' "$t/top" |
 	sed 's/ *$//')
 [ -n "$cmds" ] || { echo "man_sync: no commands in analysis --help" >&2; exit 1; }
 : >"$t/all"
+page=$(sed 's/\\-/-/g' "$man/analysis.1")
 while IFS= read -r c; do
 	# shellcheck disable=SC2086
 	"$bin/analysis" $c --help >>"$t/all"
-	sed 's/\\-/-/g' "$man/analysis.1" | grep -q "^\.SS .*${c%% *}" || {
+	# Not "sed | grep -q": grep -q exits at the first match, sed then
+	# dies of SIGPIPE, and under pipefail the section looks missing.
+	grep -q "^\.SS .*${c%% *}" <<<"$page" || {
 		echo "man_sync: analysis.1: no section for \"$c\"" >&2
 		status=1
 	}
