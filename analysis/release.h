@@ -91,8 +91,22 @@ struct rel_var {
 	struct rel_summary sum;
 	int has_hist;
 	struct rel_hist hist;
+	/*
+	 * The histogram's value axis, from the form: generated words ending
+	 * in their own separator ("answer, from 0 to 10: ") and the form's
+	 * wording that follows them ("0 = No pain, 10 = ...", a unit), each
+	 * cut to fit at a character boundary; "" when there is none.
+	 */
+	char axis[64];
+	char axis_uw[192];
 	int has_freq;
 	struct rel_count freq_total;
+	/*
+	 * The frequency percentages are of freq_total (every answer, missing
+	 * codes included) rather than of n: n was withheld, and a count with
+	 * a percentage of n would give it back.
+	 */
+	int percent_of_total;
 	struct rel_freq *rows; /* nrows; frequency rows or options */
 	size_t nrows;
 	int has_options; /* rows are the options of a multiple choice */

@@ -393,6 +393,103 @@ histogram(struct rctx *c, size_t iv, const uint64_t *cnt,
 	sdc_table_destroy(t);
 }
 
+/*
+ * Append s to buf (capacity cap, NUL-terminated) as far as it fits, cut
+ * at a UTF-8 character boundary, so that a long form label never leaves
+ * half a character in the report.
+ */
+static void
+utf8_append(char *buf, size_t cap, const char *s)
+{
+	size_t n = strlen(buf), m = strlen(s);
+
+	if (n + 1 >= cap)
+		return;
+	if (m > cap - n - 1) {
+		m = cap - n - 1;
+		while (m > 0 && ((unsigned char)s[m] & 0xC0) == 0x80)
+			m--;
+	}
+	memcpy(buf + n, s, m);
+	buf[n + m] = '\0';
+}
+
+/*
+ * The value axis of a variable's histogram, from the form: the range of
+ * a scale with its end labels, the unit of an integer or decimal item,
+ * the codes of a grid row, the range of a score. The form's wording goes
+ * into axis_uw, generated words into axis.
+ */
+static void
+hist_axis(struct rctx *c, size_t iv, struct rel_var *o)
+{
+	const struct form *f = c->f;
+	const struct form_var *v = &f->vars[iv];
+	const struct form_item *it = v->item;
+	char b[64];
+
+	o->axis[0] = o->axis_uw[0] = '\0';
+	if (v->score != NULL) {
+		const char *what = v->score->kind == FORM_SCORE_MEAN ?
+		    "mean score" : v->score->kind == FORM_SCORE_COUNT ?
+		    "count" : "score";
+		if (v->score->has_range)
+			snprintf(o->axis, sizeof(o->axis), "%s, from %g to %g",
+			    what, v->score->range[0], v->score->range[1]);
+		else
+			snprintf(o->axis, sizeof(o->axis), "%s", what);
+		return;
+	}
+	if (it == NULL)
+		return;
+	if (v->row != NULL) {
+		/* A grid row: its answers are the codes of the grid's choices. */
+		snprintf(o->axis, sizeof(o->axis), "answer code: ");
+		for (size_t j = 0; j < it->nchoices; j++) {
+			if (it->choices[j].missing)
+				continue;
+			snprintf(b, sizeof(b), "%s%ld = ", o->axis_uw[0] ?
+			    ", " : "", it->choices[j].value);
+			utf8_append(o->axis_uw, sizeof(o->axis_uw), b);
+			utf8_append(o->axis_uw, sizeof(o->axis_uw),
+			    form_text_get(f, &it->choices[j].label, 0));
+		}
+		return;
+	}
+	switch (it->kind) {
+	case FORM_SCALE:
+		snprintf(o->axis, sizeof(o->axis), "answer, from %g to %g%s",
+		    it->min, it->max, it->min_label.s[0] != NULL ? ": " : "");
+		if (it->min_label.s[0] != NULL) {
+			snprintf(b, sizeof(b), "%g = ", it->min);
+			utf8_append(o->axis_uw, sizeof(o->axis_uw), b);
+			utf8_append(o->axis_uw, sizeof(o->axis_uw),
+			    form_text_get(f, &it->min_label, 0));
+		}
+		if (it->max_label.s[0] != NULL) {
+			snprintf(b, sizeof(b), "%s%g = ", o->axis_uw[0] ?
+			    ", " : "", it->max);
+			utf8_append(o->axis_uw, sizeof(o->axis_uw), b);
+			utf8_append(o->axis_uw, sizeof(o->axis_uw),
+			    form_text_get(f, &it->max_label, 0));
+		}
+		break;
+	case FORM_INTEGER:
+	case FORM_DECIMAL:
+		if (it->unit.s[0] != NULL) {
+			snprintf(o->axis, sizeof(o->axis), "answer, in ");
+			utf8_append(o->axis_uw, sizeof(o->axis_uw),
+			    form_text_get(f, &it->unit, 0));
+		} else {
+			snprintf(o->axis, sizeof(o->axis), "answer, from %g to "
+			    "%g", it->min, it->max);
+		}
+		break;
+	default:
+		snprintf(o->axis, sizeof(o->axis), "answer");
+	}
+}
+
 /* Summary and histogram of a numeric variable. */
 static void
 numeric_part(struct rctx *c, size_t iv, struct rel_var *o, uint64_t *n_known)
@@ -437,6 +534,7 @@ numeric_part(struct rctx *c, size_t iv, struct rel_var *o, uint64_t *n_known)
 		size_t i;
 		histogram(c, iv, cnt, x, n, s.min, s.max, h);
 		o->has_hist = h->nb > 0;
+		hist_axis(c, iv, o);
 		/*
 		 * The minimum and maximum are one respondent's answers: they
 		 * are shown only when the bins that hold them are published.
@@ -457,9 +555,15 @@ out:
 	free(x);
 }
 
-/* Frequency table of a categorical, binary or ordinal variable. */
+/*
+ * Frequency table of a categorical, binary or ordinal variable. The
+ * percentages are of nvalid, the variable's n (answers that are not a
+ * missing code), so that a question showing "n = 35" gives percentages
+ * of 35: a missing code ("prefer not to say") is counted and shown, with
+ * no percentage, as it is not part of n.
+ */
 static void
-frequency_part(struct rctx *c, size_t iv, struct rel_var *o)
+frequency_part(struct rctx *c, size_t iv, struct rel_var *o, uint64_t nvalid)
 {
 	const struct ds_col *col = &c->d->cols[iv];
 	struct report_code codes[NCODES];
@@ -492,9 +596,12 @@ frequency_part(struct rctx *c, size_t iv, struct rel_var *o)
 		r->missing_code = codes[j].missing;
 		r->count = cell_of(t, 0, j);
 		r->percent.st = REL_NONE;
-		if (sdc_percent(t, 0, j, SDC_BASE_GRAND, &pct) == SDC_OK &&
-		    stats_ok(c, stats_proportion(cell[j], (uint64_t)t->grand,
-		        &pr), c->f->vars[iv].name)) {
+		if (!codes[j].missing && cell[j] <= nvalid &&
+		    rel_people((long long)nvalid, c->k).st == REL_SHOWN &&
+		    sdc_state_at(t, 0, j) == SDC_PUBLISHED && nvalid > 0 &&
+		    stats_ok(c, stats_proportion(cell[j], nvalid, &pr),
+		        c->f->vars[iv].name)) {
+			pct = 100.0 * (double)cell[j] / (double)nvalid;
 			r->percent = rel_num(pct);
 			r->ci_lo = rel_num(100 * pr.ci_lo);
 			r->ci_hi = rel_num(100 * pr.ci_hi);
@@ -576,7 +683,7 @@ variable(struct rctx *c, size_t iv)
 		if (vc != VC_ORDINAL)
 			for (size_t r = 0; r < c->d->n; r++)
 				n += (uint64_t)ds_known(c->d, iv, r);
-		frequency_part(c, iv, o);
+		frequency_part(c, iv, o, n);
 	}
 	o->n = rel_people((long long)n, c->k);
 	if (o->n.st == REL_SHOWN)
@@ -1321,6 +1428,46 @@ exact_summary(const struct rel_report *m, size_t iv)
  * rounded them to protect a count; the difference of the means would
  * undo that).
  */
+/*
+ * A percentage is of the variable's n: once the gate has withheld n, a
+ * shown count with its percentage would give n back (count / percent),
+ * so the percentages and their intervals go with it. A frequency table
+ * whose total (every answer, missing codes included) is still shown
+ * gives its percentages of that total instead, and says so
+ * (percent_of_total): count and total are both published already.
+ */
+static void
+percent_after_gate(struct rctx *c)
+{
+	for (size_t i = 0; i < c->m->nvars; i++) {
+		struct rel_var *v = &c->m->vars[i];
+		int of_total;
+		if (rel_count_shown(&v->n))
+			continue;
+		of_total = v->has_freq && rel_count_shown(&v->freq_total) &&
+		    v->freq_total.v > 0;
+		v->percent_of_total = of_total;
+		for (size_t j = 0; j < v->nrows; j++) {
+			struct rel_freq *r = &v->rows[j];
+			struct stats_prop pr;
+			if (rel_num_shown(&r->percent)) {
+				rel_withhold_num(&r->percent);
+				rel_withhold_num(&r->ci_lo);
+				rel_withhold_num(&r->ci_hi);
+			}
+			if (!of_total || !rel_count_shown(&r->count) ||
+			    r->count.v > v->freq_total.v ||
+			    !stats_ok(c, stats_proportion((uint64_t)r->count.v,
+			    (uint64_t)v->freq_total.v, &pr), v->name))
+				continue;
+			r->percent = rel_num(100.0 * (double)r->count.v /
+			    (double)v->freq_total.v);
+			r->ci_lo = rel_num(100 * pr.ci_lo);
+			r->ci_hi = rel_num(100 * pr.ci_hi);
+		}
+	}
+}
+
 static void
 paired_after_gate(struct rctx *c)
 {
@@ -1923,6 +2070,7 @@ report_build(const struct form *f, const struct dataset *d,
 	/* The gate decides; nothing above is final until it has. */
 	if (gate_release(f, d, p, k, ledger, c.m, err, errsz) != GATE_OK)
 		goto out;
+	percent_after_gate(&c);
 	paired_after_gate(&c);
 	strata_after_gate(&c);
 	kgroups(&c);

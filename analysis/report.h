@@ -12,7 +12,8 @@
  * the same bytes.
  *
  * Wording: generated text never uses causal language. Every comparison
- * carries REPORT_NOTE verbatim; the survey's own labels (which may say
+ * of groups, paired answers, factor levels, strata and adjusted model
+ * carries REPORT_NOTE verbatim, every correlation REPORT_NOTE_ANSWERS; the survey's own labels (which may say
  * "improved") appear only in label fields (JSON "label", CSV "label"
  * columns, HTML elements of class "uw", "user wording").
  */
@@ -32,6 +33,12 @@
 
 #define REPORT_NOTE "Association in self-reported, self-selected survey " \
 	"data \xe2\x80\x94 not evidence that the therapy caused the difference."
+/*
+ * Between two answers (correlations) no therapy is compared: the
+ * sentence says what such an association is not.
+ */
+#define REPORT_NOTE_ANSWERS "Association between two answers \xe2\x80\x94 " \
+	"not evidence that one caused the other."
 #define REPORT_NOT_RUN_K "not run: group smaller than k"
 #define REPORT_NOT_SHOWN_CELL "not shown: a cell of the table is smaller " \
 	"than k"
@@ -65,13 +72,21 @@ void report_data_status(const struct form *f, const char *today, char *out,
 json_t *report_json(const struct rel_report *m);
 
 /*
- * Write DIR/report.json, DIR/report.html and DIR/<table>.csv from the
- * model. Returns 0, or -1 with a message in err naming the file.
+ * Write DIR/report.json, DIR/report.html, DIR/figures/<figure>.svg and
+ * DIR/<table>.csv from the model. Returns 0, or -1 with a message in err naming the file.
  */
 int report_write_all(const struct rel_report *m, const char *dir, char *err,
     size_t errsz);
 
 int report_write_json(const struct rel_report *m, const char *path);
+/*
+ * Write every figure of report.html also as a standalone SVG file,
+ * DIR/figures/histogram-<variable>.svg and DIR/figures/forest-<group>.svg
+ * (the same drawing, from the sealed model only), after removing the
+ * figures an earlier run left there. Returns 0, or -1 with err.
+ */
+int report_write_figures(const struct rel_report *m, const char *dir,
+    char *err, size_t errsz);
 int report_write_html(const struct rel_report *m, const char *path);
 int report_write_csv(const struct rel_report *m, const char *dir, char *err,
     size_t errsz);

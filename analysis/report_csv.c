@@ -110,6 +110,7 @@ freq_rows(struct cctx *c, const struct rel_var *v, const char *kind)
 		num(c, &r->percent);
 		num(c, &r->ci_lo);
 		num(c, &r->ci_hi);
+		csv_field(c->o, v->percent_of_total ? "all answers" : "n");
 		csv_end_row(c->o);
 	}
 }
@@ -119,7 +120,7 @@ frequencies_csv(struct cctx *c, const struct rel_report *m)
 {
 	static const char *const cols[] = {"variable", "table", "value",
 	    "label", "missing_code", "count", "percent", "ci_lo", "ci_hi",
-	    NULL};
+	    "percent_of", NULL};
 
 	header(c, cols);
 	for (size_t i = 0; i < m->nvars; i++) {
@@ -237,7 +238,7 @@ correlations_csv(struct cctx *c, const struct rel_report *m)
 		num(c, &x->p_bh);
 		num(c, &x->p_adjusted);
 		csv_field(c->o, x->why);
-		csv_field(c->o, REPORT_NOTE);
+		csv_field(c->o, REPORT_NOTE_ANSWERS);
 		csv_end_row(c->o);
 	}
 }

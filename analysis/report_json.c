@@ -221,6 +221,9 @@ variable(struct jctx *c, const struct rel_var *v)
 	if (v->has_freq) {
 		json_t *fr = json_object();
 		put(c, fr, "total", cell(&v->freq_total));
+		/* The base of the percentages: n, or every answer (n withheld). */
+		put_str(c, fr, "percent_of", v->percent_of_total ?
+		    "all answers" : "n");
 		rows = json_array();
 		for (size_t i = 0; i < v->nrows; i++)
 			add(c, rows, freq_row(c, &v->rows[i], 0));
@@ -400,7 +403,7 @@ correlation(struct jctx *c, const struct rel_cor *x)
 	put_str(c, o, "x_label", x->x_label);
 	put_str(c, o, "y", x->y);
 	put_str(c, o, "y_label", x->y_label);
-	put_str(c, o, "note", REPORT_NOTE);
+	put_str(c, o, "note", REPORT_NOTE_ANSWERS);
 	put_count(c, o, "n", &x->n);
 	put_str(c, o, "status", x->status);
 	if (x->has_rho) {
@@ -659,5 +662,7 @@ report_write_all(const struct rel_report *m, const char *dir, char *err,
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (report_write_figures(m, dir, err, errsz) != 0)
+		return -1;
 	return report_write_csv(m, dir, err, errsz);
 }

@@ -4,7 +4,7 @@
  *  - outputs_private: the database "import" creates, every file of
  *    "report", of "export" (csv and aggregate) and of "codebook --out" is
  *    0600, and every directory they create is 0700, each level of a
- *    nested --out a/b/c included;
+ *    nested --out a/b/c and the report's figures/ included;
  *  - outputs_old_file_tightened: a report.html left 0644 by an earlier
  *    run is 0600 after the next; a directory that already existed keeps
  *    its mode (only the levels made are 0700);
@@ -50,7 +50,13 @@ mode_of(const char *path)
 	return (long)(sb.st_mode & 07777);
 }
 
-/* Every entry of dir is a regular file of mode want; how many (>= 1). */
+static void check_dir(const char *path, long want);
+
+/*
+ * Every entry of dir is a regular file of mode want, but for a report's
+ * figures/, a directory of the matching mode (0700 for 0600 files, 0750
+ * for 0640) holding such files; how many (>= 1).
+ */
 static int
 check_files(const char *dir, long want)
 {
@@ -70,6 +76,12 @@ check_files(const char *dir, long want)
 		/* No temporary file left behind. */
 		CHECK(de->d_name[0] != '.');
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (strcmp(de->d_name, "figures") == 0) {
+			check_dir(path, want == 0640 ? 0750 : 0700);
+			check_files(path, want);
+			n++;
+			continue;
+		}
 		m = mode_of(path);
 		if (m != want)
 			fprintf(stderr, "%s: mode %04lo, expected %04lo\n", path,

@@ -1,6 +1,7 @@
 /*
  * Reproducibility: the same database, form and plan give byte-identical
- * report.json, report.html and CSV files on a second run.
+ * report.json, report.html, CSV files and standalone figures on a second
+ * run.
  */
 #include "data/report_helpers.h"
 
@@ -9,7 +10,9 @@ main(void)
 {
 	static const char *const files[] = {"report.json", "report.html",
 	    "variables.csv", "frequencies.csv", "histograms.csv", "groups.csv",
-	    "comparisons.csv", "correlations.csv", "adjusted.csv", NULL};
+	    "comparisons.csv", "correlations.csv", "adjusted.csv",
+	    "figures/histogram-peg_pain.svg", "figures/histogram-wpi.svg",
+	    "figures/forest-kratom_current_vs_never.svg", NULL};
 	char dir[512], db[1024], a[1024], b[1024], pa[2048], pb[2048];
 
 	CHECK(test_tmpdir(dir, sizeof(dir)) == 0);

@@ -1,13 +1,16 @@
 /*
  * No generated text uses causal words (effect, improve..., works, cause...)
- * outside the association sentence. Wording of the survey itself (PGIC
+ * outside the two association sentences (comparisons, and correlations
+ * between two answers). Wording of the survey itself (PGIC
  * choices say "Very much improved") and of the plan is the respondents'
  * and the analyst's, and is marked as such: the check skips JSON "label"
- * and "*_label" values, CSV "label" and "*_label" columns, and HTML
- * <span class="uw"> elements; everything else — keys, headings, notes,
+ * and "*_label" values, CSV "label" and "*_label" columns, HTML
+ * <span class="uw"> elements and SVG <tspan class="uw"> elements, in the
+ * page and in the standalone figures; everything else — keys, headings, notes,
  * statuses, reasons, the reading guide — is scanned.
  */
 #include <ctype.h>
+#include <dirent.h>
 
 #include "data/report_helpers.h"
 #include "report.h"
@@ -26,6 +29,8 @@ causal(const char *what, const char *s)
 		return 1;
 	while ((p = strstr(copy, REPORT_NOTE)) != NULL)
 		memset(p, ' ', strlen(REPORT_NOTE));
+	while ((p = strstr(copy, REPORT_NOTE_ANSWERS)) != NULL)
+		memset(p, ' ', strlen(REPORT_NOTE_ANSWERS));
 	for (p = copy; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	for (size_t b = 0; banned[b]; b++)
@@ -67,6 +72,23 @@ walk(json_t *v)
 	} else if (json_is_string(v)) {
 		CHECK(!causal("report.json", json_string_value(v)));
 	}
+}
+
+/* Scan an HTML or SVG file with the form's and the plan's wording out. */
+static void
+scan_markup(const char *what, char *buf)
+{
+	static const char *const open[] = {"<span class=\"uw\">",
+	    "<tspan class=\"uw\">"};
+	static const char *const close[] = {"</span>", "</tspan>"};
+	char *p, *e;
+
+	for (size_t i = 0; i < 2; i++)
+		while ((p = strstr(buf, open[i])) != NULL &&
+		    (e = strstr(p, close[i])) != NULL)
+			memmove(p, e + strlen(close[i]),
+			    strlen(e + strlen(close[i])) + 1);
+	CHECK(!causal(what, buf));
 }
 
 /* Scan a CSV file, skipping label columns (a small RFC 4180 reader). */
@@ -127,7 +149,10 @@ main(void)
 	    "correlations.csv", "adjusted.csv", NULL};
 	char dir[512], db[1024], out[1024], path[2048];
 	size_t len;
-	char *html, *p, *e;
+	char *html, *p;
+	struct dirent *de;
+	size_t nfig = 0;
+	DIR *fd;
 	json_t *m;
 
 	CHECK(test_tmpdir(dir, sizeof(dir)) == 0);
@@ -144,12 +169,26 @@ main(void)
 	if (html != NULL) {
 		/* The form wording is present, and is the only wording taken out. */
 		CHECK(strstr(html, "Very much improved") != NULL);
-		while ((p = strstr(html, "<span class=\"uw\">")) != NULL &&
-		    (e = strstr(p, "</span>")) != NULL)
-			memmove(p, e + 7, strlen(e + 7) + 1);
-		CHECK(!causal("report.html", html));
+		scan_markup("report.html", html);
 		free(html);
 	}
+	/* Every standalone figure the page links. */
+	snprintf(path, sizeof(path), "%s/figures", out);
+	CHECK((fd = opendir(path)) != NULL);
+	while (fd != NULL && (de = readdir(fd)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/figures/%s", out, de->d_name);
+		CHECK((p = test_read_file(path, &len)) != NULL);
+		if (p != NULL) {
+			scan_markup(de->d_name, p);
+			free(p);
+			nfig++;
+		}
+	}
+	if (fd != NULL)
+		closedir(fd);
+	CHECK(nfig > 10);
 	test_rmtree(dir);
 	return test_done();
 }

@@ -71,13 +71,15 @@ main(void)
 	CHECK(html && strstr(html, "n = &lt; 10") != NULL);
 	CHECK(html && strstr(html, "n = withheld") != NULL);
 	CHECK(html && strstr(html, REPORT_NOT_RUN_K) != NULL);
+	/* The HTML names the threshold the status speaks of. */
+	CHECK(html && strstr(html, REPORT_NOT_RUN_K " (k = 10)") != NULL);
 	snprintf(p, sizeof(p), "%s/groups.csv", out);
 	CHECK((groups = test_read_file(p, &len)) != NULL);
 	CHECK(groups && strstr(groups, "one_vs_two,,group a,group b,withheld,"
 	    "withheld,withheld,") != NULL);
 	snprintf(p, sizeof(p), "%s/frequencies.csv", out);
 	CHECK((freq = test_read_file(p, &len)) != NULL);
-	CHECK(freq && strstr(freq, "grp,answers,2,Two,no,hidden,,,\r\n") !=
+	CHECK(freq && strstr(freq, "grp,answers,2,Two,no,hidden,,,,n\r\n") !=
 	    NULL);
 	free(html);
 	free(groups);

@@ -31,6 +31,7 @@ cmds=$(sed -n 's/^  \([a-z][a-z-]*\( [a-z]*\)\?\)  .*/\1/p' "$t/top" |
 	sed 's/ *$//')
 [ -n "$cmds" ] || { echo "man_sync: no commands in analysis --help" >&2; exit 1; }
 : >"$t/all"
+page=$(sed 's/\\-/-/g' "$man/analysis.1")
 while IFS= read -r c; do
 	# shellcheck disable=SC2086
 	"$bin/analysis" $c --help >>"$t/all"
