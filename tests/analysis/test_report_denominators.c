@@ -58,7 +58,18 @@ main(void)
 			continue;
 		total = json_is_integer(n) ? (double)json_integer_value(n) :
 		    jget(fr, "total");
-		/* n shown: of n; n withheld: of every answer, never of n. */
+		/*
+		 * n shown: of n; n withheld: of every answer, never of n; n
+		 * and the total withheld (a follow-up whose total would give
+		 * a hidden count back): no percentage at all.
+		 */
+		if (!json_is_integer(n) && !json_is_integer(json_object_get(fr,
+		    "total"))) {
+			json_array_foreach(json_object_get(fr, "rows"), j, r)
+				CHECK(!json_is_number(json_object_get(r,
+				    "percent")));
+			continue;
+		}
 		CHECK_STR(of, json_is_integer(n) ? "n" : "all answers");
 		json_array_foreach(json_object_get(fr, "rows"), j, r) {
 			json_t *pc = json_object_get(r, "percent");
