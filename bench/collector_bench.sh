@@ -93,7 +93,7 @@ field() {
 
 # collector_dir NAME: a fresh directory the collector may own. Run as
 # nobody, it must also reach the directory by its path: SQLite makes its
-# temporary files there (forms/store.c, store_temp_dir), and a refused
+# temporary files there (store/store.c, store_temp_dir), and a refused
 # stat sends them to /var/tmp, outside the sandbox, so some submissions
 # would fail with 503.
 if [ "$(id -u)" -eq 0 ]; then chmod 711 "$tmp"; fi

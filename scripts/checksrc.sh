@@ -5,7 +5,7 @@
 set -u
 cd "$(dirname "$0")/.."
 dirs=("$@")
-[ ${#dirs[@]} -eq 0 ] && dirs=(forms collector analysis tests fuzz bench)
+[ ${#dirs[@]} -eq 0 ] && dirs=(forms store collector analysis tests fuzz bench)
 pattern='(^|[^a-z_0-9])(sprintf|vsprintf|strcpy|strcat|strncat|atoi|atol|strtok|gets)[[:space:]]*\('
 hits=$(grep -rnE --include='*.c' --include='*.h' "$pattern" "${dirs[@]}" 2>/dev/null)
 if [ -n "$hits" ]; then
