@@ -44,7 +44,8 @@ enum ui {
 	UI_WIN_CLOSED_PRE, UI_WIN_CLOSED_POST, UI_WIN_GRACE_PRE,
 	UI_WIN_GRACE_POST, UI_WIN_FINAL, UI_STORED_FINAL_PRE,
 	UI_STORED_FINAL_POST, UI_FILE_RECEIPT_FOR, UI_FILE_RESUME_FOR,
-	UI_FILE_DAYS_POST, UI_SITE_ADDRESS, UI__MAX
+	UI_FILE_DAYS_POST, UI_SITE_ADDRESS, UI_WD_WHAT, UI_WD_WHAT_OLD,
+	UI_WD_SENT_DAY, UI_WD_SENT_MONTH, UI__MAX
 };
 
 static const char *const ui_tags[UI_LANG__MAX] = {"en", "es"};
@@ -164,6 +165,10 @@ static const char *const ui_text[UI_LANG__MAX][UI__MAX] = {
 		    "below and enter the code. Saved answers are deleted ",
 		[UI_FILE_DAYS_POST] = " days after they were saved.",
 		[UI_SITE_ADDRESS] = "this site's address, followed by ",
+		[UI_WD_WHAT] = "The answers to the survey ",
+		[UI_WD_WHAT_OLD] = "The answers to a survey no longer open",
+		[UI_WD_SENT_DAY] = ", sent on ",
+		[UI_WD_SENT_MONTH] = ", sent in the month ",
 		[UI_WD_CONFIRM_TITLE] = "Delete your answers?",
 		[UI_WD_CONFIRM_TEXT] = "This deletes the answers and scores stored "
 		    "with this receipt code, from every file that holds them. It "
@@ -340,6 +345,11 @@ static const char *const ui_text[UI_LANG__MAX][UI__MAX] = {
 		    "borran ",
 		[UI_FILE_DAYS_POST] = " días después de guardarlas.",
 		[UI_SITE_ADDRESS] = "la dirección de este sitio, seguida de ",
+		[UI_WD_WHAT] = "Las respuestas a la encuesta ",
+		[UI_WD_WHAT_OLD] = "Las respuestas a una encuesta que ya no "
+		    "está abierta",
+		[UI_WD_SENT_DAY] = ", enviadas el ",
+		[UI_WD_SENT_MONTH] = ", enviadas en el mes ",
 		[UI_WD_CONFIRM_TITLE] = "¿Borrar sus respuestas?",
 		[UI_WD_CONFIRM_TEXT] = "Esto borra las respuestas y puntuaciones "
 		    "guardadas con este código de recibo, de todos los archivos que "
@@ -2194,7 +2204,8 @@ pages_withdraw(struct html *h, enum ui_lang ul, int err)
 }
 
 void
-pages_withdraw_confirm(struct html *h, enum ui_lang ul, const char *code)
+pages_withdraw_confirm(struct html *h, enum ui_lang ul, const char *code,
+    const char *title, const char *period)
 {
 	char shown[CODE_SHOWN_LEN + 1];
 
@@ -2209,7 +2220,22 @@ pages_withdraw_confirm(struct html *h, enum ui_lang ul, const char *code)
 	html_text(h, ui(ul, UI_WD_CODE_LABEL));
 	html_lit(h, "<strong class=\"code-inline\">");
 	html_text(h, shown);
-	html_lit(h, "</strong></p>\n<p>");
+	html_lit(h, "</strong></p>\n<p id=\"withdraw-what\">");
+	if (title != NULL) {
+		html_text(h, ui(ul, UI_WD_WHAT));
+		html_lit(h, "<strong>");
+		html_text(h, title);
+		html_lit(h, "</strong>");
+	} else
+		html_text(h, ui(ul, UI_WD_WHAT_OLD));
+	if (period != NULL && period[0] != '\0') {
+		html_text(h, ui(ul, strlen(period) == 7 ? UI_WD_SENT_MONTH :
+		    UI_WD_SENT_DAY));
+		html_lit(h, "<strong>");
+		html_text(h, period);
+		html_lit(h, "</strong>");
+	}
+	html_lit(h, ".</p>\n<p>");
 	html_text(h, ui(ul, UI_WD_CONFIRM_TEXT));
 	html_lit(h, "</p>\n<form method=\"post\" action=\"/withdraw\">\n"
 	    "<input type=\"hidden\" name=\"lang\" value=\"");

@@ -119,9 +119,13 @@ void pages_window(struct html *h, const struct form *f, int lang,
 void pages_resume(struct html *h, enum ui_lang ul, int err);
 /* GET/POST /withdraw; err as for pages_resume. */
 void pages_withdraw(struct html *h, enum ui_lang ul, int err);
-/* What withdrawing deletes, and a button to confirm it. */
+/*
+ * What withdrawing deletes (the answers to the survey titled title, sent
+ * in period, "YYYY-MM-DD" or "YYYY-MM"; title NULL: not served any more),
+ * and a button to confirm it.
+ */
 void pages_withdraw_confirm(struct html *h, enum ui_lang ul,
-    const char *code);
+    const char *code, const char *title, const char *period);
 void pages_withdrawn(struct html *h, enum ui_lang ul);
 /*
  * The length model (docs/forms.md): seconds to answer one item, and one

@@ -1368,6 +1368,7 @@ survey_thanks(struct req *r)
 
 static enum hres survey_resumed(struct req *r);
 static enum hres survey_withdrawn(struct req *r);
+static enum hres survey_withdraw_checked(struct req *r);
 
 /* Parse the posted code of kind; on failure render the page with err 1. */
 static int
@@ -1480,9 +1481,11 @@ survey_withdraw_post(struct req *r)
 		return res;
 	step = post_get(&r->post, "step");
 	if (step != NULL && strcmp(step, "check") == 0) {
-		r->resp.status = MHD_HTTP_OK;
-		pages_withdraw_confirm(&r->resp.body, r->ul, r->code);
-		return H_DONE;
+		/* Find what would be deleted, to show it before asking. */
+		memset(&r->job, 0, sizeof(r->job));
+		r->job.kind = STORE_JOB_FIND;
+		store_hash_code(r->c->key, r->code, r->job.hash);
+		return http_job(r, survey_withdraw_checked);
 	}
 	if (step != NULL && strcmp(step, "confirm") != 0)
 		return http_refuse(r, MHD_HTTP_BAD_REQUEST, NOTE_BAD_REQUEST,
@@ -1496,6 +1499,38 @@ survey_withdraw_post(struct req *r)
 			r->keep_forms[r->job.nkeep++] = r->c->forms[i]->id;
 	r->job.keep_forms = r->keep_forms;
 	return http_job(r, survey_withdrawn);
+}
+
+/* The confirmation page: the survey and the date of what would go. */
+static enum hres
+survey_withdraw_checked(struct req *r)
+{
+	const char *title = NULL;
+
+	if (r->job.rc == STORE_NOTFOUND) {
+		r->resp.status = MHD_HTTP_NOT_FOUND;
+		pages_withdraw(&r->resp.body, r->ul, 2);
+		return H_DONE;
+	}
+	if (r->job.rc != STORE_OK) {
+		metrics_reject(&r->c->met, REJ_STORAGE);
+		http_log(r->c, "withdrawal not checked: %s",
+		    store_strerror(r->job.rc));
+		return http_refuse(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    NOTE_UNAVAILABLE, REJ__MAX);
+	}
+	for (size_t i = 0; i < r->c->nforms; i++) {
+		const struct form *f = r->c->forms[i];
+		int lang;
+		if (strcmp(f->id, r->job.out_form) != 0)
+			continue;
+		lang = form_lang_find(f, pages_ui_tag(r->ul));
+		title = form_text_get(f, &f->title, lang >= 0 ? lang : 0);
+	}
+	r->resp.status = MHD_HTTP_OK;
+	pages_withdraw_confirm(&r->resp.body, r->ul, r->code, title,
+	    r->job.out_period);
+	return H_DONE;
 }
 
 static enum hres

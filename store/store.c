@@ -59,6 +59,7 @@ enum stmt {
 	STMT_LREL_LAST,
 	STMT_LREL_OTHER,
 	STMT_WITHDRAW_FORM,
+	STMT_RESPONSE_FIND,
 	STMT_FORM_PUT,
 	STMT_FORM_SHA,
 	STMT_FORM_ALL,
@@ -205,6 +206,8 @@ static const char *const stmts[STMT__MAX] = {
 	"changes_at = ?2 AND data_sha IS NOT ?3",
 	/* STMT_WITHDRAW_FORM: the form of the response a code withdraws. */
 	"SELECT form_id FROM response WHERE receipt_hash = ?1",
+	/* STMT_RESPONSE_FIND: what a withdrawal would delete. */
+	"SELECT form_id, period FROM response WHERE receipt_hash = ?1",
 	/* STMT_FORM_PUT: a version once stored is never replaced. */
 	"INSERT OR IGNORE INTO form_version (form_id, version, sha256, body) "
 	"VALUES (?1, ?2, ?3, ?4)",
@@ -979,6 +982,36 @@ store_withdraw_unless(struct store *s,
 		if (strcmp(keep[i], form_id) == 0)
 			return STORE_KEPT;
 	return delete_by_hash(s, STMT_WITHDRAW, hash);
+}
+
+static int col_text(sqlite3_stmt *st, int i, char *out, size_t outsz,
+    int null_ok);
+
+int
+store_response_find(struct store *s, const unsigned char hash[STORE_HASH_LEN],
+    char form_id[STORE_FORM_ID_MAX + 1], char period[11])
+{
+	sqlite3_stmt *st = stmt(s, STMT_RESPONSE_FIND);
+	int rc;
+
+	form_id[0] = period[0] = '\0';
+	if (st == NULL)
+		return fail(s, sqlite3_errcode(s->db));
+	sqlite3_bind_blob(st, 1, hash, STORE_HASH_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (col_text(st, 0, form_id, STORE_FORM_ID_MAX + 1, 0) != 0 ||
+		    col_text(st, 1, period, 11, 0) != 0) {
+			snprintf(s->errmsg, sizeof(s->errmsg), "malformed "
+			    "response row");
+			sqlite3_reset(st);
+			return STORE_ERR;
+		}
+		sqlite3_reset(st);
+		return STORE_OK;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(s, rc);
 }
 
 int

@@ -121,6 +121,12 @@ int store_withdraw(struct store *s, const unsigned char hash[STORE_HASH_LEN]);
 int store_withdraw_unless(struct store *s,
     const unsigned char hash[STORE_HASH_LEN], const char *const *keep,
     size_t nkeep, char form_id[STORE_FORM_ID_MAX + 1]);
+/*
+ * The form and period of the response whose receipt hash is hash (what a
+ * withdrawal would delete); STORE_NOTFOUND when there is none.
+ */
+int store_response_find(struct store *s, const unsigned char hash[STORE_HASH_LEN],
+    char form_id[STORE_FORM_ID_MAX + 1], char period[11]);
 
 /*
  * Drafts ("save and continue later"): state is an opaque blob sealed under

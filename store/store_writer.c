@@ -53,6 +53,9 @@ run_job(struct store *s, struct store_job *j)
 			return store_withdraw_unless(s, j->hash, j->keep_forms,
 			    j->nkeep, j->out_form);
 		return store_withdraw(s, j->hash);
+	case STORE_JOB_FIND:
+		return store_response_find(s, j->hash, j->out_form,
+		    j->out_period);
 	case STORE_JOB_DRAFT_PUT:
 		return store_draft_put(s, j->hash, j->form_id, j->date,
 		    j->state, j->state_len);

@@ -19,6 +19,7 @@
 enum store_job_kind {
 	STORE_JOB_INSERT,  /* store_insert(), or store_submit() with a token */
 	STORE_JOB_WITHDRAW,
+	STORE_JOB_FIND,    /* store_response_find(): out_form, out_period */
 	STORE_JOB_DRAFT_PUT,
 	STORE_JOB_DRAFT_GET,
 	STORE_JOB_DRAFT_DELETE,
@@ -48,6 +49,7 @@ struct store_job {
 	const char *const *keep_forms;
 	size_t nkeep;
 	char out_form[STORE_FORM_ID_MAX + 1];
+	char out_period[11];   /* FIND */
 	const char *form_id;   /* DRAFT_PUT */
 	const char *date;      /* DRAFT_PUT, INSERT: expiry; DRAFT_GET, _SWEEP: today */
 	const void *state;     /* DRAFT_PUT */

@@ -28,7 +28,7 @@
 #include "report.h"
 #include "testlib.h"
 
-#define ROUNDS 400
+#define ROUNDS 1000
 #define MAXV 8     /* variables of a form: items, follow-up, score */
 #define MAXA 128   /* value atoms of one variable */
 
