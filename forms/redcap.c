@@ -2717,6 +2717,19 @@ im_row(struct im *m, size_t i)
 		im_err(m, r, RC_VAR, "duplicate field \"%s\"", r->f[RC_VAR]);
 		return;
 	}
+	/*
+	 * A question posted under one of the collector's own field names
+	 * would have every POST of its page refused. Renaming it here would
+	 * change the column the data comes back under, so the researcher
+	 * chooses the new name. Scores and descriptive text are never posted.
+	 */
+	if (strcmp(type, "calc") != 0 && strcmp(type, "descriptive") != 0 &&
+	    form_var_reserved(r->f[RC_VAR])) {
+		im_err(m, r, RC_VAR, "\"%s\" is a name the collector uses for "
+		    "its own fields; rename the field (for example to %s_1)",
+		    r->f[RC_VAR], r->f[RC_VAR]);
+		return;
+	}
 	if (!blank(r->f[RC_SECTION])) {
 		close_grid(m);
 		if (new_page(m, r, r->f[RC_SECTION]) == NULL)
