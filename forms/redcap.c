@@ -600,6 +600,19 @@ emit(struct sb *b, const struct form *f, const struct form_cond *c, int neg,
 	case COND_ANY:
 		/* "blank, or a comparison a blank passes": REDCap's own
 		 * unguarded comparison says exactly that. */
+		/* "No box ticked, or not box N": REDCap's unticked box,
+		 * '0' (the import's spelling). Negated: box N ticked. */
+		if (c->op == COND_ANY && c->nkids == 2 &&
+		    c->kids[0]->op == COND_ANSWERED && !c->kids[0]->answered &&
+		    f->vars[c->kids[0]->ivar].type == FORM_T_SET &&
+		    c->kids[1]->op == COND_NOT &&
+		    c->kids[1]->kids[0]->op == COND_HAS &&
+		    c->kids[1]->kids[0]->ivar == c->kids[0]->ivar) {
+			sb_printf(b, "[%s(%ld)] = '%s'",
+			    f->vars[c->kids[0]->ivar].name,
+			    (long)c->kids[1]->kids[0]->num, neg ? "1" : "0");
+			return 0;
+		}
 		if (c->op == COND_ANY && !neg && c->nkids == 2 &&
 		    c->kids[0]->op == COND_ANSWERED && !c->kids[0]->answered &&
 		    is_cmp(c->kids[1]->op) &&
@@ -1987,8 +2000,19 @@ lconv(struct im *m, const struct lnode *n, char *err, size_t errlen)
 		json_t *has = leaf(n->var, "has", json_integer(n->code));
 		if ((n->cmp == COND_EQ) == (n->num == 1))
 			return has;
-		json_t *o = json_object();
-		json_object_set_new(o, "not", has);
+		/*
+		 * "Not ticked": REDCap stores an unticked box as 0, so the
+		 * test passes when no box is ticked at all. In Candor that
+		 * answer has no value and "not has" would be unknown, hiding
+		 * the field; say "no box ticked, or not this one".
+		 */
+		json_t *not = json_object(), *any = json_array(),
+		    *o = json_object();
+		json_object_set_new(not, "not", has);
+		json_array_append_new(any, leaf(n->var, "answered",
+		    json_false()));
+		json_array_append_new(any, not);
+		json_object_set_new(o, "any", any);
 		return o;
 	}
 	if (s->t == S_SET) {
