@@ -609,8 +609,14 @@ parse_choices(struct ctx *c, json_t *obj, const char *path,
 		problem(c, p, "must be a non-empty array");
 		return;
 	}
+	/*
+	 * The limit holds for single choices too, though their answer is
+	 * no mask: the analysis and its disclosure control keep the codes
+	 * of a variable in tables of this size.
+	 */
 	if (json_array_size(arr) > FORM_MAX_CHOICES) {
-		problem(c, p, "more than %d choices", FORM_MAX_CHOICES);
+		problem(c, p, "%zu choices: single and multiple choices have "
+		    "at most %d", json_array_size(arr), FORM_MAX_CHOICES);
 		return;
 	}
 	it->choices = calloc(json_array_size(arr), sizeof(*it->choices));

@@ -2317,7 +2317,9 @@ im_choices(struct im *m, const struct redcap_row *r)
 		bad = 1;
 	}
 	if (!bad && json_array_size(arr) > FORM_MAX_CHOICES) {
-		im_err(m, r, RC_CHOICES, "more than %d choices",
+		im_err(m, r, RC_CHOICES, "%zu choices: Candor's single and "
+		    "multiple choices have at most %d (split the question or "
+		    "group its choices)", json_array_size(arr),
 		    FORM_MAX_CHOICES);
 		bad = 1;
 	}
