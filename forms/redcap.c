@@ -1279,6 +1279,13 @@ struct sym {
 	json_t *choices; /* checkbox: its choices (borrowed) */
 };
 
+/* A field the import refused: its name, row and first problem. */
+struct gone {
+	char *name;
+	size_t row;
+	char *why;
+};
+
 struct page_acc {
 	char *title;
 	char *intro;
@@ -1306,6 +1313,9 @@ struct im {
 	int grid_req_all, grid_req_any, grid_ident;
 	size_t grid_row;
 	char *pending_label; /* a descriptive row just before a matrix */
+	/* fields refused, so that a reference to one can say why */
+	struct gone *gone;
+	size_t ngone, capgone;
 	int oom;
 };
 
@@ -1434,6 +1444,52 @@ sym_find(struct im *m, const char *name)
 		if (strcmp(m->syms[i].name, name) == 0)
 			return &m->syms[i];
 	return NULL;
+}
+
+/*
+ * Remember that row r's field was refused, with the first problem reported
+ * on it (diag index first). Out of memory only loses the detail.
+ */
+static void
+gone_add(struct im *m, const struct redcap_row *r, size_t first)
+{
+	const char *why = first < m->err->n ? m->err->a[first].what : "refused";
+
+	if (m->ngone == m->capgone) {
+		size_t ncap = m->capgone ? m->capgone * 2 : 16;
+		struct gone *ng = realloc(m->gone, ncap * sizeof(*ng));
+		if (ng == NULL)
+			return;
+		m->gone = ng;
+		m->capgone = ncap;
+	}
+	m->gone[m->ngone].name = strdup(r->f[RC_VAR]);
+	m->gone[m->ngone].why = strdup(why);
+	m->gone[m->ngone].row = r->row;
+	if (m->gone[m->ngone].name == NULL || m->gone[m->ngone].why == NULL) {
+		free(m->gone[m->ngone].name);
+		free(m->gone[m->ngone].why);
+		return;
+	}
+	m->ngone++;
+}
+
+/*
+ * The rule for a reference to name, which is no field before this one:
+ * a field refused earlier says so and why, since "not a field" would send
+ * the reader looking for a typing error.
+ */
+static void
+unknown_ref(const struct im *m, const char *name, char *out, size_t len)
+{
+	for (size_t i = 0; i < m->ngone; i++)
+		if (strcmp(m->gone[i].name, name) == 0) {
+			snprintf(out, len, "[%s] refers to field %s, which was "
+			    "not imported (row %zu: %.120s)", name, name,
+			    m->gone[i].row, m->gone[i].why);
+			return;
+		}
+	snprintf(out, len, "[%s] is not a field before this one", name);
 }
 
 static int
@@ -1962,8 +2018,7 @@ lconv(struct im *m, const struct lnode *n, char *err, size_t errlen)
 	}
 	struct sym *s = sym_find(m, n->var);
 	if (s == NULL) {
-		snprintf(err, errlen, "[%s] is not a field before this one",
-		    n->var);
+		unknown_ref(m, n->var, err, errlen);
 		return NULL;
 	}
 	if (s->t == S_SCORE) {
@@ -2053,7 +2108,7 @@ im_logic(struct im *m, const struct redcap_row *r, int *bad)
 {
 	struct lparse lp;
 	struct lnode *n;
-	char err[240];
+	char err[320];
 	json_t *c;
 
 	*bad = 0;
@@ -2626,8 +2681,9 @@ im_calc(struct im *m, const struct redcap_row *r, const char *label)
 			goto bad;
 		struct sym *s = sym_find(m, name);
 		if (s == NULL) {
-			im_err(m, r, RC_CHOICES, "[%s] is not a field before this "
-			    "one", name);
+			char why[300];
+			unknown_ref(m, name, why, sizeof(why));
+			im_err(m, r, RC_CHOICES, "%s", why);
 			goto fail;
 		}
 		if (s->t == S_SET || s->t == S_TEXT) {
@@ -3119,8 +3175,13 @@ redcap_import(const char *name, const struct redcap_dict *d, const char *id,
 		im_err(&m, &d->rows[0], RC_TYPE, "the first field is the record "
 		    "ID and must be a text field");
 	m.first_form = d->rows[0].f[RC_FORM];
-	for (size_t i = 1; i < d->nrows && !m.oom; i++)
+	for (size_t i = 1; i < d->nrows && !m.oom; i++) {
+		size_t first = errors->n, total = errors->total;
 		im_row(&m, i);
+		if (errors->total != total && sym_find(&m, d->rows[i].f[RC_VAR])
+		    == NULL)
+			gone_add(&m, &d->rows[i], first);
+	}
 	close_grid(&m);
 	if (m.npages == 0 || d->nrows < 2)
 		diag_add(errors, name, "no questions after the record ID field");
@@ -3166,6 +3227,11 @@ out:
 		json_decref(m.syms[i].choices);
 	}
 	free(m.syms);
+	for (size_t i = 0; i < m.ngone; i++) {
+		free(m.gone[i].name);
+		free(m.gone[i].why);
+	}
+	free(m.gone);
 	for (size_t i = 0; i < m.npages; i++) {
 		free(m.pages[i].title);
 		free(m.pages[i].intro);
