@@ -866,6 +866,115 @@ section_text(const struct form *f, const struct form_page *pg)
 }
 
 /* Start a row with the cells every field has; NULL when out of memory. */
+static struct redcap_row *ex_row(struct ex *x, const char *var,
+    const char *type, const char *label);
+
+/*
+ * A page whose Section Header would not fit in one cell (the import takes
+ * at most REDCAP_FIELD_MAX bytes): the title and the introduction's first
+ * paragraphs stay in the header, on a descriptive row of its own, whose
+ * label and further descriptive rows carry the other paragraphs. The
+ * import joins descriptive text before a page's first question back into
+ * its introduction with a blank line between, so the page comes back as it
+ * was. A title or a paragraph longer than a cell is refused. Returns 0 (and
+ * frees *section), or -1: out of memory unless a problem was added.
+ */
+static int
+ex_long_section(struct ex *x, const struct form_page *pg, size_t ipage,
+    const char *path, char **section)
+{
+	const struct form *f = x->f;
+	const char *title = txt(f, &pg->title), *p = txt(f, &pg->intro);
+	struct sb cell[2] = {{0}, {0}}; /* the header, the label being filled */
+	struct redcap_row *row;
+	char base[FORM_VAR_MAX + 1], var[FORM_VAR_MAX + 8], pp[DIAG_PATH_MAX];
+	size_t nrows = 0;
+	int cur = 0, rc = -1;
+
+	if (strlen(title) + 2 > REDCAP_FIELD_MAX) {
+		ex_problem(x, diag_path_key(pp, path, "title"), "%zu bytes; a "
+		    "REDCap cell holds at most %u", strlen(title),
+		    REDCAP_FIELD_MAX);
+		return -1;
+	}
+	sb_puts(&cell[0], title);
+	while (p != NULL && *p != '\0') {
+		const char *e = strstr(p, "\n\n");
+		size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
+		/* The header always needs the blank line after the title. */
+		size_t sep = cur == 0 || cell[1].n > 0 ? 2 : 0;
+		if (n > REDCAP_FIELD_MAX) {
+			ex_problem(x, diag_path_key(pp, path, "intro"), "a "
+			    "paragraph of %zu bytes; a REDCap cell holds at most "
+			    "%u (split it with a blank line)", n,
+			    REDCAP_FIELD_MAX);
+			goto out;
+		}
+		if (cell[cur].n + sep + n > REDCAP_FIELD_MAX) {
+			if (cur == 1 && nrows > 0) {
+				/* A full label: its own row. */
+				snprintf(base, sizeof(base), "page%zu_text%zu",
+				    ipage + 1, nrows + 1);
+				own_name(f, base, var, sizeof(var));
+				char *t = sb_take(&cell[1]);
+				row = t != NULL ? ex_row(x, var, "descriptive", t)
+				    : NULL;
+				free(t);
+				if (row == NULL || finish_row(row) < 0)
+					goto out;
+				nrows++;
+			} else if (cur == 1) {
+				/* The header's row, with the first label. */
+				snprintf(base, sizeof(base), "page%zu_text1",
+				    ipage + 1);
+				own_name(f, base, var, sizeof(var));
+				char *h = sb_take(&cell[0]), *t = sb_take(&cell[1]);
+				row = h != NULL && t != NULL ? ex_row(x, var,
+				    "descriptive", t) : NULL;
+				if (row == NULL || set_cell(row, RC_SECTION, h) < 0 ||
+				    finish_row(row) < 0) {
+					free(h);
+					free(t);
+					goto out;
+				}
+				free(h);
+				free(t);
+				nrows++;
+			}
+			cur = 1;
+			sep = 0;
+		}
+		if (sep)
+			sb_add(&cell[cur], "\n\n", 2);
+		sb_add(&cell[cur], p, n);
+		p = e != NULL ? e + 2 : NULL;
+	}
+	/* The last label; the header's row when no label was full. */
+	snprintf(base, sizeof(base), "page%zu_text%zu", ipage + 1, nrows + 1);
+	own_name(f, base, var, sizeof(var));
+	{
+		char *t = sb_take(&cell[1]), *h = nrows == 0 ?
+		    sb_take(&cell[0]) : NULL;
+		row = t != NULL && (nrows > 0 || h != NULL) ?
+		    ex_row(x, var, "descriptive", t) : NULL;
+		if (row == NULL || (h != NULL && set_cell(row, RC_SECTION, h) <
+		    0) || finish_row(row) < 0) {
+			free(t);
+			free(h);
+			goto out;
+		}
+		free(t);
+		free(h);
+	}
+	free(*section);
+	*section = NULL;
+	rc = 0;
+out:
+	free(cell[0].s);
+	free(cell[1].s);
+	return rc;
+}
+
 static struct redcap_row *
 ex_row(struct ex *x, const char *var, const char *type, const char *label)
 {
@@ -1237,6 +1346,15 @@ redcap_export(const char *name, const struct form *f,
 		if (section == NULL)
 			goto oom;
 		diag_path_idx(path, "pages", i);
+		if (strlen(section) > REDCAP_FIELD_MAX) {
+			size_t nd = diag->total;
+			if (ex_long_section(&x, pg, i, path, &section) < 0) {
+				if (diag->total == nd)
+					oom = 1;
+				free(section);
+				continue;
+			}
+		}
 		for (size_t j = 0; j < pg->nitems; j++) {
 			size_t nd = diag->total;
 			diag_path_idx(p2, diag_path_key(p2, path, "items"), j);
@@ -1251,6 +1369,15 @@ redcap_export(const char *name, const struct form *f,
 			oom = 1;
 	if (oom)
 		goto oom;
+	/* Never a cell the import refuses (a label, note or choice list). */
+	for (size_t i = 0; i < out->nrows; i++)
+		for (size_t c = 0; c < RC__MAX; c++)
+			if (out->rows[i].f[c] != NULL &&
+			    strlen(out->rows[i].f[c]) > REDCAP_FIELD_MAX)
+				diag_add(diag, name, "field \"%s\", column \"%s\": "
+				    "%zu bytes; a REDCap cell holds at most %u",
+				    out->rows[i].f[RC_VAR], redcap_columns[c],
+				    strlen(out->rows[i].f[c]), REDCAP_FIELD_MAX);
 	free(x.score_calc);
 	if (diag->total != before) {
 		redcap_dict_free(out);
