@@ -1473,6 +1473,9 @@ static void im_warn(struct im *m, const struct redcap_row *r,
     enum redcap_col c, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+static char *im_text(struct im *m, const struct redcap_row *r,
+    enum redcap_col c, const char *s);
+
 /* A problem that changes what the form means: the import fails. */
 static void
 im_err(struct im *m, const struct redcap_row *r, enum redcap_col c,
@@ -1523,6 +1526,94 @@ clean(const char *s)
 		b++;
 	memmove(o, o + b, j - b);
 	o[j - b] = '\0';
+	return o;
+}
+
+/* Tags after which the text goes on in a new paragraph or line. */
+static const char *const html_breaks[] = {
+	"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+	"tr", "table", "blockquote", NULL,
+};
+
+/* Entities REDCap's rich-text editor writes, and their text. */
+static const char *const html_entities[][2] = {
+	{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""},
+	{"&#39;", "'"}, {"&apos;", "'"}, {"&nbsp;", " "}, {NULL, NULL},
+};
+
+/*
+ * REDCap's rich-text labels are HTML; the form shows text (and escapes it),
+ * so a tag would reach respondents as "<div class=...>". Returns the text
+ * with the tags dropped (block tags become line breaks) and the common
+ * entities decoded, malloc'd, or NULL when out of memory; *changed says
+ * whether s held a tag. "x < 3" is no tag: one starts with '<' and a
+ * letter, '/' or '!'.
+ */
+static char *
+strip_html(const char *s, int *changed)
+{
+	size_t n = strlen(s), j = 0;
+	char *o = malloc(n + 1);
+
+	*changed = 0;
+	if (o == NULL)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		const char *e;
+		if (s[i] == '<' && (isalpha((unsigned char)s[i + 1]) ||
+		    s[i + 1] == '/' || s[i + 1] == '!') &&
+		    (e = strchr(s + i, '>')) != NULL) {
+			const char *t = s + i + 1 + (s[i + 1] == '/');
+			size_t tn = strcspn(t, " \t\n/>");
+			*changed = 1;
+			for (size_t k = 0; html_breaks[k] != NULL; k++)
+				if (strlen(html_breaks[k]) == tn &&
+				    strncasecmp(t, html_breaks[k], tn) == 0) {
+					o[j++] = '\n';
+					break;
+				}
+			i = (size_t)(e - s) + 1;
+			continue;
+		}
+		if (s[i] == '&') {
+			size_t k;
+			for (k = 0; html_entities[k][0] != NULL; k++)
+				if (strncmp(s + i, html_entities[k][0],
+				    strlen(html_entities[k][0])) == 0)
+					break;
+			if (html_entities[k][0] != NULL) {
+				/* Every replacement is shorter than its entity. */
+				memcpy(o + j, html_entities[k][1],
+				    strlen(html_entities[k][1]));
+				j += strlen(html_entities[k][1]);
+				i += strlen(html_entities[k][0]);
+				continue;
+			}
+		}
+		o[j++] = s[i++];
+	}
+	o[j] = '\0';
+	if (!*changed) {
+		/* Entities alone are no rich text: keep the cell as written. */
+		memcpy(o, s, n + 1);
+		return o;
+	}
+	/* Paragraphs: at most one blank line, no spaces at line ends. */
+	size_t w = 0, nl = 0;
+	for (size_t i = 0; i < j; i++) {
+		if (o[i] == '\n') {
+			while (w > 0 && o[w - 1] == ' ')
+				w--;
+			if (++nl <= 2)
+				o[w++] = '\n';
+			continue;
+		}
+		if (nl > 0 && o[i] == ' ')
+			continue; /* indentation of the HTML source */
+		nl = 0;
+		o[w++] = o[i];
+	}
+	o[w] = '\0';
 	return o;
 }
 
@@ -2469,7 +2560,7 @@ im_choices(struct im *m, const struct redcap_row *r)
 			bad = 1;
 			continue;
 		}
-		char *label = clean(comma + 1);
+		char *label = im_text(m, r, RC_CHOICES, comma + 1);
 		if (label == NULL) {
 			m->oom = 1;
 			bad = 1;
@@ -2539,7 +2630,7 @@ static struct page_acc *
 new_page(struct im *m, const struct redcap_row *r, const char *section)
 {
 	struct page_acc *pg;
-	char *text = clean(section ? section : "");
+	char *text = im_text(m, r, RC_SECTION, section ? section : "");
 	char *brk;
 
 	if (text == NULL)
@@ -2610,6 +2701,26 @@ append_intro(struct im *m, struct page_acc *pg, const char *text)
 		m->oom = 1;
 }
 
+/*
+ * Cell c of row r (s: the cell, or a part of it) as form text, its HTML
+ * tags dropped with a warning. NULL when out of memory.
+ */
+static char *
+im_text(struct im *m, const struct redcap_row *r, enum redcap_col c,
+    const char *s)
+{
+	int changed;
+	char *t = strip_html(s, &changed), *o;
+
+	if (t == NULL)
+		return NULL;
+	if (changed)
+		im_warn(m, r, c, "rich text (HTML) reduced to plain text");
+	o = clean(t);
+	free(t);
+	return o;
+}
+
 /* Warn about piping ([field] in text): Candor shows it as typed. */
 static void
 check_piping(struct im *m, const struct redcap_row *r, enum redcap_col c)
@@ -2620,6 +2731,17 @@ check_piping(struct im *m, const struct redcap_row *r, enum redcap_col c)
 		im_warn(m, r, c, "piping %.*s is not supported; the text is "
 		    "shown as written", (int)(e - o + 1) > 40 ? 40 :
 		    (int)(e - o + 1), o);
+	/* {field}: piping as some instrument libraries write it. */
+	for (o = strchr(s, '{'); o != NULL; o = strchr(o + 1, '{')) {
+		size_t n = strspn(o + 1, "abcdefghijklmnopqrstuvwxyz"
+		    "0123456789_:-");
+		if (n > 0 && islower((unsigned char)o[1]) && o[1 + n] == '}') {
+			im_warn(m, r, c, "piping %.*s is not supported; the text "
+			    "is shown as written", (int)(n + 2) > 40 ? 40 :
+			    (int)(n + 2), o);
+			break;
+		}
+	}
 }
 
 static void
@@ -2944,14 +3066,17 @@ im_row(struct im *m, size_t i)
 		if (new_page(m, r, r->f[RC_SECTION]) == NULL)
 			return;
 	}
-	label = clean(r->f[RC_LABEL]);
-	note = clean(r->f[RC_NOTE]);
+	label = im_text(m, r, RC_LABEL, r->f[RC_LABEL]);
+	note = im_text(m, r, RC_NOTE, r->f[RC_NOTE]);
 	if (label == NULL || note == NULL) {
 		m->oom = 1;
 		goto out;
 	}
 	check_piping(m, r, RC_LABEL);
 	check_piping(m, r, RC_NOTE);
+	if (strncasecmp(r->f[RC_CHOICES], "BIOPORTAL:", 10) == 0)
+		im_warn(m, r, RC_CHOICES, "BioPortal lookup %.40s dropped; the "
+		    "field is asked as free text", r->f[RC_CHOICES]);
 	im_tags(m, r, &t);
 	required = yes_cell(m, r, RC_REQUIRED);
 	ident = yes_cell(m, r, RC_IDENT);
