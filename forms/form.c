@@ -97,6 +97,7 @@ valid_var(const char *s)
  * The collector's own POST fields, one row each (collector/survey.c's
  * allow_* checks and the hidden inputs of collector/pages.c). Form
  * variables share the field namespace of a page's POST with them.
+ * tests/lint/reserved_vars.sh checks the collector's sources against it.
  */
 static const char *const reserved_vars[] = {
 	"action",  /* the button pressed: next, back, save, stay, submit */
