@@ -617,6 +617,11 @@ api_handle(struct api_worker *w, struct api_call *a)
 			api_error(a, MHD_HTTP_NOT_FOUND, "no such form");
 			return;
 		}
+		if (a->ep == EP_SUMMARY && w->api->plans[a->iform] == NULL) {
+			api_error(a, MHD_HTTP_NOT_FOUND, "this form has only "
+			    "free-text questions: it has no summary");
+			return;
+		}
 		api_release(w, a, a->ep == EP_SUMMARY ? KIND_SUMMARY
 		    : KIND_EXPORT);
 		return;
@@ -660,6 +665,16 @@ api_worker_main(void *arg)
 
 /* ---- start and stop ---- */
 
+/* Has f a variable the default plan can describe (not free text)? */
+static int
+api_has_outcome(const struct form *f)
+{
+	for (size_t i = 0; i < f->nvars; i++)
+		if (f->vars[i].type != FORM_T_TEXT)
+			return 1;
+	return 0;
+}
+
 int
 api_start(struct collector *c, char *err, size_t errsz)
 {
@@ -693,9 +708,16 @@ api_start(struct collector *c, char *err, size_t errsz)
 		return -1;
 	}
 	for (i = 0; i < c->nforms; i++) {
-		char *js = plan_default_json(c->forms[i]);
+		char *js;
 		int prc;
-		if (js == NULL) {
+		if (!api_has_outcome(c->forms[i])) {
+			/* A plan needs an outcome; free text is never one. */
+			http_log(c, "API summary not served for form %s: it has "
+			    "only free-text questions, nothing to summarise",
+			    c->forms[i]->id);
+			goto mutexes;
+		}
+		if ((js = plan_default_json(c->forms[i])) == NULL) {
 			snprintf(err, errsz, "out of memory");
 			return -1;
 		}
@@ -712,6 +734,7 @@ api_start(struct collector *c, char *err, size_t errsz)
 			return -1;
 		}
 		diag_free(&dg);
+mutexes:
 		if (pthread_mutex_init(&api->build[i][KIND_SUMMARY], NULL) ||
 		    pthread_mutex_init(&api->build[i][KIND_EXPORT], NULL)) {
 			snprintf(err, errsz, "cannot create a mutex");

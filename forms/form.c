@@ -94,6 +94,34 @@ valid_var(const char *s)
 	return islower((unsigned char)s[0]) && valid_name(s, FORM_VAR_MAX, 0);
 }
 
+/*
+ * The collector's own POST fields, one row each (collector/survey.c's
+ * allow_* checks and the hidden inputs of collector/pages.c). Form
+ * variables share the field namespace of a page's POST with them.
+ * tests/lint/reserved_vars.sh checks the collector's sources against it.
+ */
+static const char *const reserved_vars[] = {
+	"action",  /* the button pressed: next, back, save, stay, submit */
+	"adult",   /* the consent page's age box */
+	"code",    /* the receipt code on the withdrawal page */
+	"consent", /* the consent page's box */
+	"lang",    /* the language chosen, read on every POST */
+	"state",   /* the sealed journey state of a page */
+	"step",    /* check or confirm on the withdrawal page */
+	"v",       /* the ticket a page was shown under */
+	"website", /* the honeypot */
+};
+
+int
+form_var_reserved(const char *name)
+{
+	for (size_t i = 0; i < sizeof(reserved_vars) /
+	    sizeof(reserved_vars[0]); i++)
+		if (strcmp(reserved_vars[i], name) == 0)
+			return 1;
+	return 0;
+}
+
 /* A string member; NULL (with a problem when required) if absent. */
 static const char *
 get_string(struct ctx *c, json_t *obj, const char *path, const char *key,
@@ -318,6 +346,12 @@ declare_var(struct ctx *c, const char *path, const char *name,
 	if (!valid_var(name)) {
 		problem(c, path, "invalid variable name \"%s\" (want "
 		    "[a-z][a-z0-9_]{0,31})", name);
+		return (size_t)-1;
+	}
+	/* Scores are never posted; questions and grid rows are. */
+	if (sc == NULL && form_var_reserved(name)) {
+		problem(c, path, "\"%s\" is a name the collector uses for "
+		    "its own fields", name);
 		return (size_t)-1;
 	}
 	if (form_var_find(f, name) >= 0) {
@@ -577,8 +611,14 @@ parse_choices(struct ctx *c, json_t *obj, const char *path,
 		problem(c, p, "must be a non-empty array");
 		return;
 	}
+	/*
+	 * The limit holds for single choices too, though their answer is
+	 * no mask: the analysis and its disclosure control keep the codes
+	 * of a variable in tables of this size.
+	 */
 	if (json_array_size(arr) > FORM_MAX_CHOICES) {
-		problem(c, p, "more than %d choices", FORM_MAX_CHOICES);
+		problem(c, p, "%zu choices: single and multiple choices have "
+		    "at most %d", json_array_size(arr), FORM_MAX_CHOICES);
 		return;
 	}
 	it->choices = calloc(json_array_size(arr), sizeof(*it->choices));

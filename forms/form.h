@@ -261,6 +261,14 @@ void form_today(const struct form *f, char out[11]);
  */
 enum form_phase form_phase_on(const struct form *f, const char *today);
 
+/*
+ * Is name one the collector uses for its own POST fields (the page state,
+ * the button pressed, the honeypot, the page ticket, the language, the
+ * consent boxes, the receipt code and its step)? A question by that name
+ * would be posted beside the control and every POST of its page refused,
+ * so the loader refuses such variables. Returns 1 or 0.
+ */
+int form_var_reserved(const char *name);
 /* Index of the variable called name, or -1. */
 long form_var_find(const struct form *f, const char *name);
 /* Language index for a tag ("es", "es-MX" matches "es"), or -1. */

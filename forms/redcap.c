@@ -600,6 +600,19 @@ emit(struct sb *b, const struct form *f, const struct form_cond *c, int neg,
 	case COND_ANY:
 		/* "blank, or a comparison a blank passes": REDCap's own
 		 * unguarded comparison says exactly that. */
+		/* "No box ticked, or not box N": REDCap's unticked box,
+		 * '0' (the import's spelling). Negated: box N ticked. */
+		if (c->op == COND_ANY && c->nkids == 2 &&
+		    c->kids[0]->op == COND_ANSWERED && !c->kids[0]->answered &&
+		    f->vars[c->kids[0]->ivar].type == FORM_T_SET &&
+		    c->kids[1]->op == COND_NOT &&
+		    c->kids[1]->kids[0]->op == COND_HAS &&
+		    c->kids[1]->kids[0]->ivar == c->kids[0]->ivar) {
+			sb_printf(b, "[%s(%ld)] = '%s'",
+			    f->vars[c->kids[0]->ivar].name,
+			    (long)c->kids[1]->kids[0]->num, neg ? "1" : "0");
+			return 0;
+		}
 		if (c->op == COND_ANY && !neg && c->nkids == 2 &&
 		    c->kids[0]->op == COND_ANSWERED && !c->kids[0]->answered &&
 		    is_cmp(c->kids[1]->op) &&
@@ -853,6 +866,115 @@ section_text(const struct form *f, const struct form_page *pg)
 }
 
 /* Start a row with the cells every field has; NULL when out of memory. */
+static struct redcap_row *ex_row(struct ex *x, const char *var,
+    const char *type, const char *label);
+
+/*
+ * A page whose Section Header would not fit in one cell (the import takes
+ * at most REDCAP_FIELD_MAX bytes): the title and the introduction's first
+ * paragraphs stay in the header, on a descriptive row of its own, whose
+ * label and further descriptive rows carry the other paragraphs. The
+ * import joins descriptive text before a page's first question back into
+ * its introduction with a blank line between, so the page comes back as it
+ * was. A title or a paragraph longer than a cell is refused. Returns 0 (and
+ * frees *section), or -1: out of memory unless a problem was added.
+ */
+static int
+ex_long_section(struct ex *x, const struct form_page *pg, size_t ipage,
+    const char *path, char **section)
+{
+	const struct form *f = x->f;
+	const char *title = txt(f, &pg->title), *p = txt(f, &pg->intro);
+	struct sb cell[2] = {{0}, {0}}; /* the header, the label being filled */
+	struct redcap_row *row;
+	char base[FORM_VAR_MAX + 1], var[FORM_VAR_MAX + 8], pp[DIAG_PATH_MAX];
+	size_t nrows = 0;
+	int cur = 0, rc = -1;
+
+	if (strlen(title) + 2 > REDCAP_FIELD_MAX) {
+		ex_problem(x, diag_path_key(pp, path, "title"), "%zu bytes; a "
+		    "REDCap cell holds at most %u", strlen(title),
+		    REDCAP_FIELD_MAX);
+		return -1;
+	}
+	sb_puts(&cell[0], title);
+	while (p != NULL && *p != '\0') {
+		const char *e = strstr(p, "\n\n");
+		size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
+		/* The header always needs the blank line after the title. */
+		size_t sep = cur == 0 || cell[1].n > 0 ? 2 : 0;
+		if (n > REDCAP_FIELD_MAX) {
+			ex_problem(x, diag_path_key(pp, path, "intro"), "a "
+			    "paragraph of %zu bytes; a REDCap cell holds at most "
+			    "%u (split it with a blank line)", n,
+			    REDCAP_FIELD_MAX);
+			goto out;
+		}
+		if (cell[cur].n + sep + n > REDCAP_FIELD_MAX) {
+			if (cur == 1 && nrows > 0) {
+				/* A full label: its own row. */
+				snprintf(base, sizeof(base), "page%zu_text%zu",
+				    ipage + 1, nrows + 1);
+				own_name(f, base, var, sizeof(var));
+				char *t = sb_take(&cell[1]);
+				row = t != NULL ? ex_row(x, var, "descriptive", t)
+				    : NULL;
+				free(t);
+				if (row == NULL || finish_row(row) < 0)
+					goto out;
+				nrows++;
+			} else if (cur == 1) {
+				/* The header's row, with the first label. */
+				snprintf(base, sizeof(base), "page%zu_text1",
+				    ipage + 1);
+				own_name(f, base, var, sizeof(var));
+				char *h = sb_take(&cell[0]), *t = sb_take(&cell[1]);
+				row = h != NULL && t != NULL ? ex_row(x, var,
+				    "descriptive", t) : NULL;
+				if (row == NULL || set_cell(row, RC_SECTION, h) < 0 ||
+				    finish_row(row) < 0) {
+					free(h);
+					free(t);
+					goto out;
+				}
+				free(h);
+				free(t);
+				nrows++;
+			}
+			cur = 1;
+			sep = 0;
+		}
+		if (sep)
+			sb_add(&cell[cur], "\n\n", 2);
+		sb_add(&cell[cur], p, n);
+		p = e != NULL ? e + 2 : NULL;
+	}
+	/* The last label; the header's row when no label was full. */
+	snprintf(base, sizeof(base), "page%zu_text%zu", ipage + 1, nrows + 1);
+	own_name(f, base, var, sizeof(var));
+	{
+		char *t = sb_take(&cell[1]), *h = nrows == 0 ?
+		    sb_take(&cell[0]) : NULL;
+		row = t != NULL && (nrows > 0 || h != NULL) ?
+		    ex_row(x, var, "descriptive", t) : NULL;
+		if (row == NULL || (h != NULL && set_cell(row, RC_SECTION, h) <
+		    0) || finish_row(row) < 0) {
+			free(t);
+			free(h);
+			goto out;
+		}
+		free(t);
+		free(h);
+	}
+	free(*section);
+	*section = NULL;
+	rc = 0;
+out:
+	free(cell[0].s);
+	free(cell[1].s);
+	return rc;
+}
+
 static struct redcap_row *
 ex_row(struct ex *x, const char *var, const char *type, const char *label)
 {
@@ -1173,6 +1295,15 @@ redcap_export(const char *name, const struct form *f,
 		if (section == NULL)
 			goto oom;
 		diag_path_idx(path, "pages", i);
+		if (strlen(section) > REDCAP_FIELD_MAX) {
+			size_t nd = diag->total;
+			if (ex_long_section(&x, pg, i, path, &section) < 0) {
+				if (diag->total == nd)
+					oom = 1;
+				free(section);
+				continue;
+			}
+		}
 		for (size_t j = 0; j < pg->nitems; j++) {
 			size_t nd = diag->total;
 			diag_path_idx(p2, diag_path_key(p2, path, "items"), j);
@@ -1187,6 +1318,15 @@ redcap_export(const char *name, const struct form *f,
 			oom = 1;
 	if (oom)
 		goto oom;
+	/* Never a cell the import refuses (a label, note or choice list). */
+	for (size_t i = 0; i < out->nrows; i++)
+		for (size_t c = 0; c < RC__MAX; c++)
+			if (out->rows[i].f[c] != NULL &&
+			    strlen(out->rows[i].f[c]) > REDCAP_FIELD_MAX)
+				diag_add(diag, name, "field \"%s\", column \"%s\": "
+				    "%zu bytes; a REDCap cell holds at most %u",
+				    out->rows[i].f[RC_VAR], redcap_columns[c],
+				    strlen(out->rows[i].f[c]), REDCAP_FIELD_MAX);
 	free(x.score_calc);
 	if (diag->total != before) {
 		redcap_dict_free(out);
@@ -1213,6 +1353,13 @@ struct sym {
 	char *name;
 	enum sym_type t;
 	json_t *choices; /* checkbox: its choices (borrowed) */
+};
+
+/* A field the import refused: its name, row and first problem. */
+struct gone {
+	char *name;
+	size_t row;
+	char *why;
 };
 
 struct page_acc {
@@ -1242,6 +1389,9 @@ struct im {
 	int grid_req_all, grid_req_any, grid_ident;
 	size_t grid_row;
 	char *pending_label; /* a descriptive row just before a matrix */
+	/* fields refused, so that a reference to one can say why */
+	struct gone *gone;
+	size_t ngone, capgone;
 	int oom;
 };
 
@@ -1271,6 +1421,9 @@ static void im_err(struct im *m, const struct redcap_row *r,
 static void im_warn(struct im *m, const struct redcap_row *r,
     enum redcap_col c, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+static char *im_text(struct im *m, const struct redcap_row *r,
+    enum redcap_col c, const char *s);
 
 /* A problem that changes what the form means: the import fails. */
 static void
@@ -1325,6 +1478,94 @@ clean(const char *s)
 	return o;
 }
 
+/* Tags after which the text goes on in a new paragraph or line. */
+static const char *const html_breaks[] = {
+	"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+	"tr", "table", "blockquote", NULL,
+};
+
+/* Entities REDCap's rich-text editor writes, and their text. */
+static const char *const html_entities[][2] = {
+	{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""},
+	{"&#39;", "'"}, {"&apos;", "'"}, {"&nbsp;", " "}, {NULL, NULL},
+};
+
+/*
+ * REDCap's rich-text labels are HTML; the form shows text (and escapes it),
+ * so a tag would reach respondents as "<div class=...>". Returns the text
+ * with the tags dropped (block tags become line breaks) and the common
+ * entities decoded, malloc'd, or NULL when out of memory; *changed says
+ * whether s held a tag. "x < 3" is no tag: one starts with '<' and a
+ * letter, '/' or '!'.
+ */
+static char *
+strip_html(const char *s, int *changed)
+{
+	size_t n = strlen(s), j = 0;
+	char *o = malloc(n + 1);
+
+	*changed = 0;
+	if (o == NULL)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		const char *e;
+		if (s[i] == '<' && (isalpha((unsigned char)s[i + 1]) ||
+		    s[i + 1] == '/' || s[i + 1] == '!') &&
+		    (e = strchr(s + i, '>')) != NULL) {
+			const char *t = s + i + 1 + (s[i + 1] == '/');
+			size_t tn = strcspn(t, " \t\n/>");
+			*changed = 1;
+			for (size_t k = 0; html_breaks[k] != NULL; k++)
+				if (strlen(html_breaks[k]) == tn &&
+				    strncasecmp(t, html_breaks[k], tn) == 0) {
+					o[j++] = '\n';
+					break;
+				}
+			i = (size_t)(e - s) + 1;
+			continue;
+		}
+		if (s[i] == '&') {
+			size_t k;
+			for (k = 0; html_entities[k][0] != NULL; k++)
+				if (strncmp(s + i, html_entities[k][0],
+				    strlen(html_entities[k][0])) == 0)
+					break;
+			if (html_entities[k][0] != NULL) {
+				/* Every replacement is shorter than its entity. */
+				memcpy(o + j, html_entities[k][1],
+				    strlen(html_entities[k][1]));
+				j += strlen(html_entities[k][1]);
+				i += strlen(html_entities[k][0]);
+				continue;
+			}
+		}
+		o[j++] = s[i++];
+	}
+	o[j] = '\0';
+	if (!*changed) {
+		/* Entities alone are no rich text: keep the cell as written. */
+		memcpy(o, s, n + 1);
+		return o;
+	}
+	/* Paragraphs: at most one blank line, no spaces at line ends. */
+	size_t w = 0, nl = 0;
+	for (size_t i = 0; i < j; i++) {
+		if (o[i] == '\n') {
+			while (w > 0 && o[w - 1] == ' ')
+				w--;
+			if (++nl <= 2)
+				o[w++] = '\n';
+			continue;
+		}
+		if (nl > 0 && o[i] == ' ')
+			continue; /* indentation of the HTML source */
+		nl = 0;
+		o[w++] = o[i];
+	}
+	o[w] = '\0';
+	return o;
+}
+
 static int
 blank(const char *s)
 {
@@ -1370,6 +1611,52 @@ sym_find(struct im *m, const char *name)
 		if (strcmp(m->syms[i].name, name) == 0)
 			return &m->syms[i];
 	return NULL;
+}
+
+/*
+ * Remember that row r's field was refused, with the first problem reported
+ * on it (diag index first). Out of memory only loses the detail.
+ */
+static void
+gone_add(struct im *m, const struct redcap_row *r, size_t first)
+{
+	const char *why = first < m->err->n ? m->err->a[first].what : "refused";
+
+	if (m->ngone == m->capgone) {
+		size_t ncap = m->capgone ? m->capgone * 2 : 16;
+		struct gone *ng = realloc(m->gone, ncap * sizeof(*ng));
+		if (ng == NULL)
+			return;
+		m->gone = ng;
+		m->capgone = ncap;
+	}
+	m->gone[m->ngone].name = strdup(r->f[RC_VAR]);
+	m->gone[m->ngone].why = strdup(why);
+	m->gone[m->ngone].row = r->row;
+	if (m->gone[m->ngone].name == NULL || m->gone[m->ngone].why == NULL) {
+		free(m->gone[m->ngone].name);
+		free(m->gone[m->ngone].why);
+		return;
+	}
+	m->ngone++;
+}
+
+/*
+ * The rule for a reference to name, which is no field before this one:
+ * a field refused earlier says so and why, since "not a field" would send
+ * the reader looking for a typing error.
+ */
+static void
+unknown_ref(const struct im *m, const char *name, char *out, size_t len)
+{
+	for (size_t i = 0; i < m->ngone; i++)
+		if (strcmp(m->gone[i].name, name) == 0) {
+			snprintf(out, len, "[%s] refers to field %s, which was "
+			    "not imported (row %zu: %.120s)", name, name,
+			    m->gone[i].row, m->gone[i].why);
+			return;
+		}
+	snprintf(out, len, "[%s] is not a field before this one", name);
 }
 
 static int
@@ -1898,8 +2185,7 @@ lconv(struct im *m, const struct lnode *n, char *err, size_t errlen)
 	}
 	struct sym *s = sym_find(m, n->var);
 	if (s == NULL) {
-		snprintf(err, errlen, "[%s] is not a field before this one",
-		    n->var);
+		unknown_ref(m, n->var, err, errlen);
 		return NULL;
 	}
 	if (s->t == S_SCORE) {
@@ -1936,8 +2222,19 @@ lconv(struct im *m, const struct lnode *n, char *err, size_t errlen)
 		json_t *has = leaf(n->var, "has", json_integer(n->code));
 		if ((n->cmp == COND_EQ) == (n->num == 1))
 			return has;
-		json_t *o = json_object();
-		json_object_set_new(o, "not", has);
+		/*
+		 * "Not ticked": REDCap stores an unticked box as 0, so the
+		 * test passes when no box is ticked at all. In Candor that
+		 * answer has no value and "not has" would be unknown, hiding
+		 * the field; say "no box ticked, or not this one".
+		 */
+		json_t *not = json_object(), *any = json_array(),
+		    *o = json_object();
+		json_object_set_new(not, "not", has);
+		json_array_append_new(any, leaf(n->var, "answered",
+		    json_false()));
+		json_array_append_new(any, not);
+		json_object_set_new(o, "any", any);
 		return o;
 	}
 	if (s->t == S_SET) {
@@ -1978,7 +2275,7 @@ im_logic(struct im *m, const struct redcap_row *r, int *bad)
 {
 	struct lparse lp;
 	struct lnode *n;
-	char err[240];
+	char err[320];
 	json_t *c;
 
 	*bad = 0;
@@ -2212,7 +2509,7 @@ im_choices(struct im *m, const struct redcap_row *r)
 			bad = 1;
 			continue;
 		}
-		char *label = clean(comma + 1);
+		char *label = im_text(m, r, RC_CHOICES, comma + 1);
 		if (label == NULL) {
 			m->oom = 1;
 			bad = 1;
@@ -2242,7 +2539,9 @@ im_choices(struct im *m, const struct redcap_row *r)
 		bad = 1;
 	}
 	if (!bad && json_array_size(arr) > FORM_MAX_CHOICES) {
-		im_err(m, r, RC_CHOICES, "more than %d choices",
+		im_err(m, r, RC_CHOICES, "%zu choices: Candor's single and "
+		    "multiple choices have at most %d (split the question or "
+		    "group its choices)", json_array_size(arr),
 		    FORM_MAX_CHOICES);
 		bad = 1;
 	}
@@ -2280,7 +2579,7 @@ static struct page_acc *
 new_page(struct im *m, const struct redcap_row *r, const char *section)
 {
 	struct page_acc *pg;
-	char *text = clean(section ? section : "");
+	char *text = im_text(m, r, RC_SECTION, section ? section : "");
 	char *brk;
 
 	if (text == NULL)
@@ -2351,6 +2650,26 @@ append_intro(struct im *m, struct page_acc *pg, const char *text)
 		m->oom = 1;
 }
 
+/*
+ * Cell c of row r (s: the cell, or a part of it) as form text, its HTML
+ * tags dropped with a warning. NULL when out of memory.
+ */
+static char *
+im_text(struct im *m, const struct redcap_row *r, enum redcap_col c,
+    const char *s)
+{
+	int changed;
+	char *t = strip_html(s, &changed), *o;
+
+	if (t == NULL)
+		return NULL;
+	if (changed)
+		im_warn(m, r, c, "rich text (HTML) reduced to plain text");
+	o = clean(t);
+	free(t);
+	return o;
+}
+
 /* Warn about piping ([field] in text): Candor shows it as typed. */
 static void
 check_piping(struct im *m, const struct redcap_row *r, enum redcap_col c)
@@ -2361,6 +2680,17 @@ check_piping(struct im *m, const struct redcap_row *r, enum redcap_col c)
 		im_warn(m, r, c, "piping %.*s is not supported; the text is "
 		    "shown as written", (int)(e - o + 1) > 40 ? 40 :
 		    (int)(e - o + 1), o);
+	/* {field}: piping as some instrument libraries write it. */
+	for (o = strchr(s, '{'); o != NULL; o = strchr(o + 1, '{')) {
+		size_t n = strspn(o + 1, "abcdefghijklmnopqrstuvwxyz"
+		    "0123456789_:-");
+		if (n > 0 && islower((unsigned char)o[1]) && o[1 + n] == '}') {
+			im_warn(m, r, c, "piping %.*s is not supported; the text "
+			    "is shown as written", (int)(n + 2) > 40 ? 40 :
+			    (int)(n + 2), o);
+			break;
+		}
+	}
 }
 
 static void
@@ -2549,8 +2879,9 @@ im_calc(struct im *m, const struct redcap_row *r, const char *label)
 			goto bad;
 		struct sym *s = sym_find(m, name);
 		if (s == NULL) {
-			im_err(m, r, RC_CHOICES, "[%s] is not a field before this "
-			    "one", name);
+			char why[300];
+			unknown_ref(m, name, why, sizeof(why));
+			im_err(m, r, RC_CHOICES, "%s", why);
 			goto fail;
 		}
 		if (s->t == S_SET || s->t == S_TEXT) {
@@ -2666,19 +2997,35 @@ im_row(struct im *m, size_t i)
 		im_err(m, r, RC_VAR, "duplicate field \"%s\"", r->f[RC_VAR]);
 		return;
 	}
+	/*
+	 * A question posted under one of the collector's own field names
+	 * would have every POST of its page refused. Renaming it here would
+	 * change the column the data comes back under, so the researcher
+	 * chooses the new name. Scores and descriptive text are never posted.
+	 */
+	if (strcmp(type, "calc") != 0 && strcmp(type, "descriptive") != 0 &&
+	    form_var_reserved(r->f[RC_VAR])) {
+		im_err(m, r, RC_VAR, "\"%s\" is a name the collector uses for "
+		    "its own fields; rename the field (for example to %s_1)",
+		    r->f[RC_VAR], r->f[RC_VAR]);
+		return;
+	}
 	if (!blank(r->f[RC_SECTION])) {
 		close_grid(m);
 		if (new_page(m, r, r->f[RC_SECTION]) == NULL)
 			return;
 	}
-	label = clean(r->f[RC_LABEL]);
-	note = clean(r->f[RC_NOTE]);
+	label = im_text(m, r, RC_LABEL, r->f[RC_LABEL]);
+	note = im_text(m, r, RC_NOTE, r->f[RC_NOTE]);
 	if (label == NULL || note == NULL) {
 		m->oom = 1;
 		goto out;
 	}
 	check_piping(m, r, RC_LABEL);
 	check_piping(m, r, RC_NOTE);
+	if (strncasecmp(r->f[RC_CHOICES], "BIOPORTAL:", 10) == 0)
+		im_warn(m, r, RC_CHOICES, "BioPortal lookup %.40s dropped; the "
+		    "field is asked as free text", r->f[RC_CHOICES]);
 	im_tags(m, r, &t);
 	required = yes_cell(m, r, RC_REQUIRED);
 	ident = yes_cell(m, r, RC_IDENT);
@@ -3029,8 +3376,13 @@ redcap_import(const char *name, const struct redcap_dict *d, const char *id,
 		im_err(&m, &d->rows[0], RC_TYPE, "the first field is the record "
 		    "ID and must be a text field");
 	m.first_form = d->rows[0].f[RC_FORM];
-	for (size_t i = 1; i < d->nrows && !m.oom; i++)
+	for (size_t i = 1; i < d->nrows && !m.oom; i++) {
+		size_t first = errors->n, total = errors->total;
 		im_row(&m, i);
+		if (errors->total != total && sym_find(&m, d->rows[i].f[RC_VAR])
+		    == NULL)
+			gone_add(&m, &d->rows[i], first);
+	}
 	close_grid(&m);
 	if (m.npages == 0 || d->nrows < 2)
 		diag_add(errors, name, "no questions after the record ID field");
@@ -3076,6 +3428,11 @@ out:
 		json_decref(m.syms[i].choices);
 	}
 	free(m.syms);
+	for (size_t i = 0; i < m.ngone; i++) {
+		free(m.gone[i].name);
+		free(m.gone[i].why);
+	}
+	free(m.gone);
 	for (size_t i = 0; i < m.npages; i++) {
 		free(m.pages[i].title);
 		free(m.pages[i].intro);

@@ -25,6 +25,20 @@ main(void)
 	CHECK(out && strstr(out, "broken.json: pages: must be a non-empty") != NULL);
 	CHECK(out && strstr(out, "broken.json: bogus: unknown key") != NULL);
 	free(out);
+
+	/* A question named like a field of the collector's own. */
+	text = "{\"id\": \"r\", \"version\": 1, \"languages\": [\"en\"],"
+	    " \"title\": \"t\", \"consent\": {\"version\": \"1\","
+	    " \"title\": \"C\", \"text\": \"t\", \"agree\": \"a\","
+	    " \"age_confirm\": \"a\"}, \"pages\": [{\"id\": \"p\","
+	    " \"title\": \"P\", \"items\": [{\"var\": \"state\","
+	    " \"kind\": \"yesno\", \"label\": \"Q\"}]}]}";
+	CHECK_INT(test_write_file(bad, text, strlen(text)), 0);
+	CHECK_INT(test_run(argv_bad, &out, NULL), 1);
+	CHECK(out && strstr(out, "broken.json: pages[0].items[0].var: "
+	    "\"state\" is a name the collector uses for its own fields") !=
+	    NULL);
+	free(out);
 	test_rmtree(dir);
 	return test_done();
 }
