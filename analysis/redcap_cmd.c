@@ -1,6 +1,6 @@
 /*
  * analysis redcap-export / redcap-import: the command-line ends of
- * forms/redcap.c. Export writes the dictionary rows through the one CSV
+ * analysis/redcap.c. Export writes the dictionary rows through the one CSV
  * writer; import reads the dictionary, prints every problem (warnings
  * too) and writes the form file only when nothing changes its meaning.
  */
