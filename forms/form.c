@@ -105,7 +105,9 @@ static const char *const reserved_vars[] = {
 	"adult",   /* the consent page's age box */
 	"code",    /* the receipt code on the withdrawal page */
 	"consent", /* the consent page's box */
+	"form",    /* the code file: which form's address it gives */
 	"lang",    /* the language chosen, read on every POST */
+	"live",    /* the page's script showed its follow-ups itself */
 	"state",   /* the sealed journey state of a page */
 	"step",    /* check or confirm on the withdrawal page */
 	"v",       /* the ticket a page was shown under */

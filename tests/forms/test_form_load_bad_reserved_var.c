@@ -9,7 +9,8 @@
 #include "redcap_inline.h"
 
 static const char *const names[] = {
-	"action", "adult", "code", "consent", "lang", "state", "step", "v",
+	"action", "adult", "code", "consent", "form", "lang", "live", "state",
+	"step", "v",
 	"website",
 };
 
