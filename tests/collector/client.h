@@ -673,4 +673,31 @@ cl_mini_full(struct cl_client *c)
 	return code;
 }
 
+/*
+ * Write tests/collector/mini.json with extra (form keys, each followed by
+ * a comma) after its "version" line to dir/name; its path into out.
+ */
+static inline void
+cl_mini_with(const char *dir, const char *name, const char *extra, char *out,
+    size_t outsz)
+{
+	char src[1024], *txt, *at, *buf;
+	size_t n, len;
+
+	test_src_path("tests/collector/mini.json", src, sizeof(src));
+	txt = test_read_file(src, &n);
+	if (txt == NULL || (at = strstr(txt, "\"version\": 1,")) == NULL)
+		abort();
+	at += strlen("\"version\": 1,");
+	len = n + strlen(extra) + 2;
+	if ((buf = malloc(len)) == NULL)
+		abort();
+	snprintf(buf, len, "%.*s %s%s", (int)(at - txt), txt, extra, at);
+	snprintf(out, outsz, "%s/%s", dir, name);
+	if (test_write_file(out, buf, strlen(buf)) != 0)
+		abort();
+	free(buf);
+	free(txt);
+}
+
 #endif

@@ -16,30 +16,6 @@ cfg_hook(struct collector_config *cfg)
 	cfg->api_k = 5;
 }
 
-/* mini.json with a window after its "version" line, as dir/name. */
-static void
-form_with(const char *dir, const char *name, const char *window, char *out,
-    size_t outsz)
-{
-	char src[1024], *txt, *at, *buf;
-	size_t n, len;
-
-	test_src_path("tests/collector/mini.json", src, sizeof(src));
-	txt = test_read_file(src, &n);
-	if (txt == NULL || (at = strstr(txt, "\"version\": 1,")) == NULL)
-		abort();
-	at += strlen("\"version\": 1,");
-	len = n + strlen(window) + 2;
-	if ((buf = malloc(len)) == NULL)
-		abort();
-	snprintf(buf, len, "%.*s %s%s", (int)(at - txt), txt, window, at);
-	snprintf(out, outsz, "%s/%s", dir, name);
-	if (test_write_file(out, buf, strlen(buf)) != 0)
-		abort();
-	free(buf);
-	free(txt);
-}
-
 static void
 summary_says(const char *form, const char *bearer, const char *want)
 {
@@ -72,10 +48,10 @@ main(void)
 	CL_REQUIRE(api_seed_mini(db_path, 10) == 0);
 	CL_REQUIRE(tk_create(db_path, "summary", "Site A", &sum) == 0);
 	tk_bearer(&sum, bs, sizeof(bs));
-	form_with(dir, "final.json", "\"window\": {\"opens\": \"2020-01-01\", "
+	cl_mini_with(dir, "final.json", "\"window\": {\"opens\": \"2020-01-01\", "
 	    "\"closes\": \"2020-06-01\", \"final\": \"2020-07-01\"},", f_final,
 	    sizeof(f_final));
-	form_with(dir, "open.json", "\"window\": {\"opens\": \"2020-01-01\", "
+	cl_mini_with(dir, "open.json", "\"window\": {\"opens\": \"2020-01-01\", "
 	    "\"closes\": \"2099-01-01\"},", f_open, sizeof(f_open));
 	summary_says(f_final, bs, "final data (the window closed on "
 	    "2020-06-01)");

@@ -41,30 +41,6 @@ use_db(struct collector_config *cfg)
 	cfg->db_path = db_path;
 }
 
-/* Write mini.json with extra after its "version" line to dir/name. */
-static void
-write_form(const char *dir, const char *name, const char *extra, char *out,
-    size_t outsz)
-{
-	char src[1024], *txt, *at, *buf;
-	size_t n, len;
-
-	test_src_path("tests/collector/mini.json", src, sizeof(src));
-	txt = test_read_file(src, &n);
-	if (txt == NULL || (at = strstr(txt, "\"version\": 1,")) == NULL)
-		abort();
-	at += strlen("\"version\": 1,");
-	len = n + strlen(extra) + 2;
-	if ((buf = malloc(len)) == NULL)
-		abort();
-	snprintf(buf, len, "%.*s %s%s", (int)(at - txt), txt, extra, at);
-	snprintf(out, outsz, "%s/%s", dir, name);
-	if (test_write_file(out, buf, strlen(buf)) != 0)
-		abort();
-	free(buf);
-	free(txt);
-}
-
 static int
 start(struct cl_server *s, const char *form)
 {
@@ -182,10 +158,10 @@ main(void)
 	CL_REQUIRE(test_tmpdir(dir, sizeof(dir)) == 0);
 	CL_REQUIRE(test_give_dir(dir, NULL) == 0);
 	snprintf(db_path, sizeof(db_path), "%s/candor.db", dir);
-	write_form(dir, "open.json", W_OPEN, f_open, sizeof(f_open));
-	write_form(dir, "closed.json", W_CLOSED, f_closed, sizeof(f_closed));
-	write_form(dir, "final.json", W_FINAL, f_final, sizeof(f_final));
-	write_form(dir, "soon.json", W_SOON, f_soon, sizeof(f_soon));
+	cl_mini_with(dir, "open.json", W_OPEN, f_open, sizeof(f_open));
+	cl_mini_with(dir, "closed.json", W_CLOSED, f_closed, sizeof(f_closed));
+	cl_mini_with(dir, "final.json", W_FINAL, f_final, sizeof(f_final));
+	cl_mini_with(dir, "soon.json", W_SOON, f_soon, sizeof(f_soon));
 
 	/* window_open */
 	CL_REQUIRE(start(&s, f_open) == 0);
