@@ -352,7 +352,7 @@ restore_copy(struct restore *r, sqlite3 *src, sqlite3 *dst)
 	sqlite3_backup *b;
 	char why[1024];
 	long v = -1;
-	int rc;
+	int rc = 0;
 
 	if (sqlite3_exec(dst, "PRAGMA synchronous = FULL", NULL, NULL,
 	    NULL) != SQLITE_OK || (rc = restore_page_size(r, src, dst)) != 0)
