@@ -70,13 +70,6 @@ generate(char *buf, size_t cap)
 	return n;
 }
 
-static json_t *
-var(json_t *m, const char *name)
-{
-	return find_by(json_object_get(m, "variables"), "variable", name,
-	    NULL, NULL);
-}
-
 /* A shown number, or NAN. */
 static double
 num(json_t *o, const char *k)
@@ -159,7 +152,7 @@ summary_agrees(json_t *s, const long *c, int nv, long n)
 static void
 attack_mean_n(json_t *m)
 {
-	json_t *v = var(m, "kratom_use"), *fr, *rows, *s, *g;
+	json_t *v = report_var(m, "kratom_use"), *fr, *rows, *s, *g;
 	long c[3], total, hidden, seen[N + 1] = {0}, nvals = 0;
 	int hid[3];
 
@@ -247,7 +240,7 @@ pain_walk(json_t *s, long hi_yes, int i, long left)
 static void
 attack_histogram(json_t *m)
 {
-	json_t *v = var(m, "pain"), *h, *cn, *hi;
+	json_t *v = report_var(m, "pain"), *h, *cn, *hi;
 	long left = N, hi_yes = -1;
 
 	CHECK(v != NULL);
@@ -263,7 +256,7 @@ attack_histogram(json_t *m)
 		nh += ph[i];
 	}
 	CHECK(ph[0] && ph[10]); /* 3 zeros and 4 tens are hidden */
-	hi = json_object_get(var(m, "pain_hi"), "frequencies");
+	hi = json_object_get(report_var(m, "pain_hi"), "frequencies");
 	hi = json_array_get(json_object_get(hi, "rows"), 1);
 	if (json_is_integer(json_object_get(hi, "count")))
 		hi_yes = (long)json_integer_value(json_object_get(hi, "count"));
@@ -289,7 +282,7 @@ attack_residual(json_t *m)
 {
 	json_t *c = find_by(json_object_get(m, "comparisons"), "group",
 	    "kratom_now_vs_never", "outcome", "pain");
-	json_t *s = json_object_get(var(m, "pain"), "summary");
+	json_t *s = json_object_get(report_var(m, "pain"), "summary");
 	int exact_all = !json_object_get(s, "rounded_to_decimals") &&
 	    !isnan(num(s, "mean"));
 
@@ -327,7 +320,7 @@ sex_walk(int i, long left)
 static void
 attack_missing(json_t *m)
 {
-	json_t *v = var(m, "sex"), *fr, *rows;
+	json_t *v = report_var(m, "sex"), *fr, *rows;
 	long total, left, k = 0;
 
 	CHECK(v != NULL);

@@ -27,19 +27,6 @@ struct tab {
 	long n;       /* -1: not published */
 };
 
-static json_t *
-var_of(json_t *m, const char *name)
-{
-	json_t *vs = json_object_get(m, "variables"), *v;
-	size_t i;
-
-	json_array_foreach(vs, i, v)
-		if (strcmp(json_string_value(json_object_get(v, "variable")),
-		    name) == 0)
-			return v;
-	return NULL;
-}
-
 static long
 count_of(json_t *o, const char *k)
 {
@@ -51,7 +38,7 @@ count_of(json_t *o, const char *k)
 static void
 read_tab(json_t *m, const char *name, struct tab *t)
 {
-	json_t *v = var_of(m, name), *fr = json_object_get(v, "frequencies");
+	json_t *v = report_var(m, name), *fr = json_object_get(v, "frequencies");
 	json_t *rows = json_object_get(fr, "rows"), *r;
 	size_t i;
 
@@ -146,7 +133,7 @@ main(void)
 	CHECK(fewest >= 3 && fewest < 1000);
 	/* The parent's table itself is still published where it is safe. */
 	CHECK_INT(count_of(json_array_get(json_object_get(json_object_get(
-	    var_of(m, "used"), "frequencies"), "rows"), 0), "count"), 80);
+	    report_var(m, "used"), "frequencies"), "rows"), 0), "count"), 80);
 	json_decref(m);
 
 	CHECK((m = json_load_file(before, 0, &je)) != NULL);

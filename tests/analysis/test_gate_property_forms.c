@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/report_helpers.h"
 #include "dataset.h"
 #include "form.h"
 #include "gate.h"
@@ -220,19 +221,6 @@ row(glp_prob *lp, int n, const int *c, const double *v, int type, double lo,
 	glp_set_row_bnds(lp, r, type, lo, hi);
 }
 
-static json_t *
-var(json_t *m, const char *name)
-{
-	size_t i;
-	json_t *v;
-
-	json_array_foreach(json_object_get(m, "variables"), i, v)
-		if (strcmp(json_string_value(json_object_get(v, "variable")),
-		    name) == 0)
-			return v;
-	return NULL;
-}
-
 /* Fix a sum of columns at a published count, or protect it. */
 static void
 count_fact(glp_prob *lp, int n, const int *cols, json_t *cnt, int publishes,
@@ -257,7 +245,7 @@ static void
 facts(glp_prob *lp, json_t *m, const struct avar *v, long nrows,
     struct prot *pr, int *npr)
 {
-	json_t *j = var(m, v->name), *x, *s, *nj;
+	json_t *j = report_var(m, v->name), *x, *s, *nj;
 	int cols[MAXA], kc[MAXA], nk = 0, publishes = 0;
 	double one[MAXA], w1[MAXA], w2[MAXA];
 	size_t i;

@@ -65,19 +65,6 @@ completions(struct var *v, int at, long left, long *cur)
 	return 0;
 }
 
-static json_t *
-var_of(json_t *m, const char *name)
-{
-	json_t *vs = json_object_get(m, "variables"), *v;
-	size_t i;
-
-	json_array_foreach(vs, i, v)
-		if (strcmp(json_string_value(json_object_get(v, "variable")),
-		    name) == 0)
-			return v;
-	return NULL;
-}
-
 /* Does x, at the published rounding of summary s, read as key's value? */
 static int
 agrees(json_t *s, const char *key, double x)
@@ -160,7 +147,7 @@ fewest_values(json_t *m)
 		json_t *rows, *r;
 		size_t i;
 		memset(&items[j], 0, sizeof(items[j]));
-		v = var_of(m, names[j]);
+		v = report_var(m, names[j]);
 		rows = json_object_get(json_object_get(v, "frequencies"),
 		    "rows");
 		items[j].nval = 4;
@@ -176,7 +163,7 @@ fewest_values(json_t *m)
 	/* total is set on every row: all its items are required. */
 	n = items[0].total;
 	memset(&tot, 0, sizeof(tot));
-	v = var_of(m, "total");
+	v = report_var(m, "total");
 	h = json_object_get(v, "histogram");
 	s = json_object_get(v, "summary");
 	tot.lo = (int)ceil(json_number_value(json_array_get(

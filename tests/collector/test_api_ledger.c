@@ -24,22 +24,6 @@ cfg_hook(struct collector_config *cfg)
 	cfg->api_k = 5;
 }
 
-static long long
-q(const char *sql)
-{
-	sqlite3 *h = NULL;
-	sqlite3_stmt *st = NULL;
-	long long n = -1;
-
-	if (sqlite3_open_v2(seeded_db, &h, SQLITE_OPEN_READONLY, NULL) ==
-	    SQLITE_OK && sqlite3_prepare_v2(h, sql, -1, &st, NULL) ==
-	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return n;
-}
-
 /* "analysis report --k 5" into out; its standard error in *err. */
 static int
 report(const char *form, const char *out, char **err)
@@ -97,7 +81,7 @@ main(void)
 	s1n = r.len;
 	r.body = NULL;
 	cl_resp_free(&r);
-	CHECK_INT(q("SELECT count(*) FROM ledger_release WHERE kind = "
+	CHECK_INT(cl_sql_int(seeded_db, "SELECT count(*) FROM ledger_release WHERE kind = "
 	    "'summary' AND changes_at = 10 AND n_rows = 10"), 1);
 
 	/* One new respondent: a report now would tell their answers. */
@@ -115,7 +99,7 @@ main(void)
 	CHECK_INT(report(forms[0], out, &e), 0);
 	snprintf(path, sizeof(path), "%s/report.json", out);
 	CHECK(stat(path, &sb) == 0);
-	CHECK_INT(q("SELECT count(*) FROM ledger_release WHERE kind = "
+	CHECK_INT(cl_sql_int(seeded_db, "SELECT count(*) FROM ledger_release WHERE kind = "
 	    "'report' AND changes_at = 15"), 1);
 
 	/* One change after the report: the API makes nothing new. */
@@ -127,16 +111,16 @@ main(void)
 	api_req(&c, "GET", "/api/v1/forms/mini/export", be, &r);
 	CHECK_INT(r.status, 409);
 	cl_resp_free(&r);
-	CHECK_INT(q("SELECT count(*) FROM release"), 1);
+	CHECK_INT(cl_sql_int(seeded_db, "SELECT count(*) FROM release"), 1);
 
 	submit(&c, 4);
 	api_req(&c, "GET", "/api/v1/forms/mini/summary", bs, &r);
 	CHECK_INT(r.status, 200);
 	CHECK(cl_contains(r.body, "\"release\": 2,"));
 	cl_resp_free(&r);
-	CHECK_INT(q("SELECT count(*) FROM ledger_release WHERE kind = "
+	CHECK_INT(cl_sql_int(seeded_db, "SELECT count(*) FROM ledger_release WHERE kind = "
 	    "'summary' AND changes_at = 20"), 1);
-	CHECK_INT(q("SELECT count(*) FROM ledger_release"), 3);
+	CHECK_INT(cl_sql_int(seeded_db, "SELECT count(*) FROM ledger_release"), 3);
 
 	free(s1);
 	free(e);

@@ -131,6 +131,14 @@ find_by(json_t *arr, const char *k, const char *v, const char *k2,
 	return NULL;
 }
 
+/* The variable called name in report.json's "variables", or NULL. */
+static inline json_t *
+report_var(json_t *m, const char *name)
+{
+	return find_by(json_object_get(m, "variables"), "variable", name,
+	    NULL, NULL);
+}
+
 static inline double
 jget(json_t *o, const char *k)
 {
