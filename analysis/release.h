@@ -301,6 +301,7 @@ struct rel_report {
 	struct rel_version versions[REL_VERSIONS_MAX]; /* by version */
 	size_t nversions;
 	unsigned long long versions_other; /* rows beyond the table */
+	int versions_withheld; /* the rows per version (and of other versions) */
 	int not_for_publication; /* a private run (--no-ledger) */
 	/*
 	 * Where the form's study window was on the day of the run

@@ -1959,6 +1959,31 @@ header(struct rctx *c)
 		m->nversions++;
 	}
 	m->versions_other = d->versions_other;
+	/*
+	 * Rows per form version count respondents: a version of 0 < n < k
+	 * rows (the few who answered after a change) would pin the "< k"
+	 * counts of the items only they were asked, and name who they are.
+	 * They are published only when every one is 0 or at least k.
+	 */
+	{
+		int small = (m->versions_other > 0 &&
+		    m->versions_other < (unsigned long long)c->k) ||
+		    (m->rows_other_version > 0 &&
+		    m->rows_other_version < (unsigned long long)c->k);
+		for (size_t i = 0; i < m->nversions; i++)
+			small |= m->versions[i].rows > 0 &&
+			    m->versions[i].rows < (unsigned long long)c->k;
+		if (small) {
+			m->nversions = 0;
+			m->versions_other = 0;
+			m->rows_other_version = 0;
+			m->versions_withheld = 1;
+			if (rel_add_note(m, "rows per form version", "withheld: "
+			    "a form version has fewer than k rows, and its "
+			    "count would describe the few who answered it") != 0)
+				c->bad = 1;
+		}
+	}
 	m->problems = calloc(d->nfails + 1, sizeof(*m->problems));
 	if (m->problems == NULL) {
 		c->bad = 1;

@@ -292,9 +292,14 @@ header(FILE *fp, const struct rel_report *m)
 	html_text(fp, m->multiplicity);
 	fputs("</td></tr>\n<tr><th scope=\"row\">Data</th><td>SHA-256 ", fp);
 	html_text(fp, m->data_sha);
-	fprintf(fp, "; %llu rows read, %llu analysed, %llu not decoded, "
-	    "%llu of another form version</td></tr>\n", m->rows_read,
-	    m->rows_analysed, m->rows_not_decoded, m->rows_other_version);
+	fprintf(fp, "; %llu rows read, %llu analysed, %llu not decoded",
+	    m->rows_read, m->rows_analysed, m->rows_not_decoded);
+	if (m->versions_withheld)
+		fputs("; rows per form version withheld (see Withheld)"
+		    "</td></tr>\n", fp);
+	else
+		fprintf(fp, ", %llu of another form version</td></tr>\n",
+		    m->rows_other_version);
 	for (size_t i = 0; i < m->nversions; i++) {
 		fprintf(fp, "<tr><th scope=\"row\">Form version %ld</th><td>"
 		    "%llu rows read, decoded: ", m->versions[i].version,

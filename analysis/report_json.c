@@ -115,8 +115,8 @@ header(struct jctx *c, const struct rel_report *m)
 	put(c, x, "rows_analysed", json_integer((json_int_t)m->rows_analysed));
 	put(c, x, "rows_not_decoded",
 	    json_integer((json_int_t)m->rows_not_decoded));
-	put(c, x, "rows_other_form_version",
-	    json_integer((json_int_t)m->rows_other_version));
+	put(c, x, "rows_other_form_version", m->versions_withheld ?
+	    json_null() : json_integer((json_int_t)m->rows_other_version));
 	fails = json_array();
 	for (size_t i = 0; i < m->nversions; i++)
 		add(c, fails, json_pack("{s:I,s:I,s:s}", "version",
