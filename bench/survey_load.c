@@ -194,7 +194,8 @@ struct body {
 	size_t n, cap;
 };
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void die(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
 static void bput(struct body *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

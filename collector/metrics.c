@@ -42,6 +42,11 @@ static const struct {
 	{"bad_request", PUB_LIVE},       /* REJ_BAD_REQUEST */
 	/* A failed write (nothing stored): an error, seen per window. */
 	{"storage_error", PUB_WINDOW},   /* REJ_STORAGE */
+	/*
+	 * A person who starts, continues, sends or withdraws after the
+	 * window closed (or before it opened): a respondent's own step.
+	 */
+	{"outside_window", PUB_PERIOD},  /* REJ_WINDOW */
 };
 
 /* Every one of these is a respondent's own action. */

@@ -58,6 +58,7 @@ enum metrics_reason {
 	REJ_RATE_LIMITED,    /* per-address token bucket empty */
 	REJ_BAD_REQUEST,     /* malformed request: encoding, method, value */
 	REJ_STORAGE,         /* the database failed; nothing stored */
+	REJ_WINDOW,          /* outside the study window (form.h) */
 	REJ__MAX
 };
 

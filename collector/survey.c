@@ -73,12 +73,15 @@ survey_phase(const struct form *f)
 /*
  * Answer with the page that says where f's window is (pages_window), in
  * form language lang: the start page (status 200), or the refusal of a
- * start, a step, a resume or a withdrawal (403).
+ * start, a step, a resume or a withdrawal (403), counted as
+ * outside_window.
  */
 static enum hres
 survey_window_page(struct req *r, const struct form *f, int lang,
     enum form_phase ph, unsigned status)
 {
+	if (status != MHD_HTTP_OK)
+		metrics_reject(&r->c->met, REJ_WINDOW);
 	if (lang < 0 || (size_t)lang >= f->nlangs)
 		lang = 0;
 	r->resp.status = status;

@@ -421,7 +421,7 @@ form_cond_vars(const struct form_cond *c, size_t *ivar)
 	if (c->op == COND_ALL || c->op == COND_ANY || c->op == COND_NOT ||
 	    c->op == COND_COUNT) {
 		for (size_t i = 0; i < c->nkids; i++) {
-			size_t v;
+			size_t v = 0;
 			if ((k = form_cond_vars(c->kids[i], &v)) == 0)
 				continue;
 			if (k > 1 || (n == 1 && v != *ivar))

@@ -45,6 +45,7 @@ static const char *const respondent[] = {
 	"candor_rejections_total{reason=\"too_fast\"}",
 	"candor_rejections_total{reason=\"expired_state\"}",
 	"candor_rejections_total{reason=\"token_reused\"}",
+	"candor_rejections_total{reason=\"outside_window\"}",
 	"candor_commits_total",
 	"candor_storage_jobs_total",
 	"candor_metrics_period_end_seconds",

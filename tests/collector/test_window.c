@@ -15,6 +15,8 @@
  *  - not open yet (opens 2099-01-01): the start page says when it opens,
  *    in both languages, and a start is refused;
  *  - the list of surveys says when a survey opens, or that it closed;
+ *  - the admin listener counts each refusal as outside_window, published
+ *    at the end of the day like the other steps of respondents;
  *  - "analysis report" says "final data (the window closed on
  *    2020-06-01)" under the past window and "interim data" under the
  *    others, in report.json, report.html and on standard output.
@@ -32,6 +34,8 @@
 	"\"2020-06-01\", \"final\": \"2020-07-01\"},"
 #define W_SOON "\"window\": {\"opens\": \"2099-01-01\", \"closes\": " \
 	"\"2099-06-01\"},"
+
+#define OUTSIDE_WINDOW "candor_rejections_total{reason=\"outside_window\"}"
 
 static char db_path[600];
 
@@ -285,6 +289,9 @@ main(void)
 	CHECK_INT(r.status, 403);
 	cl_resp_free(&r);
 	CHECK_INT(cl_count_rows(db_path, "mini"), 3);
+	/* withdraw, resume, submit and start; not the 404 nor the GETs. */
+	CHECK_INT(cl_metric_after(&s, 0, OUTSIDE_WINDOW), 0);
+	CHECK_INT(cl_metric_after(&s, 1, OUTSIDE_WINDOW), 4);
 	out = report(f_final, dir, "r-final");
 	check_report(dir, "r-final", out, "final data (the window closed on "
 	    "2020-06-01)");

@@ -36,7 +36,7 @@ main(void)
 	struct tdb t;
 	struct store *s;
 	struct store_response r;
-	int status;
+	int status = 0;
 	pid_t pid;
 
 	tdb_init(&t);
