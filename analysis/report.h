@@ -39,6 +39,14 @@
  */
 #define REPORT_NOTE_ANSWERS "Association between two answers \xe2\x80\x94 " \
 	"not evidence that one caused the other."
+/*
+ * A paired comparison is of two answers of the same respondents (pain
+ * when starting and now); a factor's k-group tests set one answer against
+ * the levels of another. Neither compares groups of a therapy.
+ */
+#define REPORT_NOTE_PAIRED "Difference between two answers of the same " \
+	"respondents, in self-reported, self-selected survey data " \
+	"\xe2\x80\x94 not evidence of what caused it."
 #define REPORT_NOT_RUN_K "not run: group smaller than k"
 #define REPORT_NOT_SHOWN_CELL "not shown: a cell of the table is smaller " \
 	"than k"

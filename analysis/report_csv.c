@@ -322,7 +322,7 @@ paired_csv(struct cctx *c, const struct rel_report *m)
 		num(c, &x->p_adjusted);
 		csv_field(c->o, x->t_why != NULL ? x->t_why : x->w_why);
 		csv_field(c->o, x->label);
-		csv_field(c->o, REPORT_NOTE);
+		csv_field(c->o, REPORT_NOTE_PAIRED);
 		csv_end_row(c->o);
 	}
 }
@@ -361,7 +361,7 @@ factors_csv(struct cctx *c, const struct rel_report *m)
 		num(c, &x->p_bh);
 		num(c, &x->p_adjusted);
 		csv_field(c->o, x->why);
-		csv_field(c->o, REPORT_NOTE);
+		csv_field(c->o, REPORT_NOTE_ANSWERS);
 		csv_end_row(c->o);
 	}
 }

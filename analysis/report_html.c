@@ -255,8 +255,11 @@ header(FILE *fp, const struct rel_report *m)
 	    "how two groups of respondents differ, nothing more: each one "
 	    "carries the sentence <q>", fp);
 	html_text(fp, REPORT_NOTE);
-	fputs("</q>; a correlation between two answers carries <q>", fp);
+	fputs("</q>; a correlation between two answers, and an answer "
+	    "across the levels of another, carry <q>", fp);
 	html_text(fp, REPORT_NOTE_ANSWERS);
+	fputs("</q>; two answers of the same respondents carry <q>", fp);
+	html_text(fp, REPORT_NOTE_PAIRED);
 	fprintf(fp, "</q></p><p>To protect respondents, every count "
 	    "between 1 and %lld is shown as <q>&lt; %lld</q>, with its "
 	    "percentage, and other cells are hidden where they would reveal "
@@ -318,7 +321,10 @@ header(FILE *fp, const struct rel_report *m)
 	fputs("</table></div>\n", fp);
 }
 
-/* The sentence under a row: note is REPORT_NOTE or REPORT_NOTE_ANSWERS. */
+/*
+ * The sentence under a row: note is REPORT_NOTE, REPORT_NOTE_ANSWERS or
+ * REPORT_NOTE_PAIRED.
+ */
 static void
 note_row_text(FILE *fp, int cols, const char *note)
 {
@@ -873,7 +879,7 @@ paired(FILE *fp, const struct rel_report *m)
 			rpval(fp, &c->p_adjusted);
 			fputs("</td></tr>\n", fp);
 		}
-		note_row(fp, 6);
+		note_row_text(fp, 6, REPORT_NOTE_PAIRED);
 	}
 	table_end(fp, m->k);
 }
@@ -928,7 +934,7 @@ factor_tests(FILE *fp, const struct rel_report *m)
 			rpval(fp, &c->p_adjusted);
 			fputs("</td></tr>\n", fp);
 		}
-		note_row(fp, 7);
+		note_row_text(fp, 7, REPORT_NOTE_ANSWERS);
 	}
 	table_end(fp, m->k);
 }

@@ -457,7 +457,7 @@ paired(struct jctx *c, const struct rel_pair *x)
 	put_str(c, o, "x_label", x->x_label);
 	put_str(c, o, "y", x->y);
 	put_str(c, o, "y_label", x->y_label);
-	put_str(c, o, "note", REPORT_NOTE);
+	put_str(c, o, "note", REPORT_NOTE_PAIRED);
 	put_count(c, o, "n", &x->n);
 	put_str(c, o, "status", x->status);
 	if (x->p_test != NULL) {
@@ -498,7 +498,7 @@ kgroup(struct jctx *c, const struct rel_kgroup *x)
 	put_str(c, o, "outcome_label", x->outcome_label);
 	put_str(c, o, "type", x->type);
 	put(c, o, "levels", json_integer((json_int_t)x->nlevels));
-	put_str(c, o, "note", REPORT_NOTE);
+	put_str(c, o, "note", REPORT_NOTE_ANSWERS);
 	put_count(c, o, "n", &x->n);
 	put_str(c, o, "status", x->status);
 	if (x->p_test != NULL && strcmp(x->type, "numeric") == 0) {

@@ -31,6 +31,8 @@ causal(const char *what, const char *s)
 		memset(p, ' ', strlen(REPORT_NOTE));
 	while ((p = strstr(copy, REPORT_NOTE_ANSWERS)) != NULL)
 		memset(p, ' ', strlen(REPORT_NOTE_ANSWERS));
+	while ((p = strstr(copy, REPORT_NOTE_PAIRED)) != NULL)
+		memset(p, ' ', strlen(REPORT_NOTE_PAIRED));
 	for (p = copy; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	for (size_t b = 0; banned[b]; b++)
