@@ -76,4 +76,7 @@ int test_file_contains(const char *path, const void *needle, size_t n);
  */
 int test_run(char *const argv[], char **out, char **err);
 
+/* The first column of the first row of sql, read-only on db; -1 on error. */
+long long test_sql_int(const char *db, const char *sql);
+
 #endif

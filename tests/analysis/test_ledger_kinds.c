@@ -105,22 +105,6 @@ exists(const char *dir, const char *file)
 	return stat(p, &sb) == 0;
 }
 
-static long long
-q(const char *db, const char *sql)
-{
-	sqlite3 *h = NULL;
-	sqlite3_stmt *st = NULL;
-	long long n = -1;
-
-	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return n;
-}
-
 int
 main(void)
 {
@@ -172,7 +156,7 @@ main(void)
 	CHECK_STR(json_string_value(json_object_get(json_object_get(m,
 	    "header"), "publication")), REPORT_NOT_FOR_PUBLICATION);
 	json_decref(m);
-	CHECK_INT(q(db, "SELECT count(*) FROM ledger_release"), 1);
+	CHECK_INT(test_sql_int(db, "SELECT count(*) FROM ledger_release"), 1);
 
 	/* k = 10 changes later: the aggregate export is release 2. */
 	CHECK_INT(import_rows(dir, db, 121, 9), 0);
@@ -221,21 +205,21 @@ main(void)
 	CHECK(s != NULL && strstr(s, "not for publication") != NULL);
 	free(s);
 
-	CHECK_INT(q(db, "SELECT count(*) FROM ledger_release"), 4);
-	CHECK_INT(q(db, "SELECT count(*) FROM ledger_release WHERE "
+	CHECK_INT(test_sql_int(db, "SELECT count(*) FROM ledger_release"), 4);
+	CHECK_INT(test_sql_int(db, "SELECT count(*) FROM ledger_release WHERE "
 	    "release_seq = 1 AND kind = 'report' AND changes_at = 120"), 1);
-	CHECK_INT(q(db, "SELECT count(*) FROM ledger_release WHERE "
+	CHECK_INT(test_sql_int(db, "SELECT count(*) FROM ledger_release WHERE "
 	    "release_seq = 2 AND kind = 'aggregate' AND changes_at = 130 AND "
 	    "n_rows = 130"), 1);
-	CHECK_INT(q(db, "SELECT count(*) FROM ledger_release WHERE "
+	CHECK_INT(test_sql_int(db, "SELECT count(*) FROM ledger_release WHERE "
 	    "release_seq = 3 AND kind = 'report' AND changes_at = 130"), 1);
-	CHECK_INT(q(db, "SELECT count(*) FROM ledger_release WHERE "
+	CHECK_INT(test_sql_int(db, "SELECT count(*) FROM ledger_release WHERE "
 	    "release_seq = 4 AND kind = 'rows' AND plan_sha IS NULL"), 1);
 	/* Groups: release 1 and 2 each published both sides of theirs;
 	 * release 3 withheld its only group. */
-	CHECK_INT(q(db, "SELECT count(*) FROM ledger WHERE release_seq IN "
+	CHECK_INT(test_sql_int(db, "SELECT count(*) FROM ledger WHERE release_seq IN "
 	    "(1, 2)"), 4);
-	CHECK_INT(q(db, "SELECT count(*) FROM ledger WHERE release_seq = 3"),
+	CHECK_INT(test_sql_int(db, "SELECT count(*) FROM ledger WHERE release_seq = 3"),
 	    0);
 
 	free(e);

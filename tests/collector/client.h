@@ -433,23 +433,6 @@ cl_count_rows(const char *db, const char *form_id)
 	return n;
 }
 
-/* The first column of the first row of sql, read-only on db; -1 on error. */
-static inline long long
-cl_sql_int(const char *db, const char *sql)
-{
-	sqlite3 *h = NULL;
-	sqlite3_stmt *st = NULL;
-	long long n = -1;
-
-	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return n;
-}
-
 /*
  * The value of one metric line ("name{labels}" exactly), or -1; c must be
  * a client of the admin listener (there is no public /metrics).

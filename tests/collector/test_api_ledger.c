@@ -81,7 +81,7 @@ main(void)
 	s1n = r.len;
 	r.body = NULL;
 	cl_resp_free(&r);
-	CHECK_INT(cl_sql_int(seeded_db, "SELECT count(*) FROM ledger_release WHERE kind = "
+	CHECK_INT(test_sql_int(seeded_db, "SELECT count(*) FROM ledger_release WHERE kind = "
 	    "'summary' AND changes_at = 10 AND n_rows = 10"), 1);
 
 	/* One new respondent: a report now would tell their answers. */
@@ -99,7 +99,7 @@ main(void)
 	CHECK_INT(report(forms[0], out, &e), 0);
 	snprintf(path, sizeof(path), "%s/report.json", out);
 	CHECK(stat(path, &sb) == 0);
-	CHECK_INT(cl_sql_int(seeded_db, "SELECT count(*) FROM ledger_release WHERE kind = "
+	CHECK_INT(test_sql_int(seeded_db, "SELECT count(*) FROM ledger_release WHERE kind = "
 	    "'report' AND changes_at = 15"), 1);
 
 	/* One change after the report: the API makes nothing new. */
@@ -111,16 +111,16 @@ main(void)
 	api_req(&c, "GET", "/api/v1/forms/mini/export", be, &r);
 	CHECK_INT(r.status, 409);
 	cl_resp_free(&r);
-	CHECK_INT(cl_sql_int(seeded_db, "SELECT count(*) FROM release"), 1);
+	CHECK_INT(test_sql_int(seeded_db, "SELECT count(*) FROM release"), 1);
 
 	submit(&c, 4);
 	api_req(&c, "GET", "/api/v1/forms/mini/summary", bs, &r);
 	CHECK_INT(r.status, 200);
 	CHECK(cl_contains(r.body, "\"release\": 2,"));
 	cl_resp_free(&r);
-	CHECK_INT(cl_sql_int(seeded_db, "SELECT count(*) FROM ledger_release WHERE kind = "
+	CHECK_INT(test_sql_int(seeded_db, "SELECT count(*) FROM ledger_release WHERE kind = "
 	    "'summary' AND changes_at = 20"), 1);
-	CHECK_INT(cl_sql_int(seeded_db, "SELECT count(*) FROM ledger_release"), 3);
+	CHECK_INT(test_sql_int(seeded_db, "SELECT count(*) FROM ledger_release"), 3);
 
 	free(s1);
 	free(e);
